@@ -1,0 +1,46 @@
+// Flags shared by several commands, and the small printing helpers every command uses.
+import type { Command } from 'commander';
+import type { RenderOptions } from '../render/index.js';
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** The render flags of `bbmesh render`, reused by check, trace and diagram. */
+export function addRenderOptions(cmd: Command): Command {
+  return cmd
+    .option('--umbrella-values <file>', "umbrella chart values, lowest precedence (repeatable; default: bbmesh's built-in)", collect, [])
+    .option('-f, --values <file>', 'extra values for the bigbang/ chart, after bigbang/values.yaml (repeatable)', collect, [])
+    .option('--set <key=value>', 'set a bigbang/ chart value, like helm --set (repeatable)', collect, [])
+    .option('--package <name>', 'package name (default: from bigbang/Chart.yaml)')
+    .option('--helm <path>', 'helm binary (default: HELM_BIN, .tools/bin/helm, then PATH)')
+    .option('--kube-version <v>', 'Kubernetes version for .Capabilities (default 1.31.0)');
+}
+
+export function renderOptionsFrom(o: Record<string, any>): RenderOptions {
+  return {
+    umbrellaValues: o.umbrellaValues?.length ? o.umbrellaValues : undefined,
+    values: o.values ?? [],
+    set: o.set ?? [],
+    packageName: o.package,
+    helm: o.helm,
+    kubeVersion: o.kubeVersion,
+  };
+}
+
+/** Colour only on a TTY, never with NO_COLOR or --no-color. */
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.argv.includes('--no-color')) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+export function write(text: string): void {
+  process.stdout.write(text.endsWith('\n') || text === '' ? text : text + '\n');
+}
+
+/** Examples block for --help. */
+export function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}

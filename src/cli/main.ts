@@ -1,0 +1,60 @@
+// The `bbmesh` command line: parse flags, call the library, print. Command modules are
+// loaded lazily so that `render` can start Helm before anything heavy is imported.
+import { Command, CommanderError } from 'commander';
+import { UserError, EXIT_USAGE } from '../errors.js';
+
+type Register = (program: Command) => void;
+
+// One module per sub-command (src/cli/<name>.ts, exporting `register`); its action
+// imports the heavy code only when it runs.
+const COMMANDS = ['render', 'integrate', 'check', 'trace', 'verify', 'demo'];
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  const program = new Command('bbmesh')
+    .description("Big Bang's service-mesh integration, done, proven and explained: render, integrate, check, trace, verify.")
+    .version(await version(), '-V, --version')
+    .option('--debug', 'show stack traces and Helm commands')
+    .option('--no-color', 'no colour, even on a terminal')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const name of COMMANDS) {
+    let mod: { register: Register };
+    try {
+      mod = await import(`./${name}.js`);
+    } catch (err: any) {
+      // A command whose module is not built must not break the others.
+      if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(`/cli/${name}.js`)) continue;
+      throw err;
+    }
+    mod.register(program);
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err: any) {
+    process.exitCode = exitCodeFor(err, debug);
+  }
+}
+
+function exitCodeFor(err: any, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return EXIT_USAGE;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`bbmesh: ${err.format()}\n`);
+    if (debug && err.stack) process.stderr.write(err.stack + '\n');
+    return EXIT_USAGE;
+  }
+  process.stderr.write(`bbmesh: internal error: ${err?.message ?? err}\n`);
+  if (debug && err?.stack) process.stderr.write(err.stack + '\n');
+  else process.stderr.write('(run again with --debug for the stack trace, and please report it)\n');
+  return 3;
+}
+
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  const url = new URL('../../package.json', import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')).version;
+}

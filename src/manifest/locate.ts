@@ -1,0 +1,52 @@
+// Exact line and column for a path inside an object, computed lazily: the fast loader
+// keeps no positions; when a finding needs one, we re-parse only that document with
+// the positional `yaml` parser and cache it.
+import { LineCounter, parseDocument, isCollection, type Document } from 'yaml';
+import type { DocSpan, Location, Manifest, Path } from './types.js';
+
+const cache = new WeakMap<DocSpan, { doc: Document; lc: LineCounter }>();
+
+function parsed(span: DocSpan) {
+  let hit = cache.get(span);
+  if (!hit) {
+    const lc = new LineCounter();
+    const doc = parseDocument(span.text.slice(span.start, span.end), { version: '1.1', lineCounter: lc, keepSourceTokens: false, uniqueKeys: false });
+    hit = { doc, lc };
+    cache.set(span, hit);
+  }
+  return hit;
+}
+
+/**
+ * Line and column (1-based) of the value at `path` in the manifest's source document.
+ * Falls back to the deepest existing ancestor, then to the document start.
+ */
+export function locate(m: Manifest, path: Path = []): Location | undefined {
+  const span = m.origin.doc;
+  if (!span) return undefined;
+  const { doc, lc } = parsed(span);
+  const full: (string | number)[] = m.origin.listIndex !== undefined ? ['items', m.origin.listIndex, ...path] : [...path];
+  let offset: number | undefined;
+  for (let len = full.length; len >= 0 && offset === undefined; len--) {
+    const sub = full.slice(0, len);
+    if (len === 0) {
+      offset = (doc.contents as any)?.range?.[0];
+      break;
+    }
+    // Prefer the key's position for mapping entries: it is where a user looks.
+    const parent = sub.length > 1 ? doc.getIn(sub.slice(0, -1), true) : doc.contents;
+    const last = sub[sub.length - 1];
+    if (parent && isCollection(parent)) {
+      const items = (parent as any).items as any[];
+      if (typeof last === 'number' && Array.isArray(items) && !(items[0] && 'key' in items[0])) {
+        const node = items[last];
+        if (node?.range) offset = node.range[0];
+      } else {
+        const pair = items?.find((p: any) => p?.key !== undefined && String(p.key?.value ?? p.key) === String(last));
+        if (pair?.key?.range) offset = pair.key.range[0];
+      }
+    }
+  }
+  const pos = lc.linePos(offset ?? 0);
+  return { file: span.file, template: m.origin.template, line: span.line + pos.line - 1, column: pos.col };
+}
