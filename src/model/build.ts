@@ -1,0 +1,339 @@
+// Builds the mesh model: one pass over the manifests, typed views, and indexes for lookups.
+import type { Manifest, Path } from '../manifest/types.js';
+import { resolveGatewayRef, resolveShortName, serviceFqdn, selectorMatches } from './hosts.js';
+import { injectionDecision } from './injection.js';
+import type {
+  Container, DestinationRuleInfo, GatewayInfo, HttpMatch, HttpRoute, L4Route, Labels, MeshModel, NamespaceInfo,
+  RouteDestination, ServiceInfo, StringMatch, VirtualServiceInfo, Workload,
+} from './types.js';
+
+const WORKLOAD_POD_SPEC: Record<string, Path> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+function get(obj: unknown, path: Path): any {
+  let cur: any = obj;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = cur[k as any];
+  }
+  return cur;
+}
+
+function strMap(v: unknown): Labels {
+  const out: Labels = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = String(x);
+  return out;
+}
+
+function arr<T = any>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+
+function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function strs(v: unknown): string[] {
+  return arr(v).filter((x) => x !== null && x !== undefined).map(String);
+}
+
+function stringMatch(v: any): StringMatch | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const out: StringMatch = {};
+  if (v.exact !== undefined) out.exact = String(v.exact);
+  if (v.prefix !== undefined) out.prefix = String(v.prefix);
+  if (v.regex !== undefined) out.regex = String(v.regex);
+  return out;
+}
+
+function stringMatchMap(v: any): Record<string, StringMatch> | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const out: Record<string, StringMatch> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = stringMatch(x) ?? {};
+  return out;
+}
+
+function destinations(route: unknown, base: Path, ns: string): RouteDestination[] {
+  return arr(route).map((r: any, i) => {
+    const d = r?.destination ?? {};
+    const host = String(d.host ?? '');
+    return {
+      host,
+      fqdn: resolveShortName(host, ns),
+      port: num(d.port?.number),
+      subset: d.subset !== undefined ? String(d.subset) : undefined,
+      weight: num(r?.weight),
+      path: [...base, i, 'destination'],
+    };
+  });
+}
+
+function httpMatch(m: any, ns: string): HttpMatch {
+  return {
+    uri: stringMatch(m?.uri),
+    scheme: stringMatch(m?.scheme),
+    method: stringMatch(m?.method),
+    authority: stringMatch(m?.authority),
+    headers: stringMatchMap(m?.headers),
+    withoutHeaders: stringMatchMap(m?.withoutHeaders),
+    queryParams: stringMatchMap(m?.queryParams),
+    port: num(m?.port),
+    gateways: m?.gateways ? strs(m.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
+    ignoreUriCase: m?.ignoreUriCase === true,
+    sourceLabels: m?.sourceLabels ? strMap(m.sourceLabels) : undefined,
+    sourceNamespace: m?.sourceNamespace,
+  };
+}
+
+function virtualService(m: Manifest): VirtualServiceInfo {
+  const spec: any = m.obj.spec ?? {};
+  const ns = m.namespace;
+  const http: HttpRoute[] = arr(spec.http).map((h: any, i) => ({
+    index: i,
+    name: h?.name,
+    match: h?.match ? arr(h.match).map((x) => httpMatch(x, ns)) : undefined,
+    route: destinations(h?.route, ['spec', 'http', i, 'route'], ns),
+    redirect: h?.redirect,
+    directResponse: h?.directResponse ? { status: num(h.directResponse.status) ?? 0 } : undefined,
+    delegate: h?.delegate ? { name: String(h.delegate.name), namespace: String(h.delegate.namespace ?? ns) } : undefined,
+    fault: h?.fault ? {
+      abort: h.fault.abort ? { httpStatus: num(h.fault.abort.httpStatus), percentage: typeof h.fault.abort.percentage?.value === 'number' ? h.fault.abort.percentage.value : undefined } : undefined,
+      delay: h.fault.delay,
+    } : undefined,
+    rewrite: h?.rewrite,
+    path: ['spec', 'http', i],
+  }));
+  const l4 = (key: 'tls' | 'tcp'): L4Route[] => arr(spec[key]).map((t: any, i) => ({
+    index: i,
+    match: t?.match ? arr(t.match).map((x: any) => ({
+      port: num(x?.port),
+      sniHosts: x?.sniHosts ? strs(x.sniHosts) : undefined,
+      gateways: x?.gateways ? strs(x.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
+    })) : undefined,
+    route: destinations(t?.route, ['spec', key, i, 'route'], ns),
+    path: ['spec', key, i],
+  }));
+  const gatewaysDefaulted = !Array.isArray(spec.gateways) || spec.gateways.length === 0;
+  const gws = gatewaysDefaulted ? [{ raw: 'mesh', resolved: 'mesh', index: -1 }] : strs(spec.gateways).map((g, i) => ({ raw: g, resolved: resolveGatewayRef(g, ns), index: i }));
+  const hosts = strs(spec.hosts);
+  return {
+    m, name: m.name, namespace: ns, hosts, gateways: gws, gatewaysDefaulted, exportTo: strs(spec.exportTo),
+    http, tls: l4('tls'), tcp: l4('tcp'), isDelegate: hosts.length === 0,
+  };
+}
+
+function containers(podSpec: any, statusList?: any[]): Container[] {
+  const out: Container[] = [];
+  const add = (list: unknown, init: boolean) => arr(list).forEach((c: any, i) => {
+    if (init && c?.restartPolicy !== 'Always' && c?.name !== 'istio-proxy') return; // only native sidecars serve traffic
+    const st = arr(statusList).find((s: any) => s?.name === c?.name);
+    out.push({
+      name: String(c?.name ?? ''),
+      index: i,
+      init,
+      ports: arr(c?.ports).map((p: any) => ({ name: p?.name !== undefined ? String(p.name) : undefined, containerPort: num(p?.containerPort) ?? -1, protocol: String(p?.protocol ?? 'TCP') })),
+      ready: st ? st.ready === true : undefined,
+    });
+  });
+  add(podSpec?.containers, false);
+  add(podSpec?.initContainers, true);
+  return out;
+}
+
+export interface BuildOptions {
+  /** Istio's root namespace; default istio-system. */
+  rootNamespace?: string;
+}
+
+export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): MeshModel {
+  const model: MeshModel = {
+    manifests,
+    namespaces: new Map(), services: new Map(), servicesByNamespace: new Map(), workloads: [], workloadsByNamespace: new Map(),
+    gateways: new Map(), virtualServices: [], virtualServicesByName: new Map(), virtualServicesByGateway: new Map(),
+    destinationRules: [], destinationRulesByHost: new Map(), peerAuthentications: [], authorizationPolicies: [],
+    serviceEntries: [], serviceEntriesByHost: new Map(), sidecars: [], secrets: new Map(), helmReleases: [], gitRepositories: [],
+    rootNamespace: opts.rootNamespace ?? 'istio-system',
+  };
+  const push = <K, V>(map: Map<K, V[]>, k: K, v: V) => {
+    const l = map.get(k);
+    if (l) l.push(v);
+    else map.set(k, [v]);
+  };
+  const pending: Manifest[] = [];
+  // Namespaces first: workloads need them for the injection decision.
+  for (const m of manifests) {
+    if (m.kind === 'Namespace' && m.apiVersion === 'v1') model.namespaces.set(m.name, { name: m.name, m, labels: strMap(m.obj.metadata?.labels) });
+    else pending.push(m);
+  }
+  for (const m of pending) {
+    const spec: any = m.obj.spec ?? {};
+    const group = m.apiVersion.split('/')[0];
+    switch (m.kind) {
+      case 'Service': {
+        if (m.apiVersion !== 'v1') break;
+        const svc: ServiceInfo = {
+          m, name: m.name, namespace: m.namespace, fqdn: serviceFqdn(m.name, m.namespace), type: String(spec.type ?? 'ClusterIP'),
+          selector: spec.selector && Object.keys(spec.selector).length ? strMap(spec.selector) : undefined,
+          ports: arr(spec.ports).map((p: any, i) => ({
+            index: i, name: p?.name !== undefined ? String(p.name) : undefined, port: num(p?.port) ?? -1,
+            targetPort: p?.targetPort === undefined ? (num(p?.port) ?? -1) : (num(p.targetPort) ?? String(p.targetPort)),
+            protocol: String(p?.protocol ?? 'TCP'), appProtocol: p?.appProtocol, nodePort: num(p?.nodePort),
+          })),
+        };
+        model.services.set(svc.fqdn, svc);
+        push(model.servicesByNamespace, m.namespace, svc);
+        break;
+      }
+      case 'Gateway':
+        if (group !== 'networking.istio.io') break;
+        {
+          const gw: GatewayInfo = {
+            m, name: m.name, namespace: m.namespace, key: `${m.namespace}/${m.name}`, selector: strMap(spec.selector),
+            servers: arr(spec.servers).map((s: any, i) => ({
+              index: i,
+              port: { number: num(s?.port?.number) ?? -1, name: s?.port?.name, protocol: String(s?.port?.protocol ?? '').toUpperCase() },
+              hosts: strs(s?.hosts),
+              tls: s?.tls ? { mode: s.tls.mode, credentialName: s.tls.credentialName, httpsRedirect: s.tls.httpsRedirect === true } : undefined,
+              bind: s?.bind,
+            })),
+          };
+          model.gateways.set(gw.key, gw);
+        }
+        break;
+      case 'VirtualService':
+        if (group !== 'networking.istio.io') break;
+        {
+          const vs = virtualService(m);
+          model.virtualServices.push(vs);
+          model.virtualServicesByName.set(`${vs.namespace}/${vs.name}`, vs);
+          for (const g of new Set(vs.gateways.map((x) => x.resolved))) push(model.virtualServicesByGateway, g, vs);
+        }
+        break;
+      case 'DestinationRule':
+        if (group !== 'networking.istio.io') break;
+        {
+          const host = String(spec.host ?? '');
+          const dr: DestinationRuleInfo = {
+            m, name: m.name, namespace: m.namespace, host, fqdn: resolveShortName(host, m.namespace), tlsMode: spec.trafficPolicy?.tls?.mode,
+            portTls: arr(spec.trafficPolicy?.portLevelSettings).map((p: any, i) => ({ port: num(p?.port?.number) ?? -1, mode: p?.tls?.mode, index: i })),
+            subsets: arr(spec.subsets).map((s: any) => ({ name: String(s?.name ?? ''), labels: strMap(s?.labels) })),
+            exportTo: strs(spec.exportTo),
+          };
+          model.destinationRules.push(dr);
+          push(model.destinationRulesByHost, dr.fqdn, dr);
+        }
+        break;
+      case 'PeerAuthentication':
+        if (group !== 'security.istio.io') break;
+        model.peerAuthentications.push({
+          m, name: m.name, namespace: m.namespace,
+          selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
+          mode: spec.mtls?.mode,
+          portLevel: Object.fromEntries(Object.entries(spec.portLevelMtls ?? {}).map(([k, v]: [string, any]) => [k, v?.mode])),
+        });
+        break;
+      case 'AuthorizationPolicy':
+        if (group !== 'security.istio.io') break;
+        model.authorizationPolicies.push({
+          m, name: m.name, namespace: m.namespace,
+          selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
+          action: String(spec.action ?? 'ALLOW'), rules: arr(spec.rules),
+        });
+        break;
+      case 'ServiceEntry':
+        if (group !== 'networking.istio.io') break;
+        {
+          const se = {
+            m, name: m.name, namespace: m.namespace, hosts: strs(spec.hosts),
+            ports: arr(spec.ports).map((p: any) => ({ number: num(p?.number) ?? -1, name: p?.name, protocol: p?.protocol, targetPort: num(p?.targetPort) })),
+            exportTo: strs(spec.exportTo), location: spec.location, resolution: spec.resolution,
+          };
+          model.serviceEntries.push(se);
+          for (const h of se.hosts) push(model.serviceEntriesByHost, h.toLowerCase(), se);
+        }
+        break;
+      case 'Sidecar':
+        if (group !== 'networking.istio.io') break;
+        model.sidecars.push({
+          m, name: m.name, namespace: m.namespace,
+          selector: spec.workloadSelector?.labels ? strMap(spec.workloadSelector.labels) : undefined,
+          outboundTrafficPolicy: spec.outboundTrafficPolicy?.mode,
+        });
+        break;
+      case 'Secret':
+        if (m.apiVersion !== 'v1') break;
+        model.secrets.set(`${m.namespace}/${m.name}`, { m, name: m.name, namespace: m.namespace, type: String((m.obj as any).type ?? 'Opaque') });
+        break;
+      case 'HelmRelease':
+        if (group !== 'helm.toolkit.fluxcd.io') break;
+        {
+          const cond = arr((m.obj as any).status?.conditions).find((c: any) => c?.type === 'Ready');
+          model.helmReleases.push({
+            m, name: m.name, namespace: m.namespace, targetNamespace: spec.targetNamespace,
+            dependsOn: arr(spec.dependsOn).map((d: any) => ({ name: String(d?.name ?? ''), namespace: String(d?.namespace ?? m.namespace) })),
+            ready: cond ? { status: String(cond.status), message: cond.message } : undefined,
+          });
+        }
+        break;
+      case 'GitRepository':
+        if (group !== 'source.toolkit.fluxcd.io') break;
+        model.gitRepositories.push({ m, name: m.name, namespace: m.namespace, url: spec.url });
+        break;
+      default: {
+        const podPath = WORKLOAD_POD_SPEC[m.kind];
+        if (!podPath || (m.kind === 'Pod' ? m.apiVersion !== 'v1' : !/^(apps|batch)\//.test(m.apiVersion))) break;
+        const podSpec = get(m.obj, podPath) ?? {};
+        const metaPath = podPath.slice(0, -1);
+        const meta = m.kind === 'Pod' ? m.obj.metadata : get(m.obj, [...metaPath, 'metadata']);
+        const labels = strMap(meta?.labels);
+        const annotations = strMap(meta?.annotations);
+        const status: any = m.kind === 'Pod' ? (m.obj as any).status : undefined;
+        const cs = containers(podSpec, status ? [...arr(status.containerStatuses), ...arr(status.initContainerStatuses)] : undefined);
+        const hostNetwork = podSpec.hostNetwork === true;
+        const owner = m.kind === 'Pod' ? arr(m.obj.metadata?.ownerReferences)[0] : undefined;
+        const w: Workload = {
+          m, kind: m.kind, name: m.name, namespace: m.namespace, labels, annotations, containers: cs, podSpecPath: podPath, hostNetwork,
+          injection: injectionDecision(model.namespaces.get(m.namespace), m.namespace, labels, annotations, hostNetwork),
+          hasProxy: cs.some((c) => c.name === 'istio-proxy'),
+          phase: status?.phase,
+          ready: status ? arr(status.conditions).some((c: any) => c?.type === 'Ready' && c?.status === 'True') : undefined,
+          ownerKind: owner?.kind, ownerName: owner?.name,
+        };
+        model.workloads.push(w);
+        push(model.workloadsByNamespace, m.namespace, w);
+      }
+    }
+  }
+  return model;
+}
+
+/** Workloads in `namespace` whose pod labels contain `selector`. */
+export function selectWorkloads(model: MeshModel, namespace: string, selector: Labels | undefined): Workload[] {
+  if (!selector) return [];
+  return (model.workloadsByNamespace.get(namespace) ?? []).filter((w) => selectorMatches(selector, w.labels));
+}
+
+/** Workloads in any namespace whose labels contain `selector` (Gateway selectors are cluster-wide). */
+export function selectWorkloadsAnywhere(model: MeshModel, selector: Labels): Workload[] {
+  return model.workloads.filter((w) => selectorMatches(selector, w.labels));
+}
+
+/** Services in the workload's namespace that select it. */
+export function servicesSelecting(model: MeshModel, w: Workload): ServiceInfo[] {
+  return (model.servicesByNamespace.get(w.namespace) ?? []).filter((s) => s.selector && selectorMatches(s.selector, w.labels));
+}
+
+export function namespaceOf(model: MeshModel, name: string): NamespaceInfo | undefined {
+  return model.namespaces.get(name);
+}
+
+export { get as getPath };
