@@ -1,8 +1,10 @@
 // The one list of rules. Codes are stable and never reused; a retired rule stays listed
 // in docs/rules.md as retired.
 import type { Rule } from './types.js';
+import { MESH_RULES } from './mesh/index.js';
+import { BB_RULES } from './bb/index.js';
 
-export const RULES: Rule[] = [];
+export const RULES: Rule[] = [...MESH_RULES, ...BB_RULES];
 
 export function ruleByCode(code: string): Rule | undefined {
   return RULES.find((r) => r.meta.code === code);
