@@ -19,7 +19,10 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const name of COMMANDS) {
+  // Load only the command being run (all of them for help): start-up time matters.
+  const first = argv.find((a) => !a.startsWith('-'));
+  const wanted = first && COMMANDS.includes(first) ? [first] : COMMANDS;
+  for (const name of wanted) {
     let mod: { register: Register };
     try {
       mod = await import(`./${name}.js`);

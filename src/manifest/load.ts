@@ -17,8 +17,11 @@ export interface LoadOptions {
   defaultNamespace?: string;
   chartDir?: string;
   release?: string;
+  /** Parse only documents of these kinds (a cheap pre-filter on the `kind:` line). */
+  kinds?: Set<string>;
 }
 
+const KIND_RE = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m;
 const SOURCE_RE = /^# Source: (.+?)\s*$/m;
 
 /** Splits a YAML stream into documents by `---`/`...` marker lines, keeping offsets and lines. */
@@ -73,6 +76,10 @@ export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
   for (const doc of splitDocuments(text, opts.file)) {
     const body = docBody(doc);
     if (!hasContent(body)) continue;
+    if (opts.kinds) {
+      const k = KIND_RE.exec(body)?.[1];
+      if (!k || !(opts.kinds.has(k) || k.endsWith('List'))) continue;
+    }
     const src = SOURCE_RE.exec(body);
     let value: unknown;
     try {

@@ -1,6 +1,8 @@
 // Finding and running the real `helm`. We never render templates ourselves.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
@@ -48,9 +50,24 @@ export function run(bin: string, args: string[], opts: { cwd?: string } = {}): P
 
 const checked = new Map<string, Promise<string>>();
 
-/** Checks once per process that `bin` is Helm 3.12+ or 4.x; resolves to its version. */
+/** A per-binary memo in the temp dir, keyed by path, size and mtime: checked once, not on every run. */
+function memoFile(bin: string): string | undefined {
+  try {
+    const st = statSync(bin);
+    return join(tmpdir(), `bbmesh-helm-${createHash('sha1').update(`${resolve(bin)}:${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16)}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks that `bin` is Helm 3.12+ or 4.x (once per binary); resolves to its version. */
 export function checkHelmVersion(bin: string): Promise<string> {
   let p = checked.get(bin);
+  const memo = memoFile(bin);
+  if (!p && memo && existsSync(memo)) {
+    const v = readFileSync(memo, 'utf8').trim();
+    if (/^v\d+\.\d+\.\d+/.test(v)) p = Promise.resolve(v);
+  }
   if (!p) {
     p = run(bin, ['version', '--short']).then((r) => {
       const m = /^v(\d+)\.(\d+)\.(\d+)/.exec(r.stdout.trim());
@@ -58,6 +75,9 @@ export function checkHelmVersion(bin: string): Promise<string> {
       const [maj, min] = [Number(m[1]), Number(m[2])];
       if (!(maj === 4 || (maj === 3 && min >= 12))) {
         throw new UserError(`helm ${m[0]} at ${bin} is too old: bbmesh needs Helm 3.12+ or 4.x`, { hint: HOW_TO_GET });
+      }
+      if (memo) {
+        try { writeFileSync(memo, m[0]); } catch { /* a memo is optional */ }
       }
       return m[0];
     });

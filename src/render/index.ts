@@ -143,7 +143,11 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   if (r1.code !== 0) throw helmErrorMessage(r1.stderr, bbDir);
 
   const stage1Text = r1.stdout;
-  const stage1Manifests = loadManifests(stage1Text, { file: 'bigbang (stage 1)', stage: 'bigbang', defaultNamespace: 'bigbang', chartDir: bbDir, release: `bigbang-${pkg}` });
+  // Stage 2 needs only the HelmReleases and the values they reference.
+  const stage1Manifests = loadManifests(stage1Text, {
+    file: 'bigbang (stage 1)', stage: 'bigbang', defaultNamespace: 'bigbang', chartDir: bbDir, release: `bigbang-${pkg}`,
+    kinds: new Set(['HelmRelease', 'Secret', 'ConfigMap']),
+  });
   const chartName = readChartName(chartDir);
 
   const releases: ReleaseInfo[] = [];
@@ -233,21 +237,24 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   releases.forEach((rel, i) => addStream(stage2[i], 'package', rel.releaseName, rel.namespace));
   const text = parts.join('');
 
-  // Load the final stream once: positions refer to what `render` prints.
-  const manifests: Manifest[] = [];
-  const docs = loadManifests(text, { file: 'rendered', stage: 'bigbang' });
-  for (const m of docs) {
-    const body = m.origin.doc ? m.origin.doc.text.slice(m.origin.doc.start, m.origin.doc.start + 200) : '';
-    const st = /# Stage: (\w+) \(release (\S+), namespace (\S+)\)/.exec(body);
-    if (st) {
+  // Parsed on first use (printing the YAML needs no parse): positions refer to what `render` prints.
+  let manifests: Manifest[] | undefined;
+  const parse = (): Manifest[] => {
+    const out = loadManifests(text, { file: 'rendered', stage: 'bigbang' });
+    for (const m of out) {
+      const d = m.origin.doc;
+      const st = d ? /# Stage: (\w+) \(release (\S+), namespace (\S+)\)/.exec(d.text.slice(d.start, d.start + 200)) : null;
+      if (!st) continue;
       m.origin.stage = st[1] === 'package' ? 'package' : 'bigbang';
       m.origin.release = st[2];
-      const rel = releases.find((r) => r.releaseName === st[2]);
-      m.origin.chartDir = m.origin.stage === 'package' ? rel?.chartDir : bbDir;
+      m.origin.chartDir = m.origin.stage === 'package' ? releases.find((r) => r.releaseName === st[2])?.chartDir : bbDir;
     }
-    manifests.push(m);
-  }
-  return { packageDir: pkgDir, packageName: pkg, text, manifests, releases, bigbangValues };
+    return out;
+  };
+  return {
+    packageDir: pkgDir, packageName: pkg, text, releases, bigbangValues,
+    get manifests() { return (manifests ??= parse()); },
+  };
 }
 
 function withNamespaceIfNeeded(body: string, ns: string, clusterScoped: Set<string>): string {
