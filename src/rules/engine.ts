@@ -1,6 +1,7 @@
 // Runs rules over a model, locates and filters their findings.
 import { relative, join } from 'node:path';
 import { locate } from '../manifest/locate.js';
+import { templateLine } from '../manifest/template-line.js';
 import type { Manifest, Path } from '../manifest/types.js';
 import type { Finding, FindingDraft, FindingSource, Rule, RuleContext, Severity } from './types.js';
 
@@ -11,10 +12,13 @@ export function sourceOf(m: Manifest, path?: Path, cwd = process.cwd()): Finding
   const loc = locate(m, path ?? []);
   if (!loc) return undefined;
   let templatePath: string | undefined;
+  let tl: number | undefined;
   if (m.origin.template && m.origin.chartDir) {
-    templatePath = relative(cwd, join(m.origin.chartDir, m.origin.template.split('/').slice(1).join('/')));
+    const abs = join(m.origin.chartDir, m.origin.template.split('/').slice(1).join('/'));
+    templatePath = relative(cwd, abs);
+    tl = templateLine(abs, path ?? [])?.line;
   }
-  return { file: loc.file, template: m.origin.template, templatePath, line: loc.line, column: loc.column };
+  return { file: loc.file, template: m.origin.template, templatePath, templateLine: tl, line: loc.line, column: loc.column };
 }
 
 function suppressed(m: Manifest, code: string): boolean {

@@ -75,6 +75,8 @@ export interface FindingSource {
   template?: string;
   /** That template's path on disk, relative to the working directory, when known. */
   templatePath?: string;
+  /** Best-effort line in that template (the rendered line/column below are exact). */
+  templateLine?: number;
   line: number;
   column: number;
 }
