@@ -141,7 +141,14 @@ export function renderSpec(spec: Spec, indent: number, unit: number): string[] {
  * of the mapping; existing ones are descended into. Returns the number of lines added (the caller's
  * range grows by it) and the number of edits made through `edits`.
  */
-export function ensure(doc: TextDoc, from: number, to: number, indent: number, specs: Spec[], edits: { count: number; conflicts: string[] }, path = ''): number {
+export interface Edits {
+  count: number;
+  conflicts: string[];
+  /** Comment lines put above the first line inserted (then cleared). */
+  lead?: string[];
+}
+
+export function ensure(doc: TextDoc, from: number, to: number, indent: number, specs: Spec[], edits: Edits, path = ''): number {
   let added = 0;
   for (const spec of specs) {
     const end = to + added;
@@ -151,7 +158,9 @@ export function ensure(doc: TextDoc, from: number, to: number, indent: number, s
       // Insert after the last content line of the range (before trailing comments/blank lines).
       let at = from;
       for (let i = from; i < end; i++) if (isContent(doc.lines[i].text)) at = i + 1;
-      added += doc.insert(at, renderSpec(spec, indent, doc.unit));
+      const lead = (edits.lead ?? []).map((c) => (c ? `${' '.repeat(indent)}${c}` : ''));
+      edits.lead = undefined;
+      added += doc.insert(at, [...lead, ...renderSpec(spec, indent, doc.unit)]);
       edits.count++;
       continue;
     }

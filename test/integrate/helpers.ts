@@ -1,0 +1,46 @@
+// Shared helpers of the integrate tests: temp copies of packages, file snapshots, renders.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderPackage } from '../../src/render/index.js';
+import type { Manifest } from '../../src/manifest/types.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const PODINFO = join(ROOT, 'examples', 'podinfo');
+export const FIXTURES = join(ROOT, 'test', 'fixtures', 'packages');
+
+const temps: string[] = [];
+process.on('exit', () => { for (const t of temps) rmSync(t, { recursive: true, force: true }); });
+
+/** A temp copy of a package; the original is never touched. */
+export function copyPackage(src: string): string {
+  const base = mkdtempSync(join(tmpdir(), 'bbmesh-int-'));
+  temps.push(base);
+  const dir = join(base, 'pkg');
+  cpSync(src, dir, { recursive: true });
+  return dir;
+}
+
+/** Every file of a directory: relative path -> content. */
+export function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (n === '.git') continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export async function render(dir: string, set: string[] = []): Promise<Manifest[]> {
+  return (await renderPackage(dir, { set })).manifests;
+}
+
+export function find(ms: Manifest[], kind: string): Manifest[] {
+  return ms.filter((m) => m.kind === kind);
+}
