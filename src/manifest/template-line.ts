@@ -69,5 +69,7 @@ export function templateLine(file: string, path: ReadonlyArray<string | number>)
     }
     if (best) return { line: best.line, column: best.column };
   }
-  return undefined;
+  // The object itself: its `kind:` line.
+  const kind = lines.find((kl) => kl.indexed.length === 1 && kl.keys[0] === 'kind');
+  return kind ? { line: kind.line, column: kind.column } : undefined;
 }

@@ -2,3 +2,4 @@ export * from './types.js';
 export { buildModel, selectWorkloads, selectWorkloadsAnywhere, servicesSelecting, getPath, type BuildOptions } from './build.js';
 export * from './hosts.js';
 export { injectionDecision } from './injection.js';
+export * from './lookup.js';

@@ -1,0 +1,38 @@
+// `bbmesh check --format json` (schema: schemas/check.schema.json, schemaVersion 1).
+import type { CheckResult } from '../check/index.js';
+import type { FindingSource } from '../rules/types.js';
+
+function source(s: FindingSource | undefined) {
+  if (!s) return null;
+  return {
+    file: s.file,
+    template: s.template ?? null,
+    templatePath: s.templatePath ?? null,
+    line: s.line,
+    column: s.column,
+  };
+}
+
+export function checkToJson(r: CheckResult) {
+  return {
+    schemaVersion: 1 as const,
+    input: r.input,
+    layout: r.layout,
+    failOn: r.failOn,
+    rules: { run: r.rulesRun, skipped: r.rulesSkipped },
+    findings: r.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      title: f.title,
+      message: f.message,
+      object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name },
+      source: source(f.source),
+      symptom: f.symptom,
+      hint: f.hint,
+      assumed: f.assumed,
+      render: f.render ?? 'input',
+      related: f.related.map((x) => ({ object: x.object, source: source(x.source), message: x.message })),
+    })),
+    summary: r.summary,
+  };
+}

@@ -1,0 +1,53 @@
+// `bbmesh check --format junit`: one testcase per rule; a rule fails when it reported a
+// finding at or above --fail-on (lower ones go to system-out); skipped rules are skipped.
+import type { CheckResult } from '../check/index.js';
+import { SEVERITY_RANK } from '../rules/engine.js';
+import type { Finding, Rule } from '../rules/types.js';
+
+export function xmlEscape(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+function line(f: Finding): string {
+  const s = f.source;
+  const where = s ? (s.file === 'rendered' ? `${s.templatePath ?? s.template ?? 'rendered'} (rendered ${s.line}:${s.column})` : `${s.file}:${s.line}:${s.column}`) : '-';
+  return `${f.severity} ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} ${where}${f.render === 'istio-disabled' ? ' [Istio disabled]' : ''}: ${f.message}\n  symptom: ${f.symptom}\n  fix: ${f.hint}`;
+}
+
+export function checkToJunit(r: CheckResult, rules: Rule[]): string {
+  const target = r.input.kind === 'package' ? r.input.dir : r.input.files.join(' ');
+  const cases: string[] = [];
+  let failures = 0;
+  let skipped = 0;
+  for (const rule of rules) {
+    const code = rule.meta.code;
+    const name = `${code} ${rule.meta.title}`;
+    const open = `    <testcase classname="bbmesh.check.${code}" name="${xmlEscape(name)}">`;
+    if (r.rulesSkipped.includes(code)) {
+      skipped++;
+      cases.push(`${open}\n      <skipped message="${xmlEscape(rule.meta.needsPackage && r.input.kind === 'manifests' ? 'needs a package directory' : 'ignored')}"/>\n    </testcase>`);
+      continue;
+    }
+    const fs = r.findings.filter((f) => f.code === code);
+    const failing = fs.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[r.failOn]);
+    const rest = fs.filter((f) => !failing.includes(f));
+    let body = '';
+    if (failing.length) {
+      failures++;
+      body += `\n      <failure message="${xmlEscape(`${failing.length} finding(s): ${failing[0].message}`)}" type="${failing.some((f) => f.severity === 'error') ? 'error' : failing[0].severity}">${xmlEscape(failing.map(line).join('\n'))}</failure>`;
+    }
+    if (rest.length) body += `\n      <system-out>${xmlEscape(rest.map(line).join('\n'))}</system-out>`;
+    cases.push(body ? `${open}${body}\n    </testcase>` : `${open}</testcase>`);
+  }
+  const attrs = `tests="${rules.length}" failures="${failures}" errors="0" skipped="${skipped}"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="bbmesh check" ${attrs}>`,
+    `  <testsuite name="${xmlEscape(`bbmesh check ${target}`)}" ${attrs}>`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,82 @@
+// Human output of `bbmesh check`: findings grouped by object, worst first inside a group,
+// each with its runtime symptom and fix; a summary line at the end.
+import pc from 'picocolors';
+import type { CheckResult } from '../check/index.js';
+import type { Finding, Severity } from '../rules/types.js';
+
+export interface TextOptions {
+  color?: boolean;
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Header of an object group: `Kind namespace/name  (template path on disk)`. */
+function header(group: Finding[]): string {
+  const f = group[0];
+  const id = f.object.namespace ? `${f.object.namespace}/${f.object.name}` : f.object.name;
+  let where: string | undefined;
+  if (f.assumed) where = 'assumed Big Bang platform';
+  else {
+    // The object's own source: a rendered position names its template; a source file
+    // reported by a package rule (d.file) is shown on the finding line instead.
+    const rendered = group.find((g) => g.source?.file === 'rendered')?.source;
+    const input = group.find((g) => g.render === 'input' && g.source)?.source;
+    where = rendered ? (rendered.templatePath ?? rendered.template) : input ? (input.template ?? input.file) : undefined;
+  }
+  const render = f.render === 'istio-disabled' ? '  [rendered with Istio disabled]' : '';
+  return `${f.object.kind} ${id}${where ? `  (${where})` : ''}${render}`;
+}
+
+/** `line:col` for positions in the rendered stream (the header names the template); `file:line:col` otherwise. */
+function position(f: Finding): string {
+  const s = f.source;
+  if (!s) return '-';
+  if (s.file === 'rendered') {
+    // The template line a user edits (best effort), and the exact line in `bbmesh render`.
+    if (s.templatePath && s.templateLine) return `${s.templatePath}:${s.templateLine} (render ${s.line}:${s.column})`;
+    return `render ${s.line}:${s.column}`;
+  }
+  return `${s.file}:${s.line}:${s.column}`;
+}
+
+export function formatText(result: CheckResult, opts: TextOptions = {}): string {
+  const c = pc.createColors(Boolean(opts.color));
+  const sev = (s: Severity) => (s === 'error' ? c.red(s.padEnd(7)) : s === 'warning' ? c.yellow(s.padEnd(7)) : c.blue(s.padEnd(7)));
+  const lines: string[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const k = `${f.render}\u0000${f.object.kind}\u0000${f.object.namespace}\u0000${f.object.name}`;
+    const g = groups.get(k);
+    if (g) g.push(f);
+    else groups.set(k, [f]);
+  }
+  let renderedPositions = false;
+  for (const group of groups.values()) {
+    group.sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code) || (a.source?.line ?? 0) - (b.source?.line ?? 0));
+    lines.push(c.bold(header(group)));
+    for (const f of group) {
+      if (f.source?.file === 'rendered') renderedPositions = true;
+      lines.push(`  ${position(f)}  ${sev(f.severity)}  ${c.bold(f.code)}  ${f.message}`);
+      lines.push(c.dim(`      symptom: ${f.symptom}`));
+      lines.push(c.dim(`      fix: ${f.hint}`));
+    }
+    lines.push('');
+  }
+  const s = result.summary;
+  const scope = `${plural(s.objects, 'object')}${s.assumedObjects ? ` (+${s.assumedObjects} assumed Big Bang platform)` : ''}`;
+  const how = s.renders.includes('istio-disabled') ? ', rendered with Istio enabled and disabled' : '';
+  const skipped = result.rulesSkipped.length ? `; skipped ${result.rulesSkipped.join(', ')}` : '';
+  if (!result.findings.length) {
+    lines.push(`${c.green('No findings')} in ${scope}${how}${skipped}.`);
+  } else {
+    const counts = [plural(s.errors, 'error'), plural(s.warnings, 'warning'), plural(s.infos, 'info')].join(', ');
+    const color = s.errors ? c.red : s.warnings ? c.yellow : c.blue;
+    lines.push(`${color(counts)} in ${scope}${how}${skipped}.`);
+    if (renderedPositions) lines.push(c.dim('render L:C = exact position in the output of `bbmesh render` (with Istio disabled for groups marked so); template lines are best effort.'));
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,60 @@
+// BB001: with Istio enabled, the package namespace must carry the Istio-driven sidecar
+// injection label (`istio-injection: enabled` under `{{- if .Values.istio.enabled }}`).
+import { join } from 'node:path';
+import type { FindingDraft, Rule, RuleContext } from '../types.js';
+import { display, findKeyLine, packageHelmRelease, packageNamespace, readText, templateFile, type Pos } from './util.js';
+
+const MESH_LABELS = ['istio-injection', 'istio.io/rev', 'istio.io/dataplane-mode'];
+
+export const bb001: Rule = {
+  meta: {
+    code: 'BB001',
+    severity: 'warning',
+    title: 'Namespace template lacks the Istio-driven injection label',
+    explanation:
+      'Big Bang turns sidecar injection on per namespace: bigbang/templates/<pkg>/namespace.yaml adds `istio-injection: "enabled"` when Istio is enabled. ' +
+      'Without it the package pods run without an istio-proxy sidecar: no mutual TLS, no mesh metrics, and STRICT or hardened policies treat them as outside the mesh.',
+    symptom: 'pods show no istio-proxy container (`kubectl get pods -n <pkg>` shows 1/1 instead of 2/2); traffic to them is plain text',
+    hint: 'in bigbang/templates/<pkg>/namespace.yaml, under metadata.labels add `{{- if .Values.istio.enabled }}` / `istio-injection: "enabled"` / `{{- end }}` (bb3: `.Values.istiod.enabled`)',
+    reads: ['Namespace', 'HelmRelease'],
+    needsPackage: true,
+  },
+  check(ctx: RuleContext): FindingDraft[] {
+    if (!ctx.pkg || !ctx.istioEnabled) return [];
+    const nsName = packageNamespace(ctx.model, ctx.pkg);
+    const hr = packageHelmRelease(ctx.model, ctx.pkg.name);
+    const ns = ctx.model.manifests.find((m) => m.kind === 'Namespace' && m.name === nsName && m.origin.stage === 'bigbang');
+    const enabledExpr = ctx.layout.layout === 'bb3' ? '.Values.istiod.enabled' : '.Values.istio.enabled';
+    if (!ns) {
+      if (!hr) return [];
+      const file = join(ctx.pkg.dir, 'bigbang', 'templates', ctx.pkg.name, 'namespace.yaml');
+      return [{
+        object: hr,
+        path: ['spec', 'targetNamespace'],
+        message: `the bigbang/ chart renders no Namespace ${nsName ?? ctx.pkg.name} for the package, so nothing labels it for sidecar injection`,
+        hint: `add ${display(file)} creating the namespace with \`istio-injection: "enabled"\` under \`{{- if ${enabledExpr} }}\``,
+      }];
+    }
+    const labels = ns.obj.metadata?.labels ?? {};
+    if (MESH_LABELS.some((k) => labels[k] !== undefined)) return [];
+    const file = templateFile(ns);
+    const text = file ? readText(file) : undefined;
+    let pos: Pos = { line: 1, column: 1 };
+    let message = `Namespace ${ns.name} has no istio-injection label with Istio enabled: the package pods get no sidecar`;
+    if (text) {
+      const labelsKey = findKeyLine(text, ['metadata', 'labels']);
+      pos = labelsKey.pos ?? pos;
+      const i = text.indexOf('istio-injection');
+      if (i >= 0) {
+        const line = text.slice(0, i).split('\n').length;
+        pos = { line, column: i - text.lastIndexOf('\n', i - 1) };
+        message = `Namespace ${ns.name}: the template has an istio-injection label, but its condition is false with Istio enabled (${ctx.layout.layout} enables Istio with ${enabledExpr})`;
+      }
+    }
+    return [{
+      object: ns,
+      message,
+      file: file ? { path: display(file), line: pos.line, column: pos.column } : undefined,
+    }];
+  },
+};

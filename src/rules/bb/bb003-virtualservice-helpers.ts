@@ -1,0 +1,57 @@
+// BB003: the package's VirtualService is named and labelled with the chart's helpers, like
+// every other object of the release (guide: `template "<chart>.fullname"`, `<chart>.labels`
+// plus `app.kubernetes.io/instance`).
+import type { Manifest } from '../../manifest/types.js';
+import type { FindingDraft, Rule, RuleContext } from '../types.js';
+import { chartObjects } from './util.js';
+
+const WORKLOAD_KINDS = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet']);
+/** Labels the chart's common-labels helper puts on its objects, checked when siblings have them. */
+const HELPER_LABELS = ['helm.sh/chart', 'app.kubernetes.io/name'];
+
+export const bb003: Rule = {
+  meta: {
+    code: 'BB003',
+    severity: 'warning',
+    title: "VirtualService name or labels do not follow the chart's helpers",
+    explanation:
+      "The VirtualService should be named like the release's other objects (the chart's fullname helper) and carry the chart's common labels plus `app.kubernetes.io/instance`. " +
+      'A hard-coded name collides when the chart is installed twice or renamed with fullnameOverride, and objects without the standard labels escape label-based tooling (kubectl -l, Big Bang policies, monitoring).',
+    symptom: 'two installs overwrite each other\'s VirtualService; `kubectl get vs -l app.kubernetes.io/instance=<release>` misses it',
+    hint: 'name it `{{ template "<chart>.fullname" . }}`; labels: `{{- include "<chart>.labels" . | nindent 4 }}` and `app.kubernetes.io/instance: {{ .Release.Name }}`',
+    reads: ['VirtualService', 'Service', 'Deployment', 'StatefulSet', 'DaemonSet'],
+  },
+  check(ctx: RuleContext): FindingDraft[] {
+    const objs = chartObjects(ctx);
+    const out: FindingDraft[] = [];
+    for (const vs of objs.filter((m) => m.kind === 'VirtualService')) {
+      const siblings = objs.filter((m) => WORKLOAD_KINDS.has(m.kind) && m.namespace === vs.namespace && sameRelease(m, vs));
+      const labels = vs.obj.metadata?.labels ?? {};
+      const labelsPath = vs.obj.metadata?.labels ? ['metadata', 'labels'] : ['metadata'];
+      if (labels['app.kubernetes.io/instance'] === undefined) {
+        out.push({ object: vs, path: labelsPath, message: `VirtualService ${vs.namespace}/${vs.name} has no app.kubernetes.io/instance label` });
+      }
+      const missing = HELPER_LABELS.filter((k) => labels[k] === undefined && siblings.some((s) => s.obj.metadata?.labels?.[k] !== undefined));
+      if (missing.length) {
+        out.push({
+          object: vs, path: labelsPath,
+          message: `VirtualService ${vs.namespace}/${vs.name} lacks the chart's common labels ${missing.join(', ')} that its Service/workloads carry (include the chart's labels helper)`,
+        });
+      }
+      const names = siblings.map((s) => s.name);
+      const release = vs.origin.release;
+      const follows = (n: string) => vs.name === n || vs.name.startsWith(`${n}-`);
+      if (names.length && !names.some(follows) && !(release && follows(release))) {
+        out.push({
+          object: vs, path: ['metadata', 'name'],
+          message: `VirtualService name "${vs.name}" is not the chart's fullname: the release's objects are named ${[...new Set(names)].map((n) => `"${n}"`).join(', ')}`,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+function sameRelease(a: Manifest, b: Manifest): boolean {
+  return a.origin.release === undefined || b.origin.release === undefined || a.origin.release === b.origin.release;
+}

@@ -1,0 +1,47 @@
+// MESH001: a VirtualService `gateways` entry that resolves to no Gateway.
+import type { FindingDraft, Rule, RuleContext } from '../types.js';
+
+export const mesh001: Rule = {
+  meta: {
+    code: 'MESH001',
+    severity: 'error',
+    title: 'VirtualService gateway reference does not resolve',
+    explanation: 'istiod resolves each `gateways` entry (a bare name is in the VirtualService\'s namespace, `ns/name` as is, the legacy ' +
+      '`name.ns.svc.cluster.local` as `ns/name`). A reference to a Gateway that does not exist binds the routes to nothing.',
+    symptom: '404 NR at the ingress gateway: the host has no route (or the 301 redirect on http, then 404 on https)',
+    hint: 'Reference the Gateway as `<namespace>/<name>`, e.g. `istio-system/public` (Big Bang 2.x) or `istio-gateway/public-ingressgateway` (3.x).',
+    reads: ['VirtualService', 'Gateway'],
+  },
+  check(ctx: RuleContext): FindingDraft[] {
+    const { model } = ctx;
+    const out: FindingDraft[] = [];
+    let k8sGateways: Set<string> | undefined;
+    let byName: Map<string, string[]> | undefined;
+    for (const vs of model.virtualServices) {
+      for (const g of vs.gateways) {
+        if (g.index < 0 || g.resolved === 'mesh' || model.gateways.has(g.resolved)) continue;
+        // A Kubernetes Gateway API Gateway of that name is also a valid target.
+        k8sGateways ??= new Set(model.manifests.filter((m) => m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/')).map((m) => `${m.namespace}/${m.name}`));
+        if (k8sGateways.has(g.resolved)) continue;
+        if (!byName) {
+          byName = new Map();
+          for (const gw of model.gateways.values()) byName.set(gw.name, [...(byName.get(gw.name) ?? []), gw.key]);
+        }
+        const name = g.resolved.slice(g.resolved.indexOf('/') + 1);
+        const elsewhere = byName.get(name) ?? [];
+        const how = g.raw === g.resolved ? '' : ` (resolves to ${g.resolved})`;
+        const expected = ctx.layout.gatewayRef(name);
+        const hint = elsewhere.length
+          ? `A Gateway named ${name} exists as ${elsewhere.join(', ')}: write \`${elsewhere[0]}\`.`
+          : model.gateways.has(expected) ? `Write \`${expected}\`.` : undefined;
+        out.push({
+          object: vs.m,
+          path: ['spec', 'gateways', g.index],
+          message: `gateway "${g.raw}"${how} does not exist${elsewhere.length ? `; a Gateway named ${name} exists in ${elsewhere.map((k) => k.split('/')[0]).join(', ')}` : ''}`,
+          hint,
+        });
+      }
+    }
+    return out;
+  },
+};
