@@ -26,8 +26,9 @@ function keyLines(file: string): KeyLine[] {
       if (m[2]) {
         // `- key:` starts a list item at the dash's indent
         const dash = m[1].length;
-        while (stack.length && stack[stack.length - 1].indent >= dash && typeof stack[stack.length - 1].key === 'string') stack.pop();
-        while (stack.length && typeof stack[stack.length - 1].key === 'number' && stack[stack.length - 1].indent > dash) stack.pop();
+        // deeper entries belong to the previous item; a key at the dash's own indent is the
+        // parent of an indentless sequence (`http:` then `- route:` at the same column)
+        while (stack.length && stack[stack.length - 1].indent > dash) stack.pop();
         const top = stack[stack.length - 1];
         let ordinal = 0;
         if (top && typeof top.key === 'number' && top.indent === dash) {

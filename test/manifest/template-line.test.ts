@@ -28,3 +28,11 @@ test('quoted keys, comments, action lines and unknown files', () => {
   assert.equal(templateLine(f, ['kind'])?.line, 4);
   assert.equal(templateLine(join(tempDir(), 'missing.yaml'), ['a']), undefined);
 });
+
+test('indentless sequences (a list at its key\'s own column)', () => {
+  const f = join(tempDir(), 'vs.yaml');
+  writeFileSync(f, 'spec:\n  http:\n  - match:\n    - uri:\n        prefix: /api\n    route:\n    - destination:\n        host: a\n  - route:\n    - destination:\n        host: b\n  tcp: []\n');
+  assert.equal(templateLine(f, ['spec', 'http', 1, 'route', 0, 'destination', 'host'])?.line, 11);
+  assert.equal(templateLine(f, ['spec', 'http', 0, 'route', 0, 'destination'])?.line, 7);
+  assert.equal(templateLine(f, ['spec', 'tcp'])?.line, 12);
+});

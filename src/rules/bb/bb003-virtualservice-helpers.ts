@@ -24,8 +24,15 @@ export const bb003: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const objs = chartObjects(ctx);
     const out: FindingDraft[] = [];
+    const byNamespace = new Map<string, Manifest[]>();
+    for (const m of objs) {
+      if (!WORKLOAD_KINDS.has(m.kind)) continue;
+      const l = byNamespace.get(m.namespace);
+      if (l) l.push(m);
+      else byNamespace.set(m.namespace, [m]);
+    }
     for (const vs of objs.filter((m) => m.kind === 'VirtualService')) {
-      const siblings = objs.filter((m) => WORKLOAD_KINDS.has(m.kind) && m.namespace === vs.namespace && sameRelease(m, vs));
+      const siblings = (byNamespace.get(vs.namespace) ?? []).filter((m) => sameRelease(m, vs));
       const labels = vs.obj.metadata?.labels ?? {};
       const labelsPath = vs.obj.metadata?.labels ? ['metadata', 'labels'] : ['metadata'];
       if (labels['app.kubernetes.io/instance'] === undefined) {

@@ -1,0 +1,70 @@
+// Human output of `bbmesh trace`: numbered hops with ✓/✗, the object, ports and where it is
+// written; the verdict last (status in Envoy's words, failing hop, check code, fix).
+import pc from 'picocolors';
+import type { Hop, HopSource, TraceResult, TraceStatus } from '../trace/types.js';
+
+export interface TraceTextOptions {
+  color?: boolean;
+}
+
+export function statusText(status: TraceStatus, flag?: string): string {
+  if (typeof status === 'number') return `${status}${flag && flag !== 'loop' && flag !== 'FI' ? ` ${flag}` : ''}`;
+  return status === 'tls-handshake-failure' ? 'TLS handshake failure' : status === 'connection-refused' ? 'connection refused' : 'connection reset';
+}
+
+/** `file:line:col (template)`; rendered positions name the template on disk first. */
+export function sourceText(s: HopSource | undefined): string | undefined {
+  if (!s) return undefined;
+  if (s.file === 'rendered') {
+    const tpl = s.templatePath ?? s.template;
+    if (tpl && s.templateLine) return `${tpl}:${s.templateLine} (render ${s.line}:${s.column})`;
+    return `${tpl ?? 'rendered'} (render ${s.line}:${s.column})`;
+  }
+  return `${s.file}:${s.line}:${s.column}${s.template ? ` (${s.template})` : ''}`;
+}
+
+function where(h: Hop): string | undefined {
+  const s = sourceText(h.source);
+  if (s) return s;
+  if (h.assumed) return 'assumed Big Bang platform';
+  return undefined;
+}
+
+export function traceToText(r: TraceResult, opts: TraceTextOptions = {}): string {
+  const c = pc.createColors(opts.color ?? false);
+  const out: string[] = [];
+  out.push(c.bold(`trace ${r.method} ${r.url}`), '');
+  const width = String(r.hops.length).length;
+  r.hops.forEach((h, i) => {
+    const mark = h.ok ? c.green('✓') : c.red('✗');
+    const num = String(i + 1).padStart(width);
+    const kind = c.dim(h.kind.padEnd(16));
+    const ports = h.ports ? `  ${c.cyan(h.ports.replace(/->/g, '→'))}` : '';
+    out.push(`${num} ${mark} ${kind} ${h.ok ? h.title : c.red(h.title)}${ports}`);
+    const pad = ' '.repeat(width + 3);
+    const w = where(h);
+    if (w) out.push(`${pad}${c.dim(w)}${h.assumed && h.source ? c.dim('  [assumed]') : ''}`);
+    if (h.detail) out.push(`${pad}${h.detail}`);
+    if (h.code && h.ok) out.push(`${pad}${c.yellow(`see bbmesh check ${h.code}`)}`);
+  });
+  out.push('');
+  const v = r.verdict;
+  const st = statusText(v.status, v.flag);
+  const reason = v.reason.startsWith(`${st}: `) ? v.reason.slice(st.length + 2) : v.reason;
+  if (v.ok) {
+    out.push(`${c.green(c.bold(`✓ ${st}`))}  ${reason}`);
+  } else {
+    out.push(`${c.red(c.bold(`✗ ${st}`))}  ${reason}`);
+    if (v.hop !== undefined && r.hops[v.hop]) {
+      const h = r.hops[v.hop];
+      const parts = [`hop ${v.hop + 1} (${h.kind})`];
+      if (h.object) parts.push(`${h.object.kind} ${h.object.namespace ? `${h.object.namespace}/` : ''}${h.object.name}`);
+      const w = where(h);
+      if (w) parts.push(w);
+      out.push(`  at ${parts.join(' · ')}`);
+    }
+    if (v.code) out.push(`  caught by: bbmesh check ${c.yellow(v.code)}`);
+    if (v.fix) out.push(`  fix: ${v.fix}`);
+  }
+  return out.join('\n') + '\n';
+}
