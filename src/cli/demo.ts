@@ -1,0 +1,105 @@
+// `bbmesh demo`: the whole flow on the bundled example package, on a temp copy:
+// render, check (finds the missing integration), integrate, check again (clean),
+// trace https and http (and a host nobody serves), diagram, and verify on a snapshot.
+import type { Command } from 'commander';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { examples, useColor, write } from './common.js';
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('Run the whole flow on the bundled example package (a temp copy): render, check, integrate, check, trace, diagram, verify')
+    .option('--dir <dir>', 'work in this new directory instead of a temp one (it must not exist)')
+    .addHelpText('after', examples(['bbmesh demo', 'bbmesh demo --dir /tmp/podinfo-demo && git -C /tmp/podinfo-demo diff']))
+    .action(async (o: { dir?: string }) => {
+      const ok = await runDemo(o.dir);
+      process.exitCode = ok ? 0 : 1;
+    });
+}
+
+async function runDemo(dirOpt?: string): Promise<boolean> {
+  const pc = (await import('picocolors')).default.createColors(useColor());
+  const { PROJECT_ROOT } = await import('../render/helm.js');
+  const example = join(PROJECT_ROOT, 'examples', 'podinfo');
+  if (dirOpt && existsSync(dirOpt)) throw new UserError(`--dir ${dirOpt} already exists`, { hint: 'give a new directory; demo never overwrites files' });
+  const work = dirOpt ? resolve(dirOpt) : join(mkdtempSync(join(tmpdir(), 'bbmesh-demo-')), 'podinfo');
+  cpSync(example, work, { recursive: true });
+  let ok = true;
+  const expect = (cond: boolean, what: string) => {
+    if (!cond) {
+      ok = false;
+      write(pc.red(`   ✗ unexpected: ${what}`));
+    }
+  };
+  const title = (n: number, s: string) => write(`\n${pc.bold(`${n}. ${s}`)}`);
+
+  write(pc.bold('bbmesh demo: Big Bang service-mesh integration of the podinfo example, end to end'));
+  write(`working copy: ${work} (examples/podinfo itself is not modified)`);
+
+  title(1, 'bbmesh render: the package as Flux renders it (bigbang/ chart, then chart/ with the merged values)');
+  const { renderPackage } = await import('../render/index.js');
+  const r = await renderPackage(work);
+  const stage = (s: string) => r.manifests.filter((m) => m.origin.stage === s).map((m) => m.kind);
+  write(`   stage 1 bigbang-podinfo in bigbang: ${stage('bigbang').join(', ')}`);
+  for (const rel of r.releases) write(`   stage 2 release ${rel.releaseName} in ${rel.namespace}: ${stage('package').join(', ')}`);
+
+  title(2, 'bbmesh check: before integration (Istio on and off)');
+  const { checkPackage } = await import('../check/index.js');
+  const { formatText } = await import('../report/text.js');
+  const before = await checkPackage(work);
+  for (const f of before.findings) write(`   ${f.severity.padEnd(7)} ${f.code.padEnd(7)} ${f.message}`);
+  expect(before.findings.some((f) => f.code === 'BB006'), 'check should find the missing Istio dependency before integration');
+
+  title(3, 'bbmesh integrate: the six edits of the guide, learned from the chart');
+  const { integratePackage } = await import('../integrate/index.js');
+  const integ = await integratePackage(work, { allowDirty: true });
+  for (const s of integ.steps) write(`   ${s.status === 'done' ? pc.green('✓') : '='} ${String(s.step).padEnd(8)} ${s.title.padEnd(20)} ${s.status}${s.files.length ? `  ${s.files.join(', ')}` : ''}${s.reason ? `  (${s.reason})` : ''}`);
+
+  title(4, 'bbmesh check: after integration');
+  const after = await checkPackage(work);
+  write(formatText(after, { color: useColor() }).replace(/^/gm, '   ').trimEnd());
+  expect(after.exitCode === 0, 'the integrated package should check clean');
+
+  title(5, 'bbmesh trace: the request path, hop by hop');
+  const { loadInput } = await import('../input.js');
+  const { traceRequest } = await import('../trace/index.js');
+  const { statusText } = await import('../report/trace-text.js');
+  const { model } = await loadInput({ dir: work });
+  const traces: Array<[string, boolean]> = [
+    ['https://podinfo.bigbang.dev/', true],
+    ['http://podinfo.bigbang.dev/', true],
+    ['https://unknown.bigbang.dev/', false],
+  ];
+  for (const [url, shouldPass] of traces) {
+    const t = traceRequest(model, { url });
+    const path = t.hops.filter((h) => h.kind !== 'client').map((h) => h.ports ? `${h.kind}[${h.ports}]` : h.kind).join(' → ');
+    const status = statusText(t.verdict.status, t.verdict.flag);
+    const reason = t.verdict.reason.startsWith(`${status}: `) ? t.verdict.reason.slice(status.length + 2) : t.verdict.reason;
+    write(`   ${url}\n     ${path}\n     ${t.verdict.ok ? pc.green('✓') : pc.red('✗')} ${status}  ${reason}${shouldPass ? '' : pc.dim('  (expected: no VirtualService serves this host)')}`);
+    expect(t.verdict.ok === shouldPass, `trace ${url} should ${shouldPass ? 'succeed' : 'fail'}`);
+  }
+
+  title(6, 'bbmesh diagram: every exposed host as a Mermaid flowchart');
+  const { buildDiagram } = await import('../trace/diagram.js');
+  const d = buildDiagram(model);
+  const mmd = join(work, 'mesh.mmd');
+  writeFileSync(mmd, d.mermaid);
+  write(`   ${d.hosts.length} host(s): ${d.hosts.map((h) => `${h.host} ${h.ok ? '✓' : '✗'} ${h.status}`).join(', ')}; written to ${mmd}`);
+
+  title(7, 'bbmesh verify: the guide\'s validation steps, here on a snapshot of a cluster running the package');
+  const snapshot = join(PROJECT_ROOT, 'examples', 'podinfo-cluster-snapshot.yaml');
+  if (existsSync(snapshot)) {
+    const { verifySnapshot } = await import('../live/index.js');
+    const rep = await verifySnapshot(snapshot, { packageName: 'podinfo' } as any);
+    for (const s of rep.steps) write(`   ${s.status === 'pass' ? pc.green('✓') : s.status === 'warn' ? pc.yellow('!') : s.status === 'fail' ? pc.red('✗') : '-'} ${String(s.step).padStart(2)} ${s.title}: ${s.status}`);
+    expect(!rep.steps.some((s) => s.status === 'fail'), 'verify on the example snapshot should not fail');
+  } else {
+    write('   (no example snapshot bundled)');
+  }
+
+  write(`\n${ok ? pc.green('demo complete: integrated, checked clean, traced.') : pc.red('demo finished with unexpected results (see ✗ above)')} Review the change: git diff --no-index ${example} ${work}`);
+  return ok;
+}
