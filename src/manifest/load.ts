@@ -60,14 +60,10 @@ export function docBody(d: DocSpan): string {
   return d.text.slice(d.start, d.end);
 }
 
+/** Anything but blank lines, comments and document markers? */
+const CONTENT_RE = /^(?!---|\.\.\.)[ \t]*[^\s#]/m;
 function hasContent(s: string): boolean {
-  // Anything but blank lines, comments and the marker?
-  for (const raw of s.split('\n')) {
-    const l = raw.trim();
-    if (l === '' || l === '---' || l.startsWith('#')) continue;
-    return true;
-  }
-  return false;
+  return CONTENT_RE.test(s);
 }
 
 /** Parses a multi-document stream into Kubernetes objects with their origin. */

@@ -9,7 +9,7 @@ const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE
 
 const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (s: string) => s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL',
+  resolve: (s: string) => s === '' || s === '~' || ((s.length === 4) && (s === 'null' || s === 'Null' || s === 'NULL')),
   construct: () => null,
   predicate: (o: unknown) => o === null,
   represent: { lowercase: () => 'null' },
@@ -18,12 +18,18 @@ const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
 
 const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (s: string) => BOOL_TRUE.has(s) || BOOL_FALSE.has(s),
+  resolve: (s: string) => s.length <= 5 && (BOOL_TRUE.has(s) || BOOL_FALSE.has(s)),
   construct: (s: string) => BOOL_TRUE.has(s),
   predicate: (o: unknown) => typeof o === 'boolean',
   represent: { lowercase: (o: object) => (o ? 'true' : 'false') },
   defaultStyle: 'lowercase',
 });
+
+/** Cheap pre-check before the number regexes: most scalars in manifests are words. */
+function maybeNumber(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // 0-9 + - .
+}
 
 const INT_RE = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|0|[1-9][0-9_]*|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
@@ -44,7 +50,7 @@ export function parseInt11(s: string): number {
 
 const intType = new jsyaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (s: string) => INT_RE.test(s) && !/^[-+]?_/.test(s),
+  resolve: (s: string) => maybeNumber(s) && INT_RE.test(s) && !/^[-+]?_/.test(s),
   construct: parseInt11,
   predicate: (o: unknown) => typeof o === 'number' && Number.isInteger(o),
   represent: { decimal: (o: object) => String(o) },
@@ -55,7 +61,7 @@ const FLOAT_RE = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[
 
 const floatType = new jsyaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (s: string) => FLOAT_RE.test(s) && s !== '.' && s !== '+.' && s !== '-.',
+  resolve: (s: string) => maybeNumber(s) && FLOAT_RE.test(s) && s !== '.' && s !== '+.' && s !== '-.',
   construct: (s: string) => {
     const t = s.replace(/_/g, '').toLowerCase();
     if (t.endsWith('.inf')) return t.startsWith('-') ? -Infinity : Infinity;

@@ -155,8 +155,12 @@ export function platformManifests(opts: PlatformOptions): Manifest[] {
 
 /** Adds the platform objects the input does not already have (same kind, namespace and name). */
 export function withPlatform(manifests: Manifest[], opts: PlatformOptions): Manifest[] {
-  const have = new Set(manifests.map((m) => `${m.kind}/${m.namespace}/${m.name}`));
-  const extra = platformManifests(opts).filter((m) => !have.has(`${m.kind}/${m.namespace}/${m.name}`));
+  const platform = platformManifests(opts);
+  const key = (m: Manifest) => `${m.kind}/${m.namespace}/${m.name}`;
+  const wanted = new Set(platform.map(key));
+  const have = new Set<string>();
+  for (const m of manifests) if (m.namespace === '' || wanted.has(key(m))) have.add(key(m));
+  const extra = platform.filter((m) => !have.has(key(m)));
   return [...manifests, ...extra];
 }
 

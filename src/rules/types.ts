@@ -93,6 +93,6 @@ export interface Finding {
   /** The object is an assumed platform object, not part of the input. */
   assumed: boolean;
   /** Which render of the matrix found it. */
-  render?: 'istio-enabled' | 'istio-disabled' | 'input';
+  render?: 'istio-enabled' | 'istio-disabled' | 'input' | 'cluster';
   related: Array<{ object: { kind: string; namespace: string; name: string }; source?: FindingSource; message: string }>;
 }

@@ -1,0 +1,126 @@
+// What verify prints: never key material or raw Secret data, in any format; the JSON report
+// matches schemas/verify.schema.json; the text layout.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { verifyCluster, verifySnapshot } from '../../src/live/index.js';
+import type { VerifyReport } from '../../src/live/index.js';
+import { formatJunit, formatText } from '../../src/live/format.js';
+import { keyFragments, makeCerts } from './helpers/certs.js';
+import type { TestCerts } from './helpers/certs.js';
+import { clusterObjects } from './helpers/cluster.js';
+import { startFakeApi } from './helpers/fakeapi.js';
+import type { FakeApi } from './helpers/fakeapi.js';
+import { startIngress } from './helpers/ingress.js';
+import type { FakeIngress } from './helpers/ingress.js';
+import { verifyCli } from './helpers/cli.js';
+
+const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
+const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/verify.schema.json', import.meta.url)), 'utf8'));
+
+/** A small JSON Schema subset: type, const, enum, required, properties, additionalProperties:false, items, $ref. */
+function validate(value: any, s: any, path = '$'): string[] {
+  if (s.$ref) return validate(value, s.$ref.split('/').slice(1).reduce((o: any, k: string) => o[k], schema), path);
+  const errs: string[] = [];
+  if ('const' in s && value !== s.const) errs.push(`${path}: not ${s.const}`);
+  if (s.enum && !s.enum.includes(value)) errs.push(`${path}: ${value} not in ${s.enum}`);
+  const t = s.type;
+  if (t === 'object') {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return [`${path}: not an object`];
+    for (const r of s.required ?? []) if (!(r in value)) errs.push(`${path}.${r}: missing`);
+    for (const [k, v] of Object.entries(value)) {
+      if (s.properties?.[k]) errs.push(...validate(v, s.properties[k], `${path}.${k}`));
+      else if (s.additionalProperties === false) errs.push(`${path}.${k}: not in the schema`);
+    }
+  } else if (t === 'array') {
+    if (!Array.isArray(value)) return [`${path}: not an array`];
+    value.forEach((v, i) => s.items && errs.push(...validate(v, s.items, `${path}[${i}]`)));
+  } else if (t === 'string' && typeof value !== 'string') errs.push(`${path}: not a string`);
+  else if (t === 'integer' && !Number.isInteger(value)) errs.push(`${path}: not an integer`);
+  else if (t === 'boolean' && typeof value !== 'boolean') errs.push(`${path}: not a boolean`);
+  return errs;
+}
+
+let certs: TestCerts;
+let api: FakeApi;
+let ing: FakeIngress;
+before(async () => {
+  certs = makeCerts();
+  api = await startFakeApi(certs, []);
+  ing = await startIngress(certs.valid);
+});
+after(async () => {
+  await api.close();
+  await ing.close();
+});
+
+function renderAll(r: VerifyReport): Record<string, string> {
+  return { text: formatText(r), json: JSON.stringify(r, null, 2), junit: formatJunit(r) };
+}
+
+describe('no key material in any output', () => {
+  test('live: matching key, mismatched key, unparseable key; text, json, junit', async () => {
+    const fragments = keyFragments(certs);
+    const b64cert = Buffer.from(certs.valid.cert).toString('base64').slice(30, 70);
+    for (const secret of [
+      { ...certs.valid, ca: certs.ca.cert },
+      { cert: certs.valid.cert, key: certs.otherKey },
+      { cert: certs.valid.cert, key: '-----BEGIN PRIVATE KEY-----\nnot-really-a-key-' + certs.valid.key.slice(40, 80) + '\n-----END PRIVATE KEY-----\n' },
+      { cert: certs.expired.cert, key: certs.expired.key },
+    ]) {
+      api.setObjects(clusterObjects({ cert: secret }));
+      const r = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: ing.httpsPort, httpPort: ing.httpPort }, timeoutMs: 3000 });
+      for (const [format, out] of Object.entries(renderAll(r))) {
+        for (const f of [...fragments, b64cert, 'not-really-a-key', certs.valid.key.slice(40, 80)]) {
+          assert.ok(!out.includes(f), `${format} output contains key material or secret data: ${f}`);
+        }
+        assert.ok(!out.includes('BEGIN CERTIFICATE'), `${format}: raw certificate data`);
+      }
+    }
+  });
+
+  test('snapshot CLI: text, json and junit never print the key in the dump', async () => {
+    const dump = readFileSync(fixture('snapshot-bb2.yaml'), 'utf8');
+    const b64key = /^ {2}tls\.key: (\S+)/m.exec(dump)![1];
+    const pem = Buffer.from(b64key, 'base64').toString('utf8');
+    const body = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    const b64crt = /^ {2}tls\.crt: (\S+)/m.exec(dump)![1];
+    for (const format of ['text', 'json', 'junit']) {
+      const r = await verifyCli(['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '--format', format]);
+      assert.equal(r.code, 0, r.stderr);
+      for (const f of ['PRIVATE KEY', b64key.slice(0, 40), b64key.slice(-40), body.slice(0, 40), body.slice(-30), b64crt.slice(10, 50)]) {
+        assert.ok(!(r.stdout + r.stderr).includes(f), `${format}: ${f}`);
+      }
+    }
+  });
+});
+
+describe('JSON report', () => {
+  test('matches schemas/verify.schema.json (live, snapshot, --wait)', async () => {
+    api.setObjects(clusterObjects({ cert: certs.valid }));
+    const live = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', insecure: true, address: { host: '127.0.0.1', httpsPort: ing.httpsPort }, timeoutMs: 3000, waitMs: 1000 });
+    const snap = await verifySnapshot(fixture('snapshot-broken.yaml'), { packageName: 'podinfo' });
+    for (const r of [live, snap]) {
+      const json = JSON.parse(JSON.stringify(r));
+      assert.deepEqual(validate(json, schema), []);
+    }
+    assert.ok(live.wait);
+    assert.equal(live.source.context, 'fake');
+  });
+});
+
+describe('text output', () => {
+  test('one line per step with the mark, details indented, fix last', async () => {
+    const r = await verifySnapshot(fixture('snapshot-broken.yaml'), { packageName: 'podinfo' });
+    const out = formatText(r);
+    const lines = out.split('\n');
+    assert.match(lines[0], /^bbmesh verify: package podinfo \(namespace podinfo, host podinfo\.bigbang\.dev\), layout bb2, snapshot /);
+    const i = lines.findIndex((l) => l.startsWith('✗ 10 '));
+    assert.ok(i > 0, out);
+    assert.match(lines[i + 1], /^ {5}VirtualService podinfo\/podinfo-podinfo$/);
+    assert.match(out, /^✗ {2}8 ingress gateway Service istio-system\/public-ingressgateway$/m);
+    assert.match(out, /^\? {2}7 TLS certificate in secret istio-system\/public-cert \(cannot check\)$/m);
+    assert.match(lines.at(-2)!, /^0 passed, 4 failed, 3 could not be checked \(\d+ ms\)$/);
+  });
+});
