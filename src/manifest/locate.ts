@@ -17,6 +17,81 @@ function parsed(span: DocSpan) {
   return hit;
 }
 
+const KEY_LINE = /^( *)((?:- +)?)(?:(["'])([^"'\n]*)\3|([A-Za-z0-9_.\/-]+))[ \t]*:(?:[ \t]+(.*))?$/;
+const ITEM_LINE = /^( *)- +(.*)$/;
+const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
+
+/**
+ * The fast path for block-style YAML (what Helm prints): one pass over the document's lines
+ * keeping the chain of keys and list ordinals, returning the position where the chain equals
+ * `path` exactly. Anything unusual (nested dashes on one line, tabs, no match) returns
+ * undefined and the caller falls back to the full positional parser.
+ */
+export function fastLocate(text: string, start: number, end: number, path: Path): { line: number; column: number } | undefined {
+  const stack: Array<{ indent: number; key: string | number }> = [];
+  let blockIndent = -1;
+  let lineNo = 0;
+  let pos = start;
+  const equal = (extra?: string | number) => {
+    const n = stack.length + (extra === undefined ? 0 : 1);
+    if (n !== path.length) return false;
+    for (let i = 0; i < stack.length; i++) if (stack[i].key !== path[i]) return false;
+    return extra === undefined || path[n - 1] === extra;
+  };
+  const item = (dash: number) => {
+    while (stack.length && stack[stack.length - 1].indent > dash) stack.pop();
+    const top = stack[stack.length - 1];
+    let ordinal = 0;
+    if (top && typeof top.key === 'number' && top.indent === dash) {
+      stack.pop();
+      ordinal = top.key + 1;
+    }
+    stack.push({ indent: dash, key: ordinal });
+  };
+  while (pos < end) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0 || eol > end) eol = end;
+    const raw = text.slice(pos, eol).replace(/\r$/, '');
+    const here = pos;
+    pos = eol + 1;
+    lineNo++;
+    const trimmed = raw.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('---')) continue;
+    const indent = raw.length - trimmed.length;
+    if (blockIndent >= 0) {
+      if (indent > blockIndent) continue;
+      blockIndent = -1;
+    }
+    if (raw.includes('\t') && raw.indexOf('\t') < indent) return undefined;
+    const km = KEY_LINE.exec(raw);
+    if (km) {
+      const dashIndent = km[1].length;
+      const keyIndent = dashIndent + km[2].length;
+      if (km[2]) {
+        if (/^- +- /.test(trimmed)) return undefined;
+        item(dashIndent);
+        if (equal()) return { line: lineNo, column: keyIndent + 1 };
+      }
+      while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
+      const key = km[4] ?? km[5];
+      if (equal(key)) return { line: lineNo, column: keyIndent + 1 };
+      stack.push({ indent: keyIndent, key });
+      const value = km[6] ?? '';
+      if (BLOCK_SCALAR.test(value)) blockIndent = keyIndent;
+      void here;
+      continue;
+    }
+    const im = ITEM_LINE.exec(raw);
+    if (im) {
+      if (/^- +- /.test(trimmed)) return undefined;
+      item(im[1].length);
+      if (equal()) return { line: lineNo, column: im[1].length + (raw.length - im[1].length - im[2].length) + 1 };
+      if (BLOCK_SCALAR.test(im[2])) blockIndent = im[1].length;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Line and column (1-based) of the value at `path` in the manifest's source document.
  * Falls back to the deepest existing ancestor, then to the document start.
@@ -24,8 +99,20 @@ function parsed(span: DocSpan) {
 export function locate(m: Manifest, path: Path = []): Location | undefined {
   const span = m.origin.doc;
   if (!span) return undefined;
-  const { doc, lc } = parsed(span);
   const full: (string | number)[] = m.origin.listIndex !== undefined ? ['items', m.origin.listIndex, ...path] : [...path];
+  if (full.length) {
+    const fast = fastLocate(span.text, span.start, span.end, full);
+    if (fast) return { file: span.file, template: m.origin.template, line: span.line + fast.line - 1, column: fast.column };
+  }
+  return locateSlow(m, path);
+}
+
+/** The same answer from the full positional parser (the reference for `fastLocate`). */
+export function locateSlow(m: Manifest, path: Path = []): Location | undefined {
+  const span = m.origin.doc;
+  if (!span) return undefined;
+  const full: (string | number)[] = m.origin.listIndex !== undefined ? ['items', m.origin.listIndex, ...path] : [...path];
+  const { doc, lc } = parsed(span);
   let offset: number | undefined;
   for (let len = full.length; len >= 0 && offset === undefined; len--) {
     const sub = full.slice(0, len);

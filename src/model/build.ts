@@ -26,14 +26,17 @@ function get(obj: unknown, path: Path): any {
   return cur;
 }
 
+const EMPTY = Object.freeze({}) as Record<string, never>;
+
 function strMap(v: unknown): Labels {
   const out: Labels = {};
   if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = String(x);
   return out;
 }
 
+const NONE: any[] = [];
 function arr<T = any>(v: unknown): T[] {
-  return Array.isArray(v) ? (v as T[]) : [];
+  return Array.isArray(v) ? (v as T[]) : (NONE as T[]);
 }
 
 function num(v: unknown): number | undefined {
@@ -168,15 +171,15 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
     if (l) l.push(v);
     else map.set(k, [v]);
   };
-  const pending: Manifest[] = [];
   // Namespaces first: workloads need them for the injection decision.
   for (const m of manifests) {
     if (m.kind === 'Namespace' && m.apiVersion === 'v1') model.namespaces.set(m.name, { name: m.name, m, labels: strMap(m.obj.metadata?.labels) });
-    else pending.push(m);
   }
-  for (const m of pending) {
-    const spec: any = m.obj.spec ?? {};
-    const group = m.apiVersion.split('/')[0];
+  for (const m of manifests) {
+    if (m.kind === 'Namespace') continue;
+    const spec: any = m.obj.spec ?? EMPTY;
+    const slash = m.apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : m.apiVersion.slice(0, slash);
     switch (m.kind) {
       case 'Service': {
         if (m.apiVersion !== 'v1') break;
@@ -246,7 +249,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         model.authorizationPolicies.push({
           m, name: m.name, namespace: m.namespace,
           selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
-          action: String(spec.action ?? 'ALLOW'), rules: arr(spec.rules),
+          action: String(spec.action ?? 'ALLOW'), rules: Array.isArray(spec.rules) ? spec.rules : [],
         });
         break;
       case 'ServiceEntry':

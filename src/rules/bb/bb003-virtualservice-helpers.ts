@@ -3,7 +3,6 @@
 // plus `app.kubernetes.io/instance`).
 import type { Manifest } from '../../manifest/types.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { chartObjects } from './util.js';
 
 const WORKLOAD_KINDS = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet']);
 /** Labels the chart's common-labels helper puts on its objects, checked when siblings have them. */
@@ -22,17 +21,15 @@ export const bb003: Rule = {
     reads: ['VirtualService', 'Service', 'Deployment', 'StatefulSet', 'DaemonSet'],
   },
   check(ctx: RuleContext): FindingDraft[] {
-    const objs = chartObjects(ctx);
     const out: FindingDraft[] = [];
-    const byNamespace = new Map<string, Manifest[]>();
-    for (const m of objs) {
-      if (!WORKLOAD_KINDS.has(m.kind)) continue;
-      const l = byNamespace.get(m.namespace);
-      if (l) l.push(m);
-      else byNamespace.set(m.namespace, [m]);
-    }
-    for (const vs of objs.filter((m) => m.kind === 'VirtualService')) {
-      const siblings = (byNamespace.get(vs.namespace) ?? []).filter((m) => sameRelease(m, vs));
+    // The package's own objects: stage 2 of a package render, or any input object.
+    const mine = (m: Manifest) => (ctx.pkg ? m.origin.stage === 'package' : m.origin.stage !== 'platform');
+    const siblingsIn = (ns: string): Manifest[] => [
+      ...(ctx.model.servicesByNamespace.get(ns) ?? []).map((s) => s.m),
+      ...(ctx.model.workloadsByNamespace.get(ns) ?? []).filter((w) => WORKLOAD_KINDS.has(w.kind)).map((w) => w.m),
+    ].filter(mine);
+    for (const vs of ctx.model.virtualServices.map((v) => v.m).filter(mine)) {
+      const siblings = siblingsIn(vs.namespace).filter((m) => sameRelease(m, vs));
       const labels = vs.obj.metadata?.labels ?? {};
       const labelsPath = vs.obj.metadata?.labels ? ['metadata', 'labels'] : ['metadata'];
       if (labels['app.kubernetes.io/instance'] === undefined) {

@@ -1,7 +1,6 @@
 // BB008: the package default gateway `istio-system/main` exists only in the Istio chart's
 // own defaults; Big Bang removes it and passes its gateways (`public`) down instead.
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { own } from './util.js';
 
 export const bb008: Rule = {
   meta: {
@@ -19,9 +18,8 @@ export const bb008: Rule = {
     const main = ctx.layout.packageDefaultGateway;
     if (ctx.model.gateways.get(main) && ctx.model.gateways.get(main)!.m.origin.stage !== 'platform') return [];
     const out: FindingDraft[] = [];
-    const mine = new Set(own(ctx.model));
     for (const vs of ctx.model.virtualServices) {
-      if (!mine.has(vs.m)) continue;
+      if (vs.m.origin.stage === 'platform') continue;
       for (const g of vs.gateways) {
         if (g.resolved !== main) continue;
         out.push({
