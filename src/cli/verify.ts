@@ -29,7 +29,10 @@ export function register(program: Command): void {
       'bbmesh verify --package podinfo --context kind-bigbang --host podinfo.bigbang.dev --format json',
       'bbmesh verify --package podinfo --address 192.168.1.20:30443 --ca dev-ca.pem',
       'bbmesh verify --package podinfo --snapshot cluster.yaml',
-    ]) + `\nA snapshot for --snapshot (air-gapped sites):\n  ${SNAPSHOT_HELP}\n\nSteps: 5 Flux and pods ready, 7 TLS secret, 8 ingress Service, 9 Gateway, 10 VirtualService,\n11 istio-proxy sidecars, 12 HTTPS request. Exit code: 0 no step failed (cannot-check included), 1 a step failed, 2 bad input.\n`)
+    ]) + `\nA snapshot for --snapshot (air-gapped sites):\n  ${SNAPSHOT_HELP}\n\nSteps: 5 Flux and pods ready, 7 TLS secret, 8 ingress Service, 9 Gateway, 10 VirtualService,\n11 istio-proxy sidecars, 12 HTTPS request. Then the \`check\` rules run on the objects read; their findings
+(package namespace and HelmRelease only) are listed after the steps.
+Exit code: 0 no step failed (cannot-check included) and no error finding, 1 a step failed or a finding
+is an error (warnings and infos do not change it), 2 bad input.\n`)
     .action(async (o: Record<string, any>) => {
       const format = String(o.format);
       if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`unknown --format ${format}`, { hint: 'use text, json or junit' });
@@ -61,10 +64,11 @@ export function register(program: Command): void {
       const report = o.snapshot
         ? await live.verifySnapshot(o.snapshot, opts)
         : await live.verifyCluster({ ...opts, kubeconfig: o.kubeconfig, context: o.context });
-      const { formatText, formatJunit } = await import('../live/format.js');
-      if (format === 'json') write(JSON.stringify(report, null, 2));
+      const { formatText, formatJunit, formatJson } = await import('../live/format.js');
+      if (format === 'json') write(formatJson(report));
       else if (format === 'junit') write(formatJunit(report));
       else write(formatText(report, await style()));
+      // report.ok is false when a step failed or a finding is an error.
       if (!report.ok) process.exitCode = EXIT_FINDINGS;
     });
 }

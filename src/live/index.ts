@@ -63,6 +63,7 @@ export async function verifyWith(reader: ClusterReader, opts: VerifyOptions, sta
     fail: steps.filter((s) => s.status === 'fail').length,
     cannotCheck: steps.filter((s) => s.status === 'cannot-check').length,
   };
+  const findings = liveFindings(objectsOf(state), state.pkg, state.layout);
   const k = reader.live && 'context' in reader && 'server' in reader ? (reader as unknown as { context: string; server: string }) : undefined;
   const file = reader instanceof SnapshotReader ? reader.description.replace(/^snapshot /, '') : undefined;
   return {
@@ -79,9 +80,9 @@ export async function verifyWith(reader: ClusterReader, opts: VerifyOptions, sta
     layoutReason: state.layoutReason,
     package: { ...state.pkg },
     steps,
-    findings: liveFindings(objectsOf(state), state.pkg, state.layout),
+    findings,
     summary,
-    ok: summary.fail === 0,
+    ok: summary.fail === 0 && !findings.some((f) => f.severity === 'error'),
     ...(wait ? { wait } : {}),
     durationMs: Math.round(performance.now() - started),
   };

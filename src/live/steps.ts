@@ -463,6 +463,10 @@ export function step9(state: ClusterState): StepResult {
           statuses.push('fail');
           details.push('no tls.credentialName');
           fixes.push('set tls.credentialName to the TLS secret (public-cert)');
+        } else if (state.secret.error?.reason === 'not-captured') {
+          // A snapshot without Secrets (the safe way to share one): step 7 reports the secret as
+          // cannot-check; the Gateway itself is judged on what the snapshot shows.
+          details.push(`credentialName ${cred}: secret ${state.secretRef.namespace}/${cred} not in the snapshot (see step 7)`);
         } else if (state.secret.error) {
           statuses.push('cannot-check');
           details.push(`credentialName ${cred}: ${state.secret.error.message}`);

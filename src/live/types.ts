@@ -27,9 +27,9 @@ export interface VerifyReport {
   package: { name: string; namespace: string; host?: string; hostSource?: 'flag' | 'virtualservice' };
   steps: StepResult[];
   /** The `check` rules run on the objects read (wired by liveFindings). */
-  findings: import("../rules/types.js").Finding[];
+  findings: import('../rules/types.js').Finding[];
   summary: { pass: number; warn: number; fail: number; cannotCheck: number };
-  /** true when no step failed. */
+  /** true when no step failed and no finding is an error (the CLI then exits 0). */
   ok: boolean;
   /** `--wait`: how long verify waited for step 5, and whether it became ready in time. */
   wait?: { waitedMs: number; ready: boolean; polls: number };

@@ -32,7 +32,7 @@ describe('KubeReader against the fake API server', () => {
     api.requests.length = 0;
     const pods = await r.list('Pod', 'podinfo');
     assert.equal(pods.error, undefined);
-    assert.equal(pods.value!.length, 2);
+    assert.equal(pods.value!.length, 1);
     assert.equal(pods.value![0].kind, 'Pod');
     assert.equal(pods.value![0].apiVersion, 'v1');
     assert.equal(pods.value![0].origin.stage, 'cluster');

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { verifyCluster, verifySnapshot } from '../../src/live/index.js';
 import type { VerifyReport } from '../../src/live/index.js';
-import { formatJunit, formatText } from '../../src/live/format.js';
+import { formatJson, formatJunit, formatText } from '../../src/live/format.js';
+import type { TextStyle } from '../../src/live/format.js';
 import { keyFragments, makeCerts } from './helpers/certs.js';
 import type { TestCerts } from './helpers/certs.js';
 import { clusterObjects } from './helpers/cluster.js';
@@ -56,7 +57,7 @@ after(async () => {
 });
 
 function renderAll(r: VerifyReport): Record<string, string> {
-  return { text: formatText(r), json: JSON.stringify(r, null, 2), junit: formatJunit(r) };
+  return { text: formatText(r), json: formatJson(r), junit: formatJunit(r) };
 }
 
 describe('no key material in any output', () => {
@@ -101,10 +102,16 @@ describe('JSON report', () => {
     api.setObjects(clusterObjects({ cert: certs.valid }));
     const live = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', insecure: true, address: { host: '127.0.0.1', httpsPort: ing.httpsPort }, timeoutMs: 3000, waitMs: 1000 });
     const snap = await verifySnapshot(fixture('snapshot-broken.yaml'), { packageName: 'podinfo' });
+    assert.equal(snap.findings.length, 1);
     for (const r of [live, snap]) {
-      const json = JSON.parse(JSON.stringify(r));
+      const json = JSON.parse(formatJson(r));
       assert.deepEqual(validate(json, schema), []);
     }
+    // the findings items are validated against the copied check.schema.json definition
+    assert.equal(schema.properties.findings.items.$ref, '#/$defs/finding');
+    const check = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/check.schema.json', import.meta.url)), 'utf8'));
+    assert.deepEqual(schema.$defs.finding.required, check.properties.findings.items.required);
+    assert.deepEqual(Object.keys(schema.$defs.finding.properties), Object.keys(check.properties.findings.items.properties));
     assert.ok(live.wait);
     assert.equal(live.source.context, 'fake');
   });
@@ -121,6 +128,39 @@ describe('text output', () => {
     assert.match(lines[i + 1], /^ {5}VirtualService podinfo\/podinfo-podinfo$/);
     assert.match(out, /^✗ {2}8 ingress gateway Service istio-system\/public-ingressgateway$/m);
     assert.match(out, /^\? {2}7 TLS certificate in secret istio-system\/public-cert \(cannot check\)$/m);
-    assert.match(lines.at(-2)!, /^0 passed, 4 failed, 3 could not be checked \(\d+ ms\)$/);
+    assert.match(lines.at(-2)!, /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \(\d+ ms\)$/);
+  });
+
+  test('findings section: one line per finding, symptom, fix, position; colour only with a style', async () => {
+    const r = await verifySnapshot(fixture('snapshot-broken.yaml'), { packageName: 'podinfo' });
+    const out = formatText(r);
+    const lines = out.split('\n');
+    const i = lines.indexOf('Findings from the check rules on the live objects');
+    assert.ok(i > lines.findIndex((l) => l.startsWith('? 12 ')), 'after the steps');
+    const src = r.findings[0].source!;
+    assert.deepEqual(lines.slice(i + 1, i + 5), [
+      'error   MESH004 VirtualService podinfo/podinfo-podinfo: port 8080 is not a port of Service podinfo/podinfo-podinfo (ports: 9898, 9999)',
+      '     symptom: 503 NC (cluster_not_found)',
+      `     fix: ${r.findings[0].hint}`,
+      `     ${src.file}:${src.line}:${src.column}`,
+    ]);
+    assert.ok(!out.includes('\u001b['), 'no ANSI escapes');
+    const tag = (t: string) => (s: string) => `<${t}>${s}</${t}>`;
+    const style: TextStyle = { green: tag('g'), yellow: tag('y'), red: tag('r'), dim: tag('d'), bold: tag('b') };
+    const coloured = formatText(r, style);
+    assert.match(coloured, /^<r>error {2}<\/r> <b>MESH004<\/b> VirtualService podinfo\/podinfo-podinfo: /m);
+    assert.match(coloured, /^<r>1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\)/m);
+    // no position for a live cluster (no source): the line is left out
+    const live = { ...r, findings: r.findings.map((f) => ({ ...f, source: undefined })) };
+    assert.doesNotMatch(formatText(live), /snapshot-broken\.yaml:\d+/);
+    assert.match(formatJson(live), /"source": null/);
+  });
+
+  test('a healthy run: the findings section says none, the summary is green', async () => {
+    const r = await verifySnapshot(fixture('snapshot-bb2.yaml'), { packageName: 'podinfo' });
+    assert.match(formatText(r), /^Findings from the check rules on the live objects: none$/m);
+    const junit = formatJunit(r);
+    assert.doesNotMatch(junit, /bbmesh\.verify\.findings/);
+    assert.match(junit, /tests="7" failures="0"/);
   });
 });

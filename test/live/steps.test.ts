@@ -234,7 +234,7 @@ describe('--wait', () => {
     const r = await p;
     assert.equal(r.wait?.ready, true);
     assert.ok(r.wait!.polls >= 3);
-    assert.match(seen[0].summary, /pods in podinfo 0\/2/);
+    assert.match(seen[0].summary, /pods in podinfo 0\/1/);
     assert.equal(seen.at(-1)!.done, true);
     assert.equal(step(r, 5).status, 'pass');
   });
