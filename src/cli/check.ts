@@ -11,11 +11,11 @@ export function register(program: Command): void {
     .command('check')
     .description('Find broken routes and Big Bang integration mistakes before deploying: every finding with object, file, line, runtime symptom and fix')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/ (rendered with Istio enabled and disabled), a YAML file, or - for stdin')
-    .option('--file <file>', 'check rendered manifests from a YAML file instead of a package (repeatable; - = stdin); short form -f', collect, [])
+    .option('--file <file>', 'check rendered manifests from a YAML file instead of a package (repeatable; - = stdin); short form -f', collect)
     .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway)', 'bb2')
     .option('--format <format>', 'text, json, sarif or junit', 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity: error, warning or info', 'warning')
-    .option('--ignore <codes>', 'rule codes to skip, comma-separated (e.g. BB002,MESH014); per object: annotation bbmesh.dev/ignore', collect, [])
+    .option('--ignore <codes>', 'rule codes to skip, comma-separated (e.g. BB002,MESH014); per object: annotation bbmesh.dev/ignore', collect)
     .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
   addRenderOptions(cmd);
   // `-f` means a manifest file for check (like istioctl analyze / kubectl); the bigbang/
@@ -47,7 +47,7 @@ export function register(program: Command): void {
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
       if (!target && !files.length) throw new UserError('nothing to check', { hint: 'pass a package directory, -f FILE, or - for stdin' });
-      const ignore = (o.ignore as string[]).flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
+      const ignore = ((o.ignore ?? []) as string[]).flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
       const { ruleByCode, RULES } = await import('../rules/catalogue.js');
       const unknown = ignore.filter((c) => !ruleByCode(c));
       if (unknown.length) throw new UserError(`unknown rule code${unknown.length > 1 ? 's' : ''} in --ignore: ${unknown.join(', ')}`, { hint: 'see docs/rules.md' });

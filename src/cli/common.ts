@@ -9,9 +9,9 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** The render flags of `bbmesh render`, reused by check, trace and diagram. */
 export function addRenderOptions(cmd: Command): Command {
   return cmd
-    .option('--umbrella-values <file>', "umbrella chart values, lowest precedence (repeatable; default: bbmesh's built-in)", collect, [])
-    .option('-f, --values <file>', 'extra values for the bigbang/ chart, after bigbang/values.yaml (repeatable)', collect, [])
-    .option('--set <key=value>', 'set a bigbang/ chart value, like helm --set (repeatable)', collect, [])
+    .option('--umbrella-values <file>', "umbrella chart values, lowest precedence (repeatable; default: bbmesh's built-in)", collect)
+    .option('-f, --values <file>', 'extra values for the bigbang/ chart, after bigbang/values.yaml (repeatable)', collect)
+    .option('--set <key=value>', 'set a bigbang/ chart value, like helm --set (repeatable)', collect)
     .option('--package <name>', 'package name (default: from bigbang/Chart.yaml)')
     .option('--helm <path>', 'helm binary (default: HELM_BIN, .tools/bin/helm, then PATH)')
     .option('--kube-version <v>', 'Kubernetes version for .Capabilities (default 1.31.0)');

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .argument('<package-dir>', 'package directory holding chart/ (and bigbang/, scaffolded when missing)')
     .option('--layout <layout>', 'bb2 (Big Bang 1.x/2.x, the guide) or bb3 (Big Bang 3.x names)', 'bb2')
     .option('--package <name>', 'package name (default: from bigbang/Chart.yaml, else chart/Chart.yaml)')
-    .option('--service <name>', 'Service to expose through a VirtualService (repeatable; needed when the chart has several)', collect, [])
+    .option('--service <name>', 'Service to expose through a VirtualService (repeatable; needed when the chart has several)', collect)
     .option('--port <port>', "HTTP port of the Service: a number or a values path such as service.port (default: read from the chart)")
     .option('--dry-run', 'print the unified diff and write nothing')
     .option('--force', 'regenerate the generated VirtualService template')
@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const json = o.json || o.format === 'json';
       const { integratePackage } = await import('../integrate/index.js');
       const r = await integratePackage(dir, {
-        layout: o.layout, package: o.package, service: o.service, port: o.port,
+        layout: o.layout, package: o.package, service: o.service ?? [], port: o.port,
         dryRun: !!o.dryRun, force: !!o.force, allowDirty: !!o.allowDirty,
       });
       if (json) {
@@ -37,7 +37,7 @@ export function register(program: Command): void {
         }, null, 2));
         return;
       }
-      const pc = (await import('picocolors')).createColors(useColor());
+      const pc = (await import('picocolors')).default.createColors(useColor());
       const out: string[] = [];
       if (r.dryRun && r.diff) out.push(r.diff.trimEnd(), '');
       out.push(`${r.dryRun ? 'Dry run: ' : ''}integrate ${dir} (package ${r.packageName}, layout ${r.layout})`);

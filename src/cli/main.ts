@@ -5,9 +5,17 @@ import { UserError, EXIT_USAGE } from '../errors.js';
 
 type Register = (program: Command) => void;
 
-// One module per sub-command (src/cli/<name>.ts, exporting `register`); its action
-// imports the heavy code only when it runs.
-const COMMANDS = ['render', 'integrate', 'check', 'trace', 'verify', 'demo'];
+// One module per sub-command (src/cli/<name>.ts, exporting `register`), imported only when
+// its command runs (all of them for --help): start-up time matters for `render`.
+const MODULES: Record<string, () => Promise<{ register: Register }>> = {
+  render: () => import('./render.js'),
+  integrate: () => import('./integrate.js'),
+  check: () => import('./check.js'),
+  trace: () => import('./trace.js'), // also registers `diagram`
+  verify: () => import('./verify.js'),
+  demo: () => import('./demo.js'),
+};
+const MODULE_OF: Record<string, string> = { diagram: 'trace' };
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
@@ -19,20 +27,11 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  // Load only the command being run (all of them for help): start-up time matters.
+  // Load only the command being run (all of them for help).
   const first = argv.find((a) => !a.startsWith('-'));
-  const wanted = first && COMMANDS.includes(first) ? [first] : COMMANDS;
-  for (const name of wanted) {
-    let mod: { register: Register };
-    try {
-      mod = await import(`./${name}.js`);
-    } catch (err: any) {
-      // A command whose module is not built must not break the others.
-      if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(`/cli/${name}.js`)) continue;
-      throw err;
-    }
-    mod.register(program);
-  }
+  const name = first ? (MODULE_OF[first] ?? first) : undefined;
+  const loaders = name && MODULES[name] ? [MODULES[name]] : Object.values(MODULES);
+  for (const load of loaders) (await load()).register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err: any) {

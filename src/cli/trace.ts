@@ -42,9 +42,9 @@ export function register(program: Command): void {
     .description('Follow one request hop by hop (ingress Service, gateway, Gateway server, VirtualService, route, Service, pod, sidecar, container) and say what the client gets')
     .argument('<url>', 'the URL to trace, e.g. https://podinfo.bigbang.dev/')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/, a YAML file, or - for stdin')
-    .option('--file <file>', 'trace through rendered manifests from a YAML file (repeatable; - = stdin)', collect, [])
+    .option('--file <file>', 'trace through rendered manifests from a YAML file (repeatable; - = stdin)', collect)
     .option('-X, --method <method>', 'HTTP method', 'GET')
-    .option('-H, --header <name=value>', 'request header (repeatable), e.g. --header x-env=dev', collect, [])
+    .option('-H, --header <name=value>', 'request header (repeatable), e.g. --header x-env=dev', collect)
     .option('--format <format>', 'text, json or mermaid', 'text')
     .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x) or bb3 (3.x names)', 'bb2')
     .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
@@ -87,7 +87,7 @@ export function register(program: Command): void {
     .command('diagram')
     .description('One Mermaid flowchart of every externally exposed host of a package: gateway, VirtualService, routes, Services, ports, pods')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/, a YAML file, or - for stdin')
-    .option('--file <file>', 'draw from rendered manifests in a YAML file (repeatable; - = stdin)', collect, [])
+    .option('--file <file>', 'draw from rendered manifests in a YAML file (repeatable; - = stdin)', collect)
     .option('--format <format>', 'mermaid or json (hosts and their verdicts)', 'mermaid')
     .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x) or bb3 (3.x names)', 'bb2')
     .option('--no-platform', 'do not add the assumed Big Bang platform');
