@@ -17,7 +17,7 @@ function parsed(span: DocSpan) {
   return hit;
 }
 
-const KEY_LINE = /^( *)((?:- +)?)(?:(["'])([^"'\n]*)\3|([A-Za-z0-9_.\/-]+))[ \t]*:(?:[ \t]+(.*))?$/;
+const KEY_LINE = /^( *)((?:- +)?)(?:(["'])([^"'\n]*)\3|([A-Za-z0-9_./-]+))[ \t]*:(?:[ \t]+(.*))?$/;
 const ITEM_LINE = /^( *)- +(.*)$/;
 const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
 

@@ -8,7 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 interface KeyLine { line: number; column: number; keys: string[]; indexed: Array<string | number> }
 
 const cache = new Map<string, KeyLine[]>();
-const KEY_RE = /^(\s*)((?:-\s+)*)(["']?)([A-Za-z0-9_.\/-]+)\3\s*:(?:\s|$)/;
+const KEY_RE = /^(\s*)((?:-\s+)*)(["']?)([A-Za-z0-9_./-]+)\3\s*:(?:\s|$)/;
 
 function keyLines(file: string): KeyLine[] {
   let hit = cache.get(file);

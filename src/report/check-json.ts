@@ -8,6 +8,7 @@ function source(s: FindingSource | undefined) {
     file: s.file,
     template: s.template ?? null,
     templatePath: s.templatePath ?? null,
+    templateLine: s.templateLine ?? null,
     line: s.line,
     column: s.column,
   };

@@ -1,4 +1,5 @@
 import type { RenderResult } from '../render/index.js';
+import { relative } from 'node:path';
 import { locate } from '../manifest/locate.js';
 
 /** `bbmesh render -o json` (schema: schemas/render.schema.json). */
@@ -10,13 +11,13 @@ export function renderToJson(r: RenderResult) {
       helmRelease: rel.helmRelease,
       releaseName: rel.releaseName,
       namespace: rel.namespace,
-      chart: rel.chartDir,
+      chart: relative(process.cwd(), rel.chartDir) || '.',
     })),
     objects: r.manifests.map((m) => ({
       source: {
         stage: m.origin.stage,
         release: m.origin.release,
-        chart: m.origin.chartDir,
+        chart: m.origin.chartDir ? relative(process.cwd(), m.origin.chartDir) || '.' : undefined,
         template: m.origin.template,
         line: locate(m)?.line,
       },

@@ -24,7 +24,7 @@ test('renders both stages of examples/podinfo with Flux names and namespaces', a
   assert.equal(svc.name, 'podinfo-podinfo');
   // namespace-less chart objects get the release namespace, in the data and in the printed text
   assert.equal(svc.namespace, 'podinfo');
-  assert.match(r.text, /kind: Service\nmetadata:\n  namespace: podinfo\n  name: podinfo-podinfo/);
+  assert.match(r.text, /kind: Service\nmetadata:\n {2}namespace: podinfo\n {2}name: podinfo-podinfo/);
   assert.equal(svc.origin.template, 'podinfo/templates/service.yaml');
   assert.equal(svc.origin.release, 'podinfo-podinfo');
   // positions refer to the printed stream
@@ -67,7 +67,7 @@ test('release name and namespace rules, including the 53-character rule', async 
 
   const dir = tempCopy();
   edit(join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'), 'targetNamespace: podinfo', 'targetNamespace: a-very-long-target-namespace-name');
-  edit(join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'), /metadata:\n  name: podinfo/, 'metadata:\n  name: a-really-long-helmrelease-name');
+  edit(join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'), /metadata:\n {2}name: podinfo/, 'metadata:\n  name: a-really-long-helmrelease-name');
   const r = await renderPackage(dir);
   assert.equal(r.releases[0].releaseName, 'a-very-long-target-namespace-name-a-real-942e9803b731');
   const svc = find(r.manifests, 'Service', 'package')[0];
@@ -88,7 +88,7 @@ test('bad input: each error names the file and the fix, exits 2, no stack trace'
   const badTpl = tempCopy();
   edit(join(badTpl, 'chart/templates/service.yaml'), 'type: {{ .Values.service.type }}', 'type: {{ required "service.type is needed" .Values.nope }}');
   const noSecret = tempCopy();
-  edit(join(noSecret, 'bigbang/templates/podinfo/helmrelease.yaml'), /name: \{\{ \.Release\.Name \}\}-podinfo-values\n      kind: Secret\n      valuesKey: "common"/, 'name: missing-values\n      kind: Secret\n      valuesKey: "common"');
+  edit(join(noSecret, 'bigbang/templates/podinfo/helmrelease.yaml'), /name: \{\{ \.Release\.Name \}\}-podinfo-values\n {6}kind: Secret\n {6}valuesKey: "common"/, 'name: missing-values\n      kind: Secret\n      valuesKey: "common"');
   const badValues = tempCopy();
   writeFileSync(join(badValues, 'extra.yaml'), 'podinfo:\n  values:\n    a: b: c\n');
 
