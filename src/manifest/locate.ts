@@ -22,21 +22,25 @@ const ITEM_LINE = /^( *)- +(.*)$/;
 const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
 
 /**
- * The fast path for block-style YAML (what Helm prints): one pass over the document's lines
- * keeping the chain of keys and list ordinals, returning the position where the chain equals
- * `path` exactly. Anything unusual (nested dashes on one line, tabs, no match) returns
- * undefined and the caller falls back to the full positional parser.
+ * The fast path for block-style YAML (what Helm and kubectl print): one pass over a document's
+ * lines keeping the chain of keys and list ordinals, recording where each chain starts. Built
+ * once per document; a document with anything unusual (nested dashes on one line, tab
+ * indentation) gets no index and the caller falls back to the full positional parser.
  */
-export function fastLocate(text: string, start: number, end: number, path: Path): { line: number; column: number } | undefined {
+type PosIndex = Map<string, { line: number; column: number }>;
+const fastIndexes = new WeakMap<DocSpan, PosIndex | null>();
+
+const chainKey = (p: Path): string => p.map((k) => (typeof k === 'number' ? `#${k}` : k)).join('\u0000');
+
+function indexDoc(text: string, start: number, end: number): PosIndex | null {
+  const out: PosIndex = new Map();
   const stack: Array<{ indent: number; key: string | number }> = [];
   let blockIndent = -1;
   let lineNo = 0;
   let pos = start;
-  const equal = (extra?: string | number) => {
-    const n = stack.length + (extra === undefined ? 0 : 1);
-    if (n !== path.length) return false;
-    for (let i = 0; i < stack.length; i++) if (stack[i].key !== path[i]) return false;
-    return extra === undefined || path[n - 1] === extra;
+  const record = (column: number) => {
+    const k = chainKey(stack.map((e) => e.key));
+    if (!out.has(k)) out.set(k, { line: lineNo, column });
   };
   const item = (dash: number) => {
     while (stack.length && stack[stack.length - 1].indent > dash) stack.pop();
@@ -51,8 +55,8 @@ export function fastLocate(text: string, start: number, end: number, path: Path)
   while (pos < end) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0 || eol > end) eol = end;
-    const raw = text.slice(pos, eol).replace(/\r$/, '');
-    const here = pos;
+    let raw = text.slice(pos, eol);
+    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
     pos = eol + 1;
     lineNo++;
     const trimmed = raw.trimStart();
@@ -62,34 +66,40 @@ export function fastLocate(text: string, start: number, end: number, path: Path)
       if (indent > blockIndent) continue;
       blockIndent = -1;
     }
-    if (raw.includes('\t') && raw.indexOf('\t') < indent) return undefined;
+    if (raw.charCodeAt(indent - 1) === 9 || (indent > 0 && raw.slice(0, indent).includes('\t'))) return null;
+    if (trimmed.startsWith('- ') && /^- +- /.test(trimmed)) return null;
     const km = KEY_LINE.exec(raw);
     if (km) {
       const dashIndent = km[1].length;
       const keyIndent = dashIndent + km[2].length;
       if (km[2]) {
-        if (/^- +- /.test(trimmed)) return undefined;
         item(dashIndent);
-        if (equal()) return { line: lineNo, column: keyIndent + 1 };
+        record(keyIndent + 1);
       }
       while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
-      const key = km[4] ?? km[5];
-      if (equal(key)) return { line: lineNo, column: keyIndent + 1 };
-      stack.push({ indent: keyIndent, key });
-      const value = km[6] ?? '';
-      if (BLOCK_SCALAR.test(value)) blockIndent = keyIndent;
-      void here;
+      stack.push({ indent: keyIndent, key: km[4] ?? km[5] });
+      record(keyIndent + 1);
+      if (BLOCK_SCALAR.test(km[6] ?? '')) blockIndent = keyIndent;
       continue;
     }
     const im = ITEM_LINE.exec(raw);
     if (im) {
-      if (/^- +- /.test(trimmed)) return undefined;
       item(im[1].length);
-      if (equal()) return { line: lineNo, column: im[1].length + (raw.length - im[1].length - im[2].length) + 1 };
+      record(raw.length - im[2].length + 1);
       if (BLOCK_SCALAR.test(im[2])) blockIndent = im[1].length;
     }
   }
-  return undefined;
+  return out;
+}
+
+/** Position of `path` in a block-style document, from its one-pass index (undefined: not found or unsupported). */
+export function fastLocate(span: DocSpan, path: Path): { line: number; column: number } | undefined {
+  let ix = fastIndexes.get(span);
+  if (ix === undefined) {
+    ix = indexDoc(span.text, span.start, span.end);
+    fastIndexes.set(span, ix);
+  }
+  return ix?.get(chainKey(path));
 }
 
 /**
@@ -101,7 +111,7 @@ export function locate(m: Manifest, path: Path = []): Location | undefined {
   if (!span) return undefined;
   const full: (string | number)[] = m.origin.listIndex !== undefined ? ['items', m.origin.listIndex, ...path] : [...path];
   if (full.length) {
-    const fast = fastLocate(span.text, span.start, span.end, full);
+    const fast = fastLocate(span, full);
     if (fast) return { file: span.file, template: m.origin.template, line: span.line + fast.line - 1, column: fast.column };
   }
   return locateSlow(m, path);

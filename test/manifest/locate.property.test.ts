@@ -22,7 +22,7 @@ function agree(ms: Manifest[]): number {
   for (const m of ms) {
     const d = m.origin.doc!;
     for (const p of paths(m.obj)) {
-      const f = fastLocate(d.text, d.start, d.end, p);
+      const f = fastLocate(d, p);
       if (!f) continue;
       fast++;
       const s = locateSlow(m, p)!;
