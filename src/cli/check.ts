@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { addRenderOptions, collect, examples, renderOptionsFrom, useColor, write } from './common.js';
+import { addRenderOptions, manifestFileFlag, collect, examples, renderOptionsFrom, useColor, write } from './common.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit'];
 const SEVERITIES = ['error', 'warning', 'info'];
@@ -11,26 +11,14 @@ export function register(program: Command): void {
     .command('check')
     .description('Find broken routes and Big Bang integration mistakes before deploying: every finding with object, file, line, runtime symptom and fix')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/ (rendered with Istio enabled and disabled), a YAML file, or - for stdin')
-    .option('--file <file>', 'check rendered manifests from a YAML file instead of a package (repeatable; - = stdin); short form -f', collect)
+    .option('--file <file>', 'check rendered manifests from a YAML file instead of a package (repeatable; - = stdin)', collect)
     .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway)', 'bb2')
     .option('--format <format>', 'text, json, sarif or junit', 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity: error, warning or info', 'warning')
     .option('--ignore <codes>', 'rule codes to skip, comma-separated (e.g. BB002,MESH014); per object: annotation bbmesh.dev/ignore', collect)
     .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
   addRenderOptions(cmd);
-  // `-f` means a manifest file for check (like istioctl analyze / kubectl); the bigbang/
-  // values files keep their long form --values.
-  const values = cmd.options.find((o) => o.long === '--values');
-  if (values) {
-    values.short = undefined;
-    values.flags = '--values <file>';
-  }
-  const file = cmd.options.find((o) => o.long === '--file');
-  if (file) {
-    file.short = '-f';
-    file.flags = '-f, --file <file>';
-    file.description = 'check rendered manifests from a YAML file instead of a package (repeatable; - = stdin)';
-  }
+  manifestFileFlag(cmd);
   cmd
     .addHelpText('after', `\nExit status: 0 when no finding is at or above --fail-on (default: warning), 1 otherwise, 2 on bad usage or input.\n` +
       'Rules: docs/rules.md. Positions without a file are lines of `bbmesh render <package-dir>`.\n' + examples([

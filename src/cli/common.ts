@@ -17,6 +17,24 @@ export function addRenderOptions(cmd: Command): Command {
     .option('--kube-version <v>', 'Kubernetes version for .Capabilities (default 1.31.0)');
 }
 
+/**
+ * For commands that read either a package or rendered manifests (check, trace, diagram):
+ * `-f` names a manifest file, as in istioctl analyze and kubectl; the bigbang/ values files
+ * keep their long form `--values`. Call after adding a `--file` option and the render options.
+ */
+export function manifestFileFlag(cmd: Command): void {
+  const values = cmd.options.find((o) => o.long === '--values');
+  if (values) {
+    values.short = undefined;
+    values.flags = '--values <file>';
+  }
+  const file = cmd.options.find((o) => o.long === '--file');
+  if (file) {
+    file.short = '-f';
+    file.flags = '-f, --file <file>';
+  }
+}
+
 export function renderOptionsFrom(o: Record<string, any>): RenderOptions {
   return {
     umbrellaValues: o.umbrellaValues?.length ? o.umbrellaValues : undefined,

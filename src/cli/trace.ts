@@ -3,23 +3,9 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { addRenderOptions, collect, examples, renderOptionsFrom, useColor, write } from './common.js';
+import { addRenderOptions, manifestFileFlag, collect, examples, renderOptionsFrom, useColor, write } from './common.js';
 
 const FORMATS = ['text', 'json', 'mermaid'];
-
-/** check's convention: `-f` is a manifest file; the bigbang/ values files keep `--values`. */
-function fileOption(cmd: Command): void {
-  const values = cmd.options.find((o) => o.long === '--values');
-  if (values) {
-    values.short = undefined;
-    values.flags = '--values <file>';
-  }
-  const file = cmd.options.find((o) => o.long === '--file');
-  if (file) {
-    file.short = '-f';
-    file.flags = '-f, --file <file>';
-  }
-}
 
 function layoutOf(o: Record<string, any>): 'bb2' | 'bb3' {
   if (o.layout !== 'bb2' && o.layout !== 'bb3') throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 (Big Bang 1.x/2.x) or bb3 (Big Bang 3.x)' });
@@ -49,7 +35,7 @@ export function register(program: Command): void {
     .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x) or bb3 (3.x names)', 'bb2')
     .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
   addRenderOptions(trace);
-  fileOption(trace);
+  manifestFileFlag(trace);
   trace
     .addHelpText('after', '\nExit status: 0 when the request would succeed (as far as configuration goes), 1 when it fails, 2 on bad usage or input.\n' +
       'Statuses are Envoy\'s: 404 NR (no route), 503 NC (no cluster), 503 UH (no healthy upstream), TLS handshake failure, connection refused.\n' + examples([
@@ -92,7 +78,7 @@ export function register(program: Command): void {
     .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x) or bb3 (3.x names)', 'bb2')
     .option('--no-platform', 'do not add the assumed Big Bang platform');
   addRenderOptions(diagram);
-  fileOption(diagram);
+  manifestFileFlag(diagram);
   diagram
     .addHelpText('after', '\nExit status: 0 when every exposed host traces successfully, 1 when one is broken, 2 on bad usage or input.\n' + examples([
       'bbmesh diagram examples/podinfo > podinfo.mmd',

@@ -2,6 +2,7 @@
 // in the shape of `bbmesh check --format json` (schemas/verify.schema.json).
 import type { Finding, FindingSource, Severity } from '../rules/types.js';
 import type { StepStatus, VerifyReport } from './types.js';
+import { findingToJson } from '../report/check-json.js';
 
 export interface TextStyle {
   green(s: string): string;
@@ -88,27 +89,9 @@ function findingsText(findings: Finding[], style: TextStyle): string[] {
   return lines;
 }
 
-function jsonSource(s: FindingSource | undefined) {
-  if (!s) return null;
-  return { file: s.file, template: s.template ?? null, templatePath: s.templatePath ?? null, line: s.line, column: s.column };
-}
-
 /** `--format json`: the report, with findings in the shape of `bbmesh check --format json`. */
 export function formatJson(report: VerifyReport): string {
-  const findings = report.findings.map((f) => ({
-    code: f.code,
-    severity: f.severity,
-    title: f.title,
-    message: f.message,
-    object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name },
-    source: jsonSource(f.source),
-    symptom: f.symptom,
-    hint: f.hint,
-    assumed: f.assumed,
-    render: f.render ?? 'cluster',
-    related: f.related.map((x) => ({ object: x.object, source: jsonSource(x.source), message: x.message })),
-  }));
-  return JSON.stringify({ ...report, findings }, null, 2);
+  return JSON.stringify({ ...report, findings: report.findings.map((f) => findingToJson(f, 'cluster')) }, null, 2);
 }
 
 function xml(s: string): string {

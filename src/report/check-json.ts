@@ -1,6 +1,6 @@
 // `bbmesh check --format json` (schema: schemas/check.schema.json, schemaVersion 1).
 import type { CheckResult } from '../check/index.js';
-import type { FindingSource } from '../rules/types.js';
+import type { Finding, FindingSource } from '../rules/types.js';
 
 function source(s: FindingSource | undefined) {
   if (!s) return null;
@@ -21,19 +21,24 @@ export function checkToJson(r: CheckResult) {
     layout: r.layout,
     failOn: r.failOn,
     rules: { run: r.rulesRun, skipped: r.rulesSkipped },
-    findings: r.findings.map((f) => ({
-      code: f.code,
-      severity: f.severity,
-      title: f.title,
-      message: f.message,
-      object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name },
-      source: source(f.source),
-      symptom: f.symptom,
-      hint: f.hint,
-      assumed: f.assumed,
-      render: f.render ?? 'input',
-      related: f.related.map((x) => ({ object: x.object, source: source(x.source), message: x.message })),
-    })),
+    findings: r.findings.map((f) => findingToJson(f)),
     summary: r.summary,
+  };
+}
+
+/** One finding as `check --format json` (and `verify --format json`) print it. */
+export function findingToJson(f: Finding, defaultRender: NonNullable<Finding['render']> = 'input') {
+  return {
+    code: f.code,
+    severity: f.severity,
+    title: f.title,
+    message: f.message,
+    object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name },
+    source: source(f.source),
+    symptom: f.symptom,
+    hint: f.hint,
+    assumed: f.assumed,
+    render: f.render ?? defaultRender,
+    related: f.related.map((x) => ({ object: x.object, source: source(x.source), message: x.message })),
   };
 }
