@@ -3,7 +3,10 @@
 import { join } from 'node:path';
 import { loadYaml11 } from '../../manifest/yaml11.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { display, findKeyLine, packageHelmRelease, readText } from './util.js';
+import { display, findKeyLine, listFiles, packageHelmRelease, readText } from './util.js';
+import { valuesRefs } from './bb005-passdown-keys.js';
+
+const VS_FIELDS = new Set(['enabled', 'gateways', 'hosts']);
 
 export const bb004: Rule = {
   meta: {
@@ -45,10 +48,19 @@ export const bb004: Rule = {
     } else if (istio.enabled === true || istio.enabled === 'true') {
       out.push({ object: hr, file: at(['istio', 'enabled']), message: `chart/values.yaml: \`istio.enabled\` defaults to true; a package must assume Istio is not installed (Big Bang's passdown enables it)` });
     }
-    if (istio[ctx.pkg.name] === undefined) {
+    // The VirtualService blocks the chart's templates read: `istio.<key>.{enabled,gateways,hosts}`
+    // (often the package name, but `istio.chat`, `istio.ui`/`istio.api` in real packages).
+    const keys = new Set<string>();
+    for (const f of listFiles(join(ctx.pkg.dir, 'chart', 'templates'))) {
+      const t = readText(f);
+      if (t === undefined) continue;
+      for (const r of valuesRefs(t, f)) if (r.path[0] === 'istio' && r.path.length >= 3 && VS_FIELDS.has(r.path[2])) keys.add(r.path[1]);
+    }
+    for (const key of keys.size ? keys : [ctx.pkg.name]) {
+      if (istio[key] !== undefined) continue;
       out.push({
         object: hr, file: at(['istio']), severity: 'info',
-        message: `chart/values.yaml: no \`istio.${ctx.pkg.name}\` defaults (enabled, gateways, hosts) for the VirtualService`,
+        message: `chart/values.yaml: no \`istio.${key}\` defaults (enabled, gateways, hosts) for the VirtualService`,
       });
     }
     return out;
