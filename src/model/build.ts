@@ -46,7 +46,9 @@ function num(v: unknown): number | undefined {
 }
 
 function strs(v: unknown): string[] {
-  return arr(v).filter((x) => x !== null && x !== undefined).map(String);
+  const out: string[] = [];
+  if (Array.isArray(v)) for (const x of v) if (x !== null && x !== undefined) out.push(String(x));
+  return out;
 }
 
 function stringMatch(v: any): StringMatch | undefined {
