@@ -7,7 +7,8 @@ export function register(program: Command): void {
     .command('render')
     .description('Render a Big Bang package as Flux would: the bigbang/ chart, then chart/ with the values Flux merges')
     .argument('<package-dir>', 'package directory holding bigbang/ and chart/')
-    .option('-o, --output <format>', 'yaml or json', 'yaml');
+    .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .option('--show-secrets', 'print the sensitive values of credential Secrets (registry auth, TLS keys, passwords) instead of redacting them');
   addRenderOptions(cmd)
     .addHelpText('after', examples([
       'bbmesh render examples/podinfo',
@@ -17,7 +18,7 @@ export function register(program: Command): void {
     .action(async (dir: string, o: Record<string, any>) => {
       if (o.output !== 'yaml' && o.output !== 'json') throw new UserError(`unknown --output ${o.output}`, { hint: 'use yaml or json' });
       const { renderPackage } = await import('../render/index.js');
-      const result = await renderPackage(dir, renderOptionsFrom(o));
+      const result = await renderPackage(dir, { ...renderOptionsFrom(o), showSecrets: o.showSecrets === true });
       if (o.output === 'yaml') {
         write(result.text);
         return;

@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { checkHelmVersion, findHelm, helmErrorMessage, PROJECT_ROOT, run } from './helm.js';
 import { mergeValues, parseSet, isPlainObject, parseKeyPath, setPath, typedScalar, type Values } from './values.js';
 import type { Manifest } from '../manifest/types.js';
+import { redactSecret } from './redact.js';
 
 export interface RenderOptions {
   /** Umbrella values files, lowest precedence (the umbrella chart's values.yaml). Default: built-in. */
@@ -22,6 +23,8 @@ export interface RenderOptions {
   /** Package name; default: from bigbang/Chart.yaml (`bigbang-<pkg>`) or the chart's name. */
   packageName?: string;
   kubeVersion?: string;
+  /** Print credential Secrets' sensitive values as rendered (default: redacted). */
+  showSecrets?: boolean;
 }
 
 export interface ReleaseInfo {
@@ -230,6 +233,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
       let body = d.text.slice(d.start, d.end).replace(/^---[^\n]*\n/, '');
       if (!/\S/.test(body.replace(/^#.*$/gm, ''))) continue;
       body = withNamespaceIfNeeded(body, ns, CLUSTER_SCOPED);
+      if (!opts.showSecrets) body = redactSecret(body);
       parts.push(`---\n${tag(stage, rel, ns)}${body.endsWith('\n') ? body : body + '\n'}`);
     }
   };

@@ -120,3 +120,19 @@ test('render -o json keeps each object\'s stage, chart and template', () => {
   const ns = j.objects.find((o: any) => o.object.kind === 'Namespace');
   assert.equal(ns.source.stage, 'bigbang');
 });
+
+test('credentials in rendered Secrets are redacted line for line unless --show-secrets', () => {
+  const args = ['render', EXAMPLE, '--set', 'registryCredentials.username=robot', '--set', 'registryCredentials.password=s3cr3t-pat'];
+  const r = cli(args);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /kind: Secret\n[\s\S]*?type: kubernetes.io\/dockerconfigjson\ndata:\n {2}\.dockerconfigjson: "<redacted by bbmesh; --show-secrets prints it>"/);
+  const b64 = Buffer.from('robot:s3cr3t-pat').toString('base64');
+  assert.doesNotMatch(r.stdout, /s3cr3t-pat/);
+  assert.ok(!r.stdout.includes(b64), 'no base64 of the credentials');
+  const shown = cli([...args, '--show-secrets']);
+  assert.equal(shown.stdout.split('\n').length, r.stdout.split('\n').length, 'positions unchanged');
+  const enc = /\.dockerconfigjson: (\S+)/.exec(shown.stdout)![1];
+  assert.match(Buffer.from(enc, 'base64').toString('utf8'), /"auths"/);
+  // the values Secret Flux reads stays readable: it is what a maintainer renders to see
+  assert.match(r.stdout, /name: bigbang-podinfo-podinfo-values[\s\S]*?defaults:/);
+});
