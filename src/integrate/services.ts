@@ -16,6 +16,8 @@ export interface ServiceInfo {
   portValuesPath?: string;
   /** Names of the ports seen, for messages. */
   portNames: string[];
+  /** Every port of the Service as template text (numbers or `{{ .Values.x }}`), to check `--port`. */
+  portExprs?: string[];
 }
 
 export function listFiles(ws: Workspace, rel: string): string[] {
@@ -118,6 +120,7 @@ export function findServices(ws: Workspace, pkg: string): ServiceInfo[] {
         id: serviceId(nameExpr, file, pkg), file, nameExpr,
         portExpr: port.expr, portValuesPath: port.path,
         portNames: candidates.map((i) => i.name ?? i.port ?? '?'),
+        portExprs: candidates.map((i) => i.port!),
       });
     }
   }

@@ -1,5 +1,6 @@
 // Step 2: chart/templates/bigbang/virtualservice.yaml, learned from the chart.
 import { UserError } from '../errors.js';
+import { loadYaml11 } from '../manifest/yaml11.js';
 import { analyzeHelpers } from './helpers.js';
 import { findServices, listFiles, portOf, type ServiceInfo } from './services.js';
 import type { Layout } from './layouts.js';
@@ -40,11 +41,42 @@ export function existingVirtualService(ws: Workspace, valuesKey: string): { file
   return undefined;
 }
 
-function normalizePort(p: string): string {
-  if (/^\d+$/.test(p)) return p;
+/** The value at `.Values.a.b` in chart/values.yaml, or undefined. */
+function chartValue(ws: Workspace, path: string): unknown {
+  let v: any;
+  try {
+    v = loadYaml11(ws.read('chart/values.yaml') ?? '') ?? {};
+  } catch {
+    return undefined;
+  }
+  for (const k of path.replace(/^\.Values\./, '').split('.')) v = v && typeof v === 'object' ? v[k] : undefined;
+  return v;
+}
+
+/**
+ * `--port` as a number or a values path, checked against the chart: the path must exist in
+ * chart/values.yaml, and a number must be a port of the Service when its ports can be read.
+ */
+function normalizePort(p: string, ws: Workspace, s: ServiceInfo): string {
+  const known = (s.portExprs ?? []).map((e) => {
+    const r = portOf(e);
+    if (r.path) return Number(chartValue(ws, r.path));
+    return r.expr && /^\d+$/.test(r.expr) ? Number(r.expr) : NaN;
+  });
+  const readable = known.length > 0 && known.every((n) => Number.isInteger(n));
+  const ports = `Service ${s.nameExpr} ports: ${known.map((n, i) => `${Number.isInteger(n) ? n : '?'}${s.portNames[i] ? ` (${s.portNames[i]})` : ''}`).join(', ')}`;
+  if (/^\d+$/.test(p)) {
+    if (readable && !known.includes(Number(p))) {
+      throw new UserError(`--port ${p} is not a port of the Service (${ports})`, { hint: 'the VirtualService routes to a Service port, not a container port: pass one of those, or its values path' });
+    }
+    return p;
+  }
   const path = p.startsWith('.Values.') ? p : `.Values.${p.replace(/^\./, '')}`;
   const r = portOf(`{{ ${path} }}`);
   if (!r.expr) throw new UserError(`--port ${p} is neither a number nor a values path`, { hint: 'e.g. --port service.port or --port 8080' });
+  const value = chartValue(ws, path);
+  if (value === undefined) throw new UserError(`--port ${p}: chart/values.yaml has no value ${path.replace(/^\.Values\./, '')}`, { file: 'chart/values.yaml', hint: `pass the values path of the Service's port (${ports})` });
+  if (!Number.isInteger(Number(value))) throw new UserError(`--port ${p}: ${path.replace(/^\.Values\./, '')} is ${JSON.stringify(value)} in chart/values.yaml, not a port number`, { file: 'chart/values.yaml' });
   return r.expr;
 }
 
@@ -73,7 +105,7 @@ export function chooseTargets(ws: Workspace, pkg: string, opts: VsOptions): VsTa
     });
   }
   return chosen.map((s) => {
-    const portExpr = opts.port ? normalizePort(opts.port) : s.portExpr;
+    const portExpr = opts.port ? normalizePort(opts.port, ws, s) : s.portExpr;
     if (!portExpr) {
       throw new UserError(`cannot tell the HTTP port of Service ${s.nameExpr} in ${s.file}${s.portNames.length ? ` (ports: ${s.portNames.join(', ')})` : ''}`, {
         hint: 'pass --port with a number or the values path of the port, e.g. --port service.port',

@@ -3,6 +3,7 @@
 import type { Finding, FindingSource, Severity } from '../rules/types.js';
 import type { StepStatus, VerifyReport } from './types.js';
 import { findingToJson } from '../report/check-json.js';
+import { placeText } from '../report/position.js';
 
 export interface TextStyle {
   green(s: string): string;
@@ -64,7 +65,7 @@ export function objectLabel(o: { kind: string; namespace: string; name: string }
 
 /** `file:line:col`, when the finding has a position (snapshot files do; a live cluster does not). */
 export function sourceLabel(s: FindingSource | undefined): string | undefined {
-  return s ? `${s.file}:${s.line}:${s.column}` : undefined;
+  return placeText(s);
 }
 
 /** Errors first, then by code and object: the order of the text and JUnit outputs. */

@@ -3,6 +3,7 @@
 import type { CheckResult } from '../check/index.js';
 import { SEVERITY_RANK } from '../rules/engine.js';
 import type { Finding, Rule } from '../rules/types.js';
+import { placeText } from './position.js';
 
 export function xmlEscape(s: string): string {
   // eslint-disable-next-line no-control-regex
@@ -11,7 +12,7 @@ export function xmlEscape(s: string): string {
 
 function line(f: Finding): string {
   const s = f.source;
-  const where = s ? (s.file === 'rendered' ? `${s.templatePath ?? s.template ?? 'rendered'} (rendered ${s.line}:${s.column})` : `${s.file}:${s.line}:${s.column}`) : '-';
+  const where = placeText(s) ?? '-';
   return `${f.severity} ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} ${where}${f.render === 'istio-disabled' ? ' [Istio disabled]' : ''}: ${f.message}\n  symptom: ${f.symptom}\n  fix: ${f.hint}`;
 }
 

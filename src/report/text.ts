@@ -3,6 +3,7 @@
 import pc from 'picocolors';
 import type { CheckResult } from '../check/index.js';
 import type { Finding, Severity } from '../rules/types.js';
+import { placeText } from './position.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -31,16 +32,9 @@ function header(group: Finding[]): string {
   return `${f.object.kind} ${id}${where ? `  (${where})` : ''}${render}`;
 }
 
-/** `line:col` for positions in the rendered stream (the header names the template); `file:line:col` otherwise. */
+/** Where the finding is (see report/position.ts). */
 function position(f: Finding): string {
-  const s = f.source;
-  if (!s) return '-';
-  if (s.file === 'rendered') {
-    // The template line a user edits (best effort), and the exact line in `bbmesh render`.
-    if (s.templatePath && s.templateLine) return `${s.templatePath}:${s.templateLine} (render ${s.line}:${s.column})`;
-    return `render ${s.line}:${s.column}`;
-  }
-  return `${s.file}:${s.line}:${s.column}`;
+  return placeText(f.source) ?? '-';
 }
 
 export function formatText(result: CheckResult, opts: TextOptions = {}): string {

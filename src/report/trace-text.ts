@@ -2,6 +2,7 @@
 // written; the verdict last (status in Envoy's words, failing hop, check code, fix).
 import pc from 'picocolors';
 import type { Hop, HopSource, TraceResult, TraceStatus } from '../trace/types.js';
+import { placeText } from './position.js';
 
 export interface TraceTextOptions {
   color?: boolean;
@@ -12,16 +13,8 @@ export function statusText(status: TraceStatus, flag?: string): string {
   return status === 'tls-handshake-failure' ? 'TLS handshake failure' : status === 'connection-refused' ? 'connection refused' : 'connection reset';
 }
 
-/** `file:line:col (template)`; rendered positions name the template on disk first. */
-export function sourceText(s: HopSource | undefined): string | undefined {
-  if (!s) return undefined;
-  if (s.file === 'rendered') {
-    const tpl = s.templatePath ?? s.template;
-    if (tpl && s.templateLine) return `${tpl}:${s.templateLine} (render ${s.line}:${s.column})`;
-    return `${tpl ?? 'rendered'} (render ${s.line}:${s.column})`;
-  }
-  return `${s.file}:${s.line}:${s.column}${s.template ? ` (${s.template})` : ''}`;
-}
+/** Where a hop's object is written (see report/position.ts). */
+export const sourceText = (s: HopSource | undefined): string | undefined => placeText(s);
 
 function where(h: Hop): string | undefined {
   const s = sourceText(h.source);

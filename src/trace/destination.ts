@@ -157,13 +157,24 @@ export function traceDestination(ix: TraceIndex, t: HopList, d: RouteDestination
       t.add('target-port', `targetPort ${sp.targetPort} is not a container port name`, `no container of ${podRef} declares a port named ${sp.targetPort}: the pods are left out of the Endpoints`, { m: svc.m, path: ['spec', 'ports', sp.index, 'targetPort'] });
       return t.fail({ status: 503, flag: 'UH', reason: `503 UH: targetPort ${sp.targetPort} resolves on no pod, so the Service has no endpoints`, code: 'MESH006', fix: `name a containerPort ${sp.targetPort} in ${podRef}, or set targetPort to the port the app listens on` });
     }
-    t.add('target-port', `targetPort ${sp.targetPort} is declared by no container`, `no container of ${podRef} declares containerPort ${sp.targetPort}; if nothing listens there, Envoy cannot connect`, { m: svc.m, path: ['spec', 'ports', sp.index, 'targetPort'], ports: String(sp.targetPort) });
-    return t.fail({ status: 503, flag: 'UF', reason: `503 UF: upstream connect failure, nothing declared on port ${sp.targetPort} of ${podRef}`, code: 'MESH006', fix: `set targetPort of Service ${svc.name} port ${sp.port} to a containerPort of ${podRef}` });
+    // Kubernetes does not require declaring container ports: a numeric targetPort reaches whatever
+    // listens there. Only when the pods declare ports, and not this one, is it a likely mistake
+    // (the same judgement as check's MESH006).
+    const declaresPorts = pods.some((p) => p.containers.some((x) => x.ports.length > 0));
+    if (declaresPorts) {
+      t.add('target-port', `targetPort ${sp.targetPort} is declared by no container`, `no container of ${podRef} declares containerPort ${sp.targetPort}; if nothing listens there, Envoy cannot connect`, { m: svc.m, path: ['spec', 'ports', sp.index, 'targetPort'], ports: String(sp.targetPort) });
+      return t.fail({ status: 503, flag: 'UF', reason: `503 UF: upstream connect failure, nothing declared on port ${sp.targetPort} of ${podRef}`, code: 'MESH006', fix: `set targetPort of Service ${svc.name} port ${sp.port} to a containerPort of ${podRef}` });
+    }
+    w = pods[0];
+    containerPort = sp.targetPort;
+    const first = w.containers.find((x) => !x.init) ?? w.containers[0];
+    where = { c: first?.index ?? 0, p: -1, name: first?.name ?? '' };
   }
   const c = w.containers.find((x) => x.name === where!.name && x.index === where!.c)!;
-  const cpath = [...w.podSpecPath, c.init ? 'initContainers' : 'containers', where.c, 'ports', where.p];
+  const cpath = where.p >= 0 ? [...w.podSpecPath, c.init ? 'initContainers' : 'containers', where.c, 'ports', where.p] : [...w.podSpecPath, 'containers', where.c];
   t.add('target-port', `targetPort ${sp.targetPort}${typeof sp.targetPort === 'string' ? ` -> ${containerPort}` : ''}`,
-    typeof sp.targetPort === 'string' ? `named port resolved on container ${c.name} of ${podRef}` : `containerPort of container ${c.name}`, { m: svc.m, path: ['spec', 'ports', sp.index, 'targetPort'], ports: typeof sp.targetPort === 'string' ? `${sp.targetPort} -> ${containerPort}` : String(containerPort) });
+    typeof sp.targetPort === 'string' ? `named port resolved on container ${c.name} of ${podRef}`
+      : where.p >= 0 ? `containerPort of container ${c.name}` : `the pods declare no container ports (not required by Kubernetes): assumed the app listens on ${containerPort}`, { m: svc.m, path: ['spec', 'ports', sp.index, 'targetPort'], ports: typeof sp.targetPort === 'string' ? `${sp.targetPort} -> ${containerPort}` : String(containerPort) });
   t.add('workload', `${podRef}`, `${pods.length} workload(s) selected by Service ${svc.name}${subsetNote}; ${w.injection.reason}`, { m: w.m, path: [...w.podSpecPath.slice(0, -1), 'metadata', 'labels'] });
 
   // Sidecar and mTLS.
@@ -205,6 +216,6 @@ export function traceDestination(ix: TraceIndex, t: HopList, d: RouteDestination
       }
     }
   }
-  t.add('container', `container ${c.name} port ${containerPort}${c.ports[where.p].name ? ` (${c.ports[where.p].name})` : ''}`, `${sidecar ? 'the sidecar forwards to' : 'the app receives on'} the pod IP, port ${containerPort}`, { m: w.m, path: cpath, ports: String(containerPort) });
+  t.add('container', `container ${c.name} port ${containerPort}${where.p >= 0 && c.ports[where.p].name ? ` (${c.ports[where.p].name})` : ''}`, `${sidecar ? 'the sidecar forwards to' : 'the app receives on'} the pod IP, port ${containerPort}`, { m: w.m, path: cpath, ports: String(containerPort) });
   return undefined;
 }

@@ -357,7 +357,7 @@ function traceHttp(c: Ctx, w: Workload, servers: ServerRef[], vhost: VHost | und
   if (r.fault?.abort && r.fault.abort.httpStatus !== undefined) {
     const pct = r.fault.abort.percentage ?? 100;
     t.add('fault', `fault abort ${r.fault.abort.httpStatus} for ${pct}% of requests`, pct >= 100 ? 'every request is answered by the gateway with the abort status' : 'the other requests continue', { m: route.vs.m, path: [...r.path, 'fault', 'abort'], ok: pct < 100 });
-    if (pct >= 100) return fail(t, { status: r.fault.abort.httpStatus, flag: 'FI', reason: `${r.fault.abort.httpStatus} fault injected: VirtualService ${route.vs.namespace}/${route.vs.name} http[${r.index}] aborts every request`, fix: `remove spec.http[${r.index}].fault from ${route.vs.name}` });
+    if (pct >= 100) return fail(t, { status: r.fault.abort.httpStatus, flag: 'FI', reason: `${r.fault.abort.httpStatus} from the configuration: VirtualService ${route.vs.namespace}/${route.vs.name} http[${r.index}] answers every matching request with a fault abort (often on purpose, e.g. to keep /metrics in-cluster)`, fix: `if this path should be served, remove spec.http[${r.index}].fault from ${route.vs.name} or narrow its match` });
   } else if (r.fault?.delay) {
     t.add('fault', 'fault delay', 'requests are delayed by fault injection', { m: route.vs.m, path: [...r.path, 'fault', 'delay'] });
   }

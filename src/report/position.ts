@@ -1,0 +1,20 @@
+// How every output names a place: a source file as `file:line:col`; a rendered object as the
+// template a user edits (with its best-effort line) and the exact position in `bbmesh render`.
+export interface Place {
+  file: string;
+  template?: string;
+  templatePath?: string;
+  templateLine?: number;
+  line: number;
+  column: number;
+}
+
+export function placeText(s: Place | undefined): string | undefined {
+  if (!s) return undefined;
+  if (s.file === 'rendered') {
+    const tpl = s.templatePath ?? s.template;
+    if (tpl && s.templateLine) return `${tpl}:${s.templateLine} (render ${s.line}:${s.column})`;
+    return `${tpl ? `${tpl} ` : ''}(render ${s.line}:${s.column})`;
+  }
+  return `${s.file}:${s.line}:${s.column}${s.template ? ` (${s.template})` : ''}`;
+}
