@@ -1,5 +1,6 @@
 // What check, trace and diagram read: a package directory (rendered with Istio on or
 // off), YAML files, or stdin; plus the assumed Big Bang platform; built into one model.
+import { isAscii } from 'node:buffer';
 import { readFileSync, existsSync } from 'node:fs';
 import { UserError } from './errors.js';
 import type { Manifest } from './manifest/types.js';
@@ -44,6 +45,16 @@ export async function renderForIstio(dir: string, istio: boolean, layout: Layout
   return renderPackage(dir, { ...opts, set: [`${key}=${istio}`, ...(opts.set ?? [])] });
 }
 
+/**
+ * A file's text, as readFileSync(file, 'utf8') gives it. Manifests are nearly always pure ASCII,
+ * where Latin-1 decoding is the same string and several times faster than UTF-8 decoding
+ * (about 25 ms less for a 7.7 MB stream); anything else is decoded as UTF-8.
+ */
+export function readText(file: string): string {
+  const buf = readFileSync(file);
+  return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
+}
+
 export async function loadFiles(files: string[]): Promise<Manifest[]> {
   const { loadManifests } = await import('./manifest/load.js');
   const out: Manifest[] = [];
@@ -52,9 +63,17 @@ export async function loadFiles(files: string[]): Promise<Manifest[]> {
     if (f === '-') text = await readStdin();
     else {
       if (!existsSync(f)) throw new UserError(`file not found: ${f}`);
-      text = readFileSync(f, 'utf8');
+      text = readText(f);
     }
-    out.push(...loadManifests(text, { file: f === '-' ? '<stdin>' : f, stage: 'input', defaultNamespace: 'default' }));
+    const name = f === '-' ? '<stdin>' : f;
+    const loaded = loadManifests(text, { file: name, stage: 'input', defaultNamespace: 'default' });
+    if (!loaded.length) {
+      throw new UserError(`no Kubernetes objects in ${name}`, {
+        hint: f === '-' ? 'did the command before the pipe fail? e.g. `bbmesh render pkg | bbmesh check -`' : 'give rendered manifests, e.g. the output of `bbmesh render`',
+      });
+    }
+    // No push(...loaded): spreading tens of thousands of arguments is slow (and overflows the stack on huge inputs).
+    for (let i = 0; i < loaded.length; i++) out.push(loaded[i]);
   }
   return out;
 }

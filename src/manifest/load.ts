@@ -22,14 +22,14 @@ export interface LoadOptions {
 }
 
 const KIND_RE = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m;
-/** Helm's `# Source: <chart>/templates/x.yaml` comment, as a match-like pair (no regex: hot path). */
-function sourceOf(body: string): [string, string] | null {
+/** The template named by Helm's `# Source: <chart>/templates/x.yaml` comment, or null (no regex: hot path). */
+function sourceOf(body: string): string | null {
   const i = body.indexOf('# Source: ');
   if (i < 0 || (i > 0 && body.charCodeAt(i - 1) !== 10)) return null;
   let eol = body.indexOf('\n', i);
   if (eol < 0) eol = body.length;
   const value = body.slice(i + 10, eol).trim();
-  return value ? [body.slice(i, eol), value] : null;
+  return value || null;
 }
 
 /** Splits a YAML stream into documents by `---`/`...` marker lines, keeping offsets and lines. */
@@ -43,8 +43,10 @@ export function splitDocuments(text: string, file: string): DocSpan[] {
   while (pos < n) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = n;
-    // A line that starts with '---' or '...' followed by space/EOL is a document marker.
-    if ((text.startsWith('---', pos) || text.startsWith('...', pos)) &&
+    // A line that starts with '---' or '...' followed by space/EOL is a document marker
+    // (first character tested by code first: most lines start with neither).
+    const c0 = text.charCodeAt(pos);
+    if ((c0 === 45 || c0 === 46) && (text.startsWith('---', pos) || text.startsWith('...', pos)) &&
         (pos + 3 === eol || pos + 3 >= n || text[pos + 3] === ' ' || text[pos + 3] === '\t' || text[pos + 3] === '\r')) {
       if (pos > start) docs.push({ file, text, start, end: pos, line: startLine });
       if (text[pos] === '-') {
@@ -96,18 +98,23 @@ export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
       const reason = String(err?.reason ?? err?.message ?? err).split('\n')[0];
       throw new UserError(`malformed YAML: ${reason}`, {
         file: opts.file, line, column,
-        hint: src ? `rendered from ${src[1]}` : 'fix the YAML syntax',
+        hint: src ? `rendered from ${src}` : 'fix the YAML syntax',
       });
     }
     if (value === null || value === undefined) continue;
-    const origin: Origin = { stage: opts.stage, template: src?.[1], chartDir: opts.chartDir, release: opts.release, doc };
+    const origin: Origin = { stage: opts.stage, template: src ?? undefined, chartDir: opts.chartDir, release: opts.release, doc };
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new UserError('a YAML document is not a Kubernetes object (expected a mapping with apiVersion and kind)', {
         file: opts.file, line: doc.line, column: 1,
       });
     }
     const obj = value as K8sObject;
-    if (obj.kind && /List$/.test(obj.kind) && Array.isArray((obj as any).items)) {
+    if (!obj.kind || !obj.apiVersion) {
+      throw new UserError(`a YAML document is not a Kubernetes object (no ${obj.kind ? 'apiVersion' : 'kind'})`, {
+        file: opts.file, line: doc.line, column: 1, hint: src ? `rendered from ${src}` : 'give rendered manifests (e.g. the output of `bbmesh render`), not values files',
+      });
+    }
+    if (/List$/.test(obj.kind) && Array.isArray((obj as any).items)) {
       (obj as any).items.forEach((item: K8sObject, i: number) => {
         if (item && typeof item === 'object') out.push(toManifest(item, { ...origin, listIndex: i }, opts.defaultNamespace));
       });

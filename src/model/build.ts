@@ -3,7 +3,7 @@ import type { Manifest, Path } from '../manifest/types.js';
 import { resolveGatewayRef, resolveShortName, serviceFqdn, selectorMatches } from './hosts.js';
 import { injectionDecision } from './injection.js';
 import type {
-  Container, DestinationRuleInfo, GatewayInfo, HttpMatch, HttpRoute, L4Route, Labels, MeshModel, NamespaceInfo,
+  Container, ContainerPort, DestinationRuleInfo, GatewayInfo, HttpMatch, HttpRoute, L4Route, Labels, MeshModel, NamespaceInfo,
   RouteDestination, ServiceInfo, StringMatch, VirtualServiceInfo, Workload,
 } from './types.js';
 
@@ -30,7 +30,15 @@ const EMPTY = Object.freeze({}) as Record<string, never>;
 
 function strMap(v: unknown): Labels {
   const out: Labels = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = String(x);
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    // Object.keys + index loop: the same own enumerable keys, in the same order, as Object.entries, without the pairs.
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const x = (v as any)[k];
+      if (x !== null && x !== undefined) out[k] = typeof x === 'string' ? x : String(x);
+    }
+  }
   return out;
 }
 
@@ -47,7 +55,12 @@ function num(v: unknown): number | undefined {
 
 function strs(v: unknown): string[] {
   const out: string[] = [];
-  if (Array.isArray(v)) for (const x of v) if (x !== null && x !== undefined) out.push(String(x));
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && x !== undefined) out.push(typeof x === 'string' ? x : String(x));
+    }
+  }
   return out;
 }
 
@@ -67,19 +80,24 @@ function stringMatchMap(v: any): Record<string, StringMatch> | undefined {
   return out;
 }
 
-function destinations(route: unknown, base: Path, ns: string): RouteDestination[] {
-  return arr(route).map((r: any, i) => {
-    const d = r?.destination ?? {};
+/** Destinations of `spec.<key>[index].route` (paths built directly, no spreads: this is the hot path). */
+function destinations(route: unknown, key: string, index: number, ns: string): RouteDestination[] {
+  const list = arr(route);
+  const out: RouteDestination[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const r: any = list[i];
+    const d = r?.destination ?? EMPTY;
     const host = String(d.host ?? '');
-    return {
+    out.push({
       host,
       fqdn: resolveShortName(host, ns),
       port: num(d.port?.number),
       subset: d.subset !== undefined ? String(d.subset) : undefined,
       weight: num(r?.weight),
-      path: [...base, i, 'destination'],
-    };
-  });
+      path: ['spec', key, index, 'route', i, 'destination'],
+    });
+  }
+  return out;
 }
 
 function httpMatch(m: any, ns: string): HttpMatch {
@@ -106,7 +124,7 @@ function virtualService(m: Manifest): VirtualServiceInfo {
     index: i,
     name: h?.name,
     match: h?.match ? arr(h.match).map((x) => httpMatch(x, ns)) : undefined,
-    route: destinations(h?.route, ['spec', 'http', i, 'route'], ns),
+    route: destinations(h?.route, 'http', i, ns),
     redirect: h?.redirect,
     directResponse: h?.directResponse ? { status: num(h.directResponse.status) ?? 0 } : undefined,
     delegate: h?.delegate ? { name: String(h.delegate.name), namespace: String(h.delegate.namespace ?? ns) } : undefined,
@@ -117,41 +135,76 @@ function virtualService(m: Manifest): VirtualServiceInfo {
     rewrite: h?.rewrite,
     path: ['spec', 'http', i],
   }));
-  const l4 = (key: 'tls' | 'tcp'): L4Route[] => arr(spec[key]).map((t: any, i) => ({
+  const gatewaysDefaulted = !Array.isArray(spec.gateways) || spec.gateways.length === 0;
+  const gws = gatewaysDefaulted ? [{ raw: 'mesh', resolved: 'mesh', index: -1 }] : strs(spec.gateways).map((g, i) => ({ raw: g, resolved: resolveGatewayRef(g, ns), index: i }));
+  const hosts = strs(spec.hosts);
+  return {
+    m, name: m.name, namespace: ns, hosts, gateways: gws, gatewaysDefaulted, exportTo: strs(spec.exportTo),
+    http, tls: l4(spec.tls, 'tls', ns), tcp: l4(spec.tcp, 'tcp', ns), isDelegate: hosts.length === 0,
+  };
+}
+
+function l4(list: unknown, key: 'tls' | 'tcp', ns: string): L4Route[] {
+  return arr(list).map((t: any, i) => ({
     index: i,
     match: t?.match ? arr(t.match).map((x: any) => ({
       port: num(x?.port),
       sniHosts: x?.sniHosts ? strs(x.sniHosts) : undefined,
       gateways: x?.gateways ? strs(x.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
     })) : undefined,
-    route: destinations(t?.route, ['spec', key, i, 'route'], ns),
+    route: destinations(t?.route, key, i, ns),
     path: ['spec', key, i],
   }));
-  const gatewaysDefaulted = !Array.isArray(spec.gateways) || spec.gateways.length === 0;
-  const gws = gatewaysDefaulted ? [{ raw: 'mesh', resolved: 'mesh', index: -1 }] : strs(spec.gateways).map((g, i) => ({ raw: g, resolved: resolveGatewayRef(g, ns), index: i }));
-  const hosts = strs(spec.hosts);
-  return {
-    m, name: m.name, namespace: ns, hosts, gateways: gws, gatewaysDefaulted, exportTo: strs(spec.exportTo),
-    http, tls: l4('tls'), tcp: l4('tcp'), isDelegate: hosts.length === 0,
-  };
 }
 
-function containers(podSpec: any, statusList?: any[]): Container[] {
-  const out: Container[] = [];
-  const add = (list: unknown, init: boolean) => arr(list).forEach((c: any, i) => {
-    if (init && c?.restartPolicy !== 'Always' && c?.name !== 'istio-proxy') return; // only native sidecars serve traffic
-    const st = arr(statusList).find((s: any) => s?.name === c?.name);
+function addContainers(out: Container[], list: unknown, init: boolean, statusList: any[] | undefined): void {
+  const cs = arr(list);
+  for (let i = 0; i < cs.length; i++) {
+    const c: any = cs[i];
+    if (init && c?.restartPolicy !== 'Always' && c?.name !== 'istio-proxy') continue; // only native sidecars serve traffic
+    let st: any;
+    if (statusList) for (const s of statusList) if (s?.name === c?.name) { st = s; break; }
+    const ps = arr(c?.ports);
+    const ports: ContainerPort[] = [];
+    for (let j = 0; j < ps.length; j++) {
+      const p: any = ps[j];
+      ports.push({ name: p?.name !== undefined ? String(p.name) : undefined, containerPort: num(p?.containerPort) ?? -1, protocol: String(p?.protocol ?? 'TCP') });
+    }
     out.push({
       name: String(c?.name ?? ''),
       index: i,
       init,
-      ports: arr(c?.ports).map((p: any) => ({ name: p?.name !== undefined ? String(p.name) : undefined, containerPort: num(p?.containerPort) ?? -1, protocol: String(p?.protocol ?? 'TCP') })),
+      ports,
       ready: st ? st.ready === true : undefined,
     });
-  });
-  add(podSpec?.containers, false);
-  add(podSpec?.initContainers, true);
+  }
+}
+
+function containers(podSpec: any, statusList?: any[]): Container[] {
+  const out: Container[] = [];
+  addContainers(out, podSpec?.containers, false, statusList);
+  addContainers(out, podSpec?.initContainers, true, statusList);
   return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const l = map.get(k);
+  if (l) l.push(v);
+  else map.set(k, [v]);
+}
+
+/** Where the pod template's metadata is, per workload kind (Pod: the object's own metadata). */
+const WORKLOAD_META_PATH: Record<string, Path> = {};
+for (const [kind, path] of Object.entries(WORKLOAD_POD_SPEC)) WORKLOAD_META_PATH[kind] = [...path.slice(0, -1), 'metadata'];
+
+/** The API group of `apiVersion` (the part before the first `/`) is `group` (no slice per manifest). */
+function inGroup(apiVersion: string, group: string): boolean {
+  return apiVersion.length > group.length && apiVersion.charCodeAt(group.length) === 47 && apiVersion.startsWith(group);
+}
+
+function hasIstioProxy(cs: Container[]): boolean {
+  for (let i = 0; i < cs.length; i++) if (cs[i].name === 'istio-proxy') return true;
+  return false;
 }
 
 export interface BuildOptions {
@@ -168,11 +221,6 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
     serviceEntries: [], serviceEntriesByHost: new Map(), sidecars: [], secrets: new Map(), helmReleases: [], gitRepositories: [],
     rootNamespace: opts.rootNamespace ?? 'istio-system',
   };
-  const push = <K, V>(map: Map<K, V[]>, k: K, v: V) => {
-    const l = map.get(k);
-    if (l) l.push(v);
-    else map.set(k, [v]);
-  };
   // Namespaces first: workloads need them for the injection decision.
   for (const m of manifests) {
     if (m.kind === 'Namespace' && m.apiVersion === 'v1') model.namespaces.set(m.name, { name: m.name, m, labels: strMap(m.obj.metadata?.labels) });
@@ -180,8 +228,6 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
   for (const m of manifests) {
     if (m.kind === 'Namespace') continue;
     const spec: any = m.obj.spec ?? EMPTY;
-    const slash = m.apiVersion.indexOf('/');
-    const group = slash < 0 ? '' : m.apiVersion.slice(0, slash);
     switch (m.kind) {
       case 'Service': {
         if (m.apiVersion !== 'v1') break;
@@ -199,7 +245,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         break;
       }
       case 'Gateway':
-        if (group !== 'networking.istio.io') break;
+        if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         {
           const gw: GatewayInfo = {
             m, name: m.name, namespace: m.namespace, key: `${m.namespace}/${m.name}`, selector: strMap(spec.selector),
@@ -215,16 +261,23 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         }
         break;
       case 'VirtualService':
-        if (group !== 'networking.istio.io') break;
+        if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         {
           const vs = virtualService(m);
           model.virtualServices.push(vs);
           model.virtualServicesByName.set(`${vs.namespace}/${vs.name}`, vs);
-          for (const g of new Set(vs.gateways.map((x) => x.resolved))) push(model.virtualServicesByGateway, g, vs);
+          // Each resolved gateway once, in first-seen order (what a Set of them iterates).
+          const gws = vs.gateways;
+          for (let i = 0; i < gws.length; i++) {
+            const g = gws[i].resolved;
+            let dup = false;
+            for (let j = 0; j < i; j++) if (gws[j].resolved === g) { dup = true; break; }
+            if (!dup) push(model.virtualServicesByGateway, g, vs);
+          }
         }
         break;
       case 'DestinationRule':
-        if (group !== 'networking.istio.io') break;
+        if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         {
           const host = String(spec.host ?? '');
           const dr: DestinationRuleInfo = {
@@ -238,7 +291,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         }
         break;
       case 'PeerAuthentication':
-        if (group !== 'security.istio.io') break;
+        if (!inGroup(m.apiVersion, 'security.istio.io')) break;
         model.peerAuthentications.push({
           m, name: m.name, namespace: m.namespace,
           selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
@@ -247,7 +300,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         });
         break;
       case 'AuthorizationPolicy':
-        if (group !== 'security.istio.io') break;
+        if (!inGroup(m.apiVersion, 'security.istio.io')) break;
         model.authorizationPolicies.push({
           m, name: m.name, namespace: m.namespace,
           selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
@@ -255,7 +308,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         });
         break;
       case 'ServiceEntry':
-        if (group !== 'networking.istio.io') break;
+        if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         {
           const se = {
             m, name: m.name, namespace: m.namespace, hosts: strs(spec.hosts),
@@ -267,7 +320,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         }
         break;
       case 'Sidecar':
-        if (group !== 'networking.istio.io') break;
+        if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         model.sidecars.push({
           m, name: m.name, namespace: m.namespace,
           selector: spec.workloadSelector?.labels ? strMap(spec.workloadSelector.labels) : undefined,
@@ -279,7 +332,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         model.secrets.set(`${m.namespace}/${m.name}`, { m, name: m.name, namespace: m.namespace, type: String((m.obj as any).type ?? 'Opaque') });
         break;
       case 'HelmRelease':
-        if (group !== 'helm.toolkit.fluxcd.io') break;
+        if (!inGroup(m.apiVersion, 'helm.toolkit.fluxcd.io')) break;
         {
           const cond = arr((m.obj as any).status?.conditions).find((c: any) => c?.type === 'Ready');
           model.helmReleases.push({
@@ -290,15 +343,14 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         }
         break;
       case 'GitRepository':
-        if (group !== 'source.toolkit.fluxcd.io') break;
+        if (!inGroup(m.apiVersion, 'source.toolkit.fluxcd.io')) break;
         model.gitRepositories.push({ m, name: m.name, namespace: m.namespace, url: spec.url });
         break;
       default: {
         const podPath = WORKLOAD_POD_SPEC[m.kind];
-        if (!podPath || (m.kind === 'Pod' ? m.apiVersion !== 'v1' : !/^(apps|batch)\//.test(m.apiVersion))) break;
+        if (!podPath || (m.kind === 'Pod' ? m.apiVersion !== 'v1' : !(m.apiVersion.startsWith('apps/') || m.apiVersion.startsWith('batch/')))) break;
         const podSpec = get(m.obj, podPath) ?? {};
-        const metaPath = podPath.slice(0, -1);
-        const meta = m.kind === 'Pod' ? m.obj.metadata : get(m.obj, [...metaPath, 'metadata']);
+        const meta = m.kind === 'Pod' ? m.obj.metadata : get(m.obj, WORKLOAD_META_PATH[m.kind]);
         const labels = strMap(meta?.labels);
         const annotations = strMap(meta?.annotations);
         const status: any = m.kind === 'Pod' ? (m.obj as any).status : undefined;
@@ -308,7 +360,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         const w: Workload = {
           m, kind: m.kind, name: m.name, namespace: m.namespace, labels, annotations, containers: cs, podSpecPath: podPath, hostNetwork,
           injection: injectionDecision(model.namespaces.get(m.namespace), m.namespace, labels, annotations, hostNetwork),
-          hasProxy: cs.some((c) => c.name === 'istio-proxy'),
+          hasProxy: hasIstioProxy(cs),
           phase: status?.phase,
           ready: status ? arr(status.conditions).some((c: any) => c?.type === 'Ready' && c?.status === 'True') : undefined,
           ownerKind: owner?.kind, ownerName: owner?.name,

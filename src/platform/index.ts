@@ -158,10 +158,17 @@ export function withPlatform(manifests: Manifest[], opts: PlatformOptions): Mani
   const platform = platformManifests(opts);
   const key = (m: Manifest) => `${m.kind}/${m.namespace}/${m.name}`;
   const wanted = new Set(platform.map(key));
+  // Only keys of platform objects are ever looked up: test the (few) platform names first, so
+  // the key string is built only for the input objects that may collide.
+  const wantedNames = new Set(platform.map((m) => m.name));
   const have = new Set<string>();
-  for (const m of manifests) if (m.namespace === '' || wanted.has(key(m))) have.add(key(m));
+  for (const m of manifests) {
+    if (!wantedNames.has(m.name)) continue;
+    const k = key(m);
+    if (wanted.has(k)) have.add(k);
+  }
   const extra = platform.filter((m) => !have.has(key(m)));
-  return [...manifests, ...extra];
+  return manifests.concat(extra);
 }
 
 export function isAssumed(m: Manifest): boolean {

@@ -22,14 +22,27 @@ export const bb003: Rule = {
   },
   check(ctx: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
+    const { model } = ctx;
     // The package's own objects: stage 2 of a package render, or any input object.
     const mine = (m: Manifest) => (ctx.pkg ? m.origin.stage === 'package' : m.origin.stage !== 'platform');
-    const siblingsIn = (ns: string): Manifest[] => [
-      ...(ctx.model.servicesByNamespace.get(ns) ?? []).map((s) => s.m),
-      ...(ctx.model.workloadsByNamespace.get(ns) ?? []).filter((w) => WORKLOAD_KINDS.has(w.kind)).map((w) => w.m),
-    ].filter(mine);
-    for (const vs of ctx.model.virtualServices.map((v) => v.m).filter(mine)) {
-      const siblings = siblingsIn(vs.namespace).filter((m) => sameRelease(m, vs));
+    // Services then workloads of a namespace, the package's own: computed once per namespace (plain loops, no spreads).
+    const siblingsByNs = new Map<string, Manifest[]>();
+    const siblingsIn = (ns: string): Manifest[] => {
+      let l = siblingsByNs.get(ns);
+      if (!l) {
+        l = [];
+        for (const s of model.servicesByNamespace.get(ns) ?? []) if (mine(s.m)) l.push(s.m);
+        for (const w of model.workloadsByNamespace.get(ns) ?? []) if (WORKLOAD_KINDS.has(w.kind) && mine(w.m)) l.push(w.m);
+        siblingsByNs.set(ns, l);
+      }
+      return l;
+    };
+    for (const v of model.virtualServices) {
+      const vs = v.m;
+      if (!mine(vs)) continue;
+      const inNs = siblingsIn(vs.namespace);
+      // sameRelease is always true when the VirtualService has no release.
+      const siblings = vs.origin.release === undefined ? inNs : inNs.filter((m) => sameRelease(m, vs));
       const labels = vs.obj.metadata?.labels ?? {};
       const labelsPath = vs.obj.metadata?.labels ? ['metadata', 'labels'] : ['metadata'];
       if (labels['app.kubernetes.io/instance'] === undefined) {
@@ -42,10 +55,11 @@ export const bb003: Rule = {
           message: `VirtualService ${vs.namespace}/${vs.name} lacks the chart's common labels ${missing.join(', ')} that its Service/workloads carry (include the chart's labels helper)`,
         });
       }
-      const names = siblings.map((s) => s.name);
       const release = vs.origin.release;
-      const follows = (n: string) => vs.name === n || vs.name.startsWith(`${n}-`);
-      if (names.length && !names.some(follows) && !(release && follows(release))) {
+      // `vs.name` is `n` or starts with `${n}-` (tested without building the string).
+      const follows = (n: string) => vs.name === n || (vs.name.length > n.length && vs.name.charCodeAt(n.length) === 45 && vs.name.startsWith(n));
+      if (siblings.length && !siblings.some((s) => follows(s.name)) && !(release && follows(release))) {
+        const names = siblings.map((s) => s.name);
         out.push({
           object: vs, path: ['metadata', 'name'],
           message: `VirtualService name "${vs.name}" is not the chart's fullname: the release's objects are named ${[...new Set(names)].map((n) => `"${n}"`).join(', ')}`,

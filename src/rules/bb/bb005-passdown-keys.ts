@@ -22,9 +22,14 @@ export interface ValuesRef {
  * `.Values.a` (toYaml, with, get without a key) reads the whole subtree.
  */
 export function valuesRefs(text: string, file: string): ValuesRef[] {
-  const vars = new Map<string, string>();
-  for (const m of text.matchAll(/(\$\w+)\s*:?=\s*"([^"]*)"/g)) vars.set(m[1], m[2]);
-  const arg = (a: string): string | undefined => (a.startsWith('"') ? a.slice(1, -1) : vars.get(a));
+  // `$pkg := "api"` ... `---` ... `$pkg := "ui"`: a variable means its latest assignment before the use.
+  const assigns: Array<{ name: string; value: string; at: number }> = [];
+  for (const m of text.matchAll(/(\$\w+)\s*:?=\s*"([^"]*)"/g)) assigns.push({ name: m[1], value: m[2], at: m.index });
+  const varAt = (name: string, at: number): string | undefined => {
+    let v: string | undefined;
+    for (const a of assigns) if (a.name === name && a.at < at) v = a.value;
+    return v;
+  };
   const out: ValuesRef[] = [];
   const covered: Array<[number, number]> = [];
   const add = (path: Array<string | undefined>, index: number, len: number) => {
@@ -34,12 +39,12 @@ export function valuesRefs(text: string, file: string): ValuesRef[] {
   };
   const seg = (s: string | undefined) => (s ? s.split('.').filter(Boolean) : []);
   for (const m of text.matchAll(/\((?:get|index)\s+\.Values((?:\.\w+)*)\s+((?:(?:\$\w+|"[^"]*")\s*)+)\)((?:\.\w+)*)/g)) {
-    const keys = m[2].trim().split(/\s+/).map(arg);
+    const keys = m[2].trim().split(/\s+/).map((a) => (a.startsWith('"') ? a.slice(1, -1) : varAt(a, m.index)));
     add([...seg(m[1]), ...keys, ...seg(m[3])], m.index, m[0].length);
   }
   for (const m of text.matchAll(/\b(?:index)\s+\.Values((?:\.\w+)*)\s+((?:(?:\$\w+|"[^"]*")\s*)+)/g)) {
     if (covered.some(([a, b]) => m.index >= a && m.index < b)) continue;
-    add([...seg(m[1]), ...m[2].trim().split(/\s+/).map(arg)], m.index, m[0].length);
+    add([...seg(m[1]), ...m[2].trim().split(/\s+/).map((a) => (a.startsWith('"') ? a.slice(1, -1) : varAt(a, m.index)))], m.index, m[0].length);
   }
   for (const m of text.matchAll(/\.Values((?:\.\w+)+)/g)) {
     if (covered.some(([a, b]) => m.index >= a && m.index < b)) continue;

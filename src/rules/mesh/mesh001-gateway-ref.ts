@@ -31,9 +31,15 @@ export const mesh001: Rule = {
         const elsewhere = byName.get(name) ?? [];
         const how = g.raw === g.resolved ? '' : ` (resolves to ${g.resolved})`;
         const expected = ctx.layout.gatewayRef(name);
-        const hint = elsewhere.length
-          ? `A Gateway named ${name} exists as ${elsewhere.join(', ')}: write \`${elsewhere[0]}\`.`
-          : model.gateways.has(expected) ? `Write \`${expected}\`.` : undefined;
+        // A Big Bang gateway name from the other layout usually means the wrong --layout.
+        const otherLayout = ctx.layout.layout === 'bb2'
+          ? (/^istio-gateway\/.+-ingressgateway$/.test(g.resolved) ? 'bb3' : undefined)
+          : (/^istio-system\/(?!main$)[^/]+$/.test(g.resolved) && !g.resolved.endsWith('-ingressgateway') ? 'bb2' : undefined);
+        const hint = otherLayout
+          ? `${g.resolved} is how Big Bang ${otherLayout === 'bb3' ? '3.x' : '1.x/2.x'} names its gateway: if the package targets that release, run with --layout ${otherLayout}; otherwise write \`${ctx.layout.gatewayRef('public')}\`.`
+          : elsewhere.length
+            ? `A Gateway named ${name} exists as ${elsewhere.join(', ')}: write \`${elsewhere[0]}\`.`
+            : model.gateways.has(expected) ? `Write \`${expected}\`.` : undefined;
         out.push({
           object: vs.m,
           path: ['spec', 'gateways', g.index],
