@@ -1,6 +1,6 @@
 // The `bbmesh` command line: parse flags, call the library, print. Command modules are
 // loaded lazily so that `render` can start Helm before anything heavy is imported.
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { UserError, EXIT_USAGE } from '../errors.js';
 
 type Register = (program: Command) => void;
@@ -18,7 +18,10 @@ const MODULES: Record<string, () => Promise<{ register: Register }>> = {
 const MODULE_OF: Record<string, string> = { diagram: 'trace' };
 
 export async function main(argv: string[]): Promise<void> {
+  // `bbmesh render <dir>`, plain: start Helm's stage 1 before building the flag parser.
+  if (argv.length === 2 && argv[0] === 'render' && !argv[1].startsWith('-')) (await import('../render/index.js')).startEarly(argv[1]);
   const debug = argv.includes('--debug');
+  const { Command, CommanderError } = await import('commander');
   const program = new Command('bbmesh')
     .description("Big Bang's service-mesh integration, done, proven and explained: render, integrate, check, trace, verify.")
     .version(await version(), '-V, --version')
@@ -35,11 +38,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err: any) {
-    process.exitCode = exitCodeFor(err, debug);
+    process.exitCode = exitCodeFor(err, debug, CommanderError);
   }
 }
 
-function exitCodeFor(err: any, debug: boolean): number {
+function exitCodeFor(err: any, debug: boolean, CommanderError: new (...a: any[]) => { code: string }): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return EXIT_USAGE;

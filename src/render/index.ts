@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { checkHelmVersion, findHelm, helmErrorMessage, PROJECT_ROOT, run } from './helm.js';
+import { checkHelmVersion, findHelm, helmErrorMessage, PROJECT_ROOT, run, type RunResult } from './helm.js';
 import { mergeValues, parseSet, isPlainObject, parseKeyPath, setPath, typedScalar, type Values } from './values.js';
 import type { Manifest } from '../manifest/types.js';
 import { redactSecret } from './redact.js';
@@ -115,6 +115,37 @@ export function withNamespace(doc: string, namespace: string): string {
   return `${doc.slice(0, insertAt)}${m[2]}namespace: ${namespace}\n${doc.slice(insertAt)}`;
 }
 
+// The CLI may start stage 1 before it has even loaded its flag parser (see `startEarly`): the
+// run is used only when the binary and arguments turn out identical.
+let early: { key: string; run: Promise<RunResult> } | undefined;
+
+function takeEarlyStart(helm: string, args: string[]): Promise<RunResult> | undefined {
+  const key = JSON.stringify([helm, args]);
+  const e = early;
+  early = undefined;
+  return e && e.key === key ? e.run : undefined;
+}
+
+/**
+ * Starts stage 1 of `bbmesh render <dir>` at once, for the plain form with default options:
+ * Helm then runs while the CLI loads and parses its flags. Anything unusual is left to the
+ * normal path; a run that ends up unused is harmless (it only reads files).
+ */
+export function startEarly(packageDir: string): void {
+  try {
+    const pkgDir = resolve(packageDir);
+    const bbDir = join(pkgDir, 'bigbang');
+    if (!existsSync(join(bbDir, 'Chart.yaml')) || !existsSync(join(pkgDir, 'chart'))) return;
+    const helm = findHelm(undefined);
+    const args = ['template', `bigbang-${packageNameOf(pkgDir)}`, bbDir, '-n', 'bigbang', '-f', BUILTIN_UMBRELLA, '-f', join(bbDir, 'values.yaml'), ...apiArgs(undefined)];
+    const r = run(helm, args);
+    r.catch(() => undefined);
+    early = { key: JSON.stringify([helm, args]), run: r };
+  } catch {
+    early = undefined;
+  }
+}
+
 export async function renderPackage(packageDir: string, opts: RenderOptions = {}): Promise<RenderResult> {
   const pkgDir = resolve(packageDir);
   requireDir(pkgDir, 'package directory', 'pass the directory that holds bigbang/ and chart/');
@@ -132,7 +163,8 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   for (const s of opts.set ?? []) { parseSet(s); setArgs.push('--set', s); }
 
   // Start Helm first: everything below overlaps with it.
-  const stage1 = run(helm, ['template', `bigbang-${pkg}`, bbDir, '-n', 'bigbang', ...files.flatMap((f) => ['-f', f]), ...setArgs, ...apiArgs(opts.kubeVersion)]);
+  const stage1Args = ['template', `bigbang-${pkg}`, bbDir, '-n', 'bigbang', ...files.flatMap((f) => ['-f', f]), ...setArgs, ...apiArgs(opts.kubeVersion)];
+  const stage1 = takeEarlyStart(helm, stage1Args) ?? run(helm, stage1Args);
   const version = checkHelmVersion(helm);
   const { loadManifests, splitDocuments, CLUSTER_SCOPED } = await import('../manifest/load.js');
   const { loadYaml11 } = await import('../manifest/yaml11.js');
