@@ -1,13 +1,9 @@
 // How every output names a place: a source file as `file:line:col`; a rendered object as the
 // template a user edits (with its best-effort line) and the exact position in `bbmesh render`.
-export interface Place {
-  file: string;
-  template?: string;
-  templatePath?: string;
-  templateLine?: number;
-  line: number;
-  column: number;
-}
+import type { FindingSource } from '../rules/types.js';
+
+/** A finding's or a hop's source (trace's HopSource has the same shape). */
+export type Place = FindingSource;
 
 export function placeText(s: Place | undefined): string | undefined {
   if (!s) return undefined;
