@@ -42,7 +42,7 @@ export interface CheckSummary {
 }
 
 export interface CheckResult {
-  input: { kind: 'package'; dir: string; packageName: string } | { kind: 'manifests'; files: string[] };
+  input: { kind: 'package'; dir: string; packageName: string } | { kind: 'manifests'; files: string[]; istioEnabled: boolean };
   layout: Layout;
   findings: Finding[];
   summary: CheckSummary;
@@ -167,11 +167,12 @@ export async function checkManifests(files: string[], opts: CheckOptions = {}): 
   const layout = opts.layout ?? 'bb2';
   const loaded = await loadInput({ files }, { layout, platform: opts.platform });
   const sets = ruleSets(opts, false);
-  const ctx: RuleContext = { model: loaded.model, layout: LAYOUTS[layout], istioEnabled: istioEnabledIn(loaded.manifests) };
+  const istioEnabled = istioEnabledIn(loaded.manifests);
+  const ctx: RuleContext = { model: loaded.model, layout: LAYOUTS[layout], istioEnabled };
   const findings = dedupe(runRules(sets.rules, ctx, { ignore: sets.ignore, render: 'input' }));
   const failOn = opts.failOn ?? 'warning';
   return {
-    input: { kind: 'manifests', files },
+    input: { kind: 'manifests', files, istioEnabled },
     layout,
     findings,
     summary: summarize(findings, loaded.manifests, ['input']),

@@ -64,6 +64,10 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
   const scope = `${plural(s.objects, 'object')}${s.assumedObjects ? ` (+${s.assumedObjects} assumed Big Bang platform)` : ''}`;
   const how = s.renders.includes('istio-disabled') ? ', rendered with Istio enabled and disabled' : '';
   const skipped = result.rulesSkipped.length ? `; skipped ${result.rulesSkipped.join(', ')}` : '';
+  // Plain manifests do not say whether Istio is meant to be on: say which way it was read.
+  const istioNote = result.input.kind === 'manifests' && !result.input.istioEnabled
+    ? c.dim('Istio read as disabled (no Istio objects, no namespace labelled for injection): rules about missing Istio wiring did not apply; check the package directory for the full picture.')
+    : undefined;
   if (!result.findings.length) {
     lines.push(`${c.green('No findings')} in ${scope}${how}${skipped}.`);
   } else {
@@ -72,5 +76,6 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
     lines.push(`${color(counts)} in ${scope}${how}${skipped}.`);
     if (renderedPositions) lines.push(c.dim('render L:C = exact position in the output of `bbmesh render` (with Istio disabled for groups marked so); template lines are best effort.'));
   }
+  if (istioNote) lines.push(istioNote);
   return lines.join('\n') + '\n';
 }
