@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { addRenderOptions, manifestFileFlag, collect, examples, renderOptionsFrom, useColor, write } from './common.js';
+import { addMeshInputOptions, collect, examples, layoutOf, renderOptionsFrom, useColor, write } from './common.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit'];
 const SEVERITIES = ['error', 'warning', 'info'];
@@ -11,17 +11,13 @@ export function register(program: Command): void {
     .command('check')
     .description('Find broken routes and Big Bang integration mistakes before deploying: every finding with object, file, line, runtime symptom and fix')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/ (rendered with Istio enabled and disabled), a YAML file, or - for stdin')
-    .option('--file <file>', 'check rendered manifests from a YAML file instead of a package (repeatable; - = stdin)', collect)
-    .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway)', 'bb2')
     .option('--format <format>', 'text, json, sarif or junit', 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity: error, warning or info', 'warning')
-    .option('--ignore <codes>', 'rule codes to skip, comma-separated (e.g. BB002,MESH014); per object: annotation bbmesh.dev/ignore', collect)
-    .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
-  addRenderOptions(cmd);
-  manifestFileFlag(cmd);
+    .option('--ignore <codes>', 'rule codes to skip, comma-separated (e.g. BB002,MESH014); per object: annotation bbmesh.dev/ignore', collect);
+  addMeshInputOptions(cmd, 'check rendered manifests from a YAML file instead of a package');
   cmd
     .addHelpText('after', `\nExit status: 0 when no finding is at or above --fail-on (default: warning), 1 otherwise, 2 on bad usage or input.\n` +
-      'Rules: docs/rules.md. Positions without a file are lines of `bbmesh render <package-dir>`.\n' + examples([
+      'Rules: docs/rules.md. "render L:C" is a position in the output of `bbmesh render <package-dir>`.\n' + examples([
       'bbmesh check examples/podinfo',
       'bbmesh check examples/podinfo --layout bb3 --format sarif > bbmesh.sarif',
       'bbmesh check -f rendered.yaml -f platform.yaml --fail-on error',
@@ -31,7 +27,7 @@ export function register(program: Command): void {
     .action(async (target: string | undefined, o: Record<string, any>) => {
       if (!FORMATS.includes(o.format)) throw new UserError(`unknown --format ${o.format}`, { hint: `use ${FORMATS.join(', ')}` });
       if (!SEVERITIES.includes(o.failOn)) throw new UserError(`unknown --fail-on ${o.failOn}`, { hint: `use ${SEVERITIES.join(', ')}` });
-      if (o.layout !== 'bb2' && o.layout !== 'bb3') throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 (Big Bang 1.x/2.x) or bb3 (Big Bang 3.x)' });
+      layoutOf(o);
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
       if (!target && !files.length) throw new UserError('nothing to check', { hint: 'pass a package directory, -f FILE, or - for stdin' });

@@ -1,5 +1,6 @@
 // Flags shared by several commands, and the small printing helpers every command uses.
 import type { Command } from 'commander';
+import { UserError } from '../errors.js';
 import type { RenderOptions } from '../render/index.js';
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -33,6 +34,26 @@ export function manifestFileFlag(cmd: Command): void {
     file.short = '-f';
     file.flags = '-f, --file <file>';
   }
+}
+
+/**
+ * What check, trace and diagram read: `[package-dir]`, `-f FILE` (repeatable, `-` = stdin),
+ * the Big Bang layout and the assumed platform, plus the render options for a package.
+ */
+export function addMeshInputOptions(cmd: Command, fileHelp: string): Command {
+  cmd
+    .option('--file <file>', `${fileHelp} (repeatable; - = stdin)`, collect)
+    .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway)', 'bb2')
+    .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
+  addRenderOptions(cmd);
+  manifestFileFlag(cmd);
+  return cmd;
+}
+
+/** The validated `--layout`. */
+export function layoutOf(o: Record<string, any>): 'bb2' | 'bb3' {
+  if (o.layout !== 'bb2' && o.layout !== 'bb3') throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 (Big Bang 1.x/2.x) or bb3 (Big Bang 3.x)' });
+  return o.layout;
 }
 
 export function renderOptionsFrom(o: Record<string, any>): RenderOptions {

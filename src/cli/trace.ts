@@ -3,14 +3,10 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { addRenderOptions, manifestFileFlag, collect, examples, renderOptionsFrom, useColor, write } from './common.js';
+import { addMeshInputOptions, collect, examples, layoutOf, renderOptionsFrom, useColor, write } from './common.js';
 
 const FORMATS = ['text', 'json', 'mermaid'];
 
-function layoutOf(o: Record<string, any>): 'bb2' | 'bb3' {
-  if (o.layout !== 'bb2' && o.layout !== 'bb3') throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 (Big Bang 1.x/2.x) or bb3 (Big Bang 3.x)' });
-  return o.layout;
-}
 
 function parseHeaders(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -28,14 +24,10 @@ export function register(program: Command): void {
     .description('Follow one request hop by hop (ingress Service, gateway, Gateway server, VirtualService, route, Service, pod, sidecar, container) and say what the client gets')
     .argument('<url>', 'the URL to trace, e.g. https://podinfo.bigbang.dev/')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/, a YAML file, or - for stdin')
-    .option('--file <file>', 'trace through rendered manifests from a YAML file (repeatable; - = stdin)', collect)
     .option('-X, --method <method>', 'HTTP method', 'GET')
     .option('-H, --header <name=value>', 'request header (repeatable), e.g. --header x-env=dev', collect)
-    .option('--format <format>', 'text, json or mermaid', 'text')
-    .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x) or bb3 (3.x names)', 'bb2')
-    .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
-  addRenderOptions(trace);
-  manifestFileFlag(trace);
+    .option('--format <format>', 'text, json or mermaid', 'text');
+  addMeshInputOptions(trace, 'trace through rendered manifests from a YAML file');
   trace
     .addHelpText('after', '\nExit status: 0 when the request would succeed (as far as configuration goes), 1 when it fails, 2 on bad usage or input.\n' +
       'Statuses are Envoy\'s: 404 NR (no route), 503 NC (no cluster), 503 UH (no healthy upstream), TLS handshake failure, connection refused.\n' + examples([
@@ -73,12 +65,8 @@ export function register(program: Command): void {
     .command('diagram')
     .description('One Mermaid flowchart of every externally exposed host of a package: gateway, VirtualService, routes, Services, ports, pods')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/, a YAML file, or - for stdin')
-    .option('--file <file>', 'draw from rendered manifests in a YAML file (repeatable; - = stdin)', collect)
-    .option('--format <format>', 'mermaid or json (hosts and their verdicts)', 'mermaid')
-    .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x) or bb3 (3.x names)', 'bb2')
-    .option('--no-platform', 'do not add the assumed Big Bang platform');
-  addRenderOptions(diagram);
-  manifestFileFlag(diagram);
+    .option('--format <format>', 'mermaid or json (hosts and their verdicts)', 'mermaid');
+  addMeshInputOptions(diagram, 'draw from rendered manifests in a YAML file');
   diagram
     .addHelpText('after', '\nExit status: 0 when every exposed host traces successfully, 1 when one is broken, 2 on bad usage or input.\n' + examples([
       'bbmesh diagram examples/podinfo > podinfo.mmd',
