@@ -1,4 +1,5 @@
 // MESH002: a VirtualService host that no server of its bound Gateways serves.
+import { resolveShortName } from '../../model/hosts.js';
 import { hostMatches } from '../../model/hosts.js';
 import { gatewayServesHost, serverHosts } from '../../model/lookup.js';
 import type { GatewayInfo } from '../../model/types.js';
@@ -42,7 +43,9 @@ export const mesh002: Rule = {
         const filtered = gws.find((gw) => serverHosts(gw, model).some((hs) => hs.some((sh) => hostMatches(sh.host, h))));
         const why = filtered
           ? `: ${filtered.key} serves it only to VirtualServices in other namespaces (server host namespace prefix)`
-          : '';
+          : !h.includes('.') && h !== '*'
+            ? ` (a short name: Istio reads it as ${resolveShortName(h, vs.namespace)}; a domain is missing, e.g. \`${h}.{{ .Values.domain }}\` in the values the VirtualService's hosts come from)`
+            : '';
         out.push({
           object: vs.m,
           path: ['spec', 'hosts', i],

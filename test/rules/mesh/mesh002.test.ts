@@ -53,9 +53,9 @@ ruleTester(mesh002, {
       errors: [{ line: 68, message: /only to VirtualServices in other namespaces/ }],
     },
     {
-      name: 'only internal hosts on a gateway',
+      name: 'only internal hosts on a gateway (a short name: the domain is missing)',
       yaml: PODINFO + virtualService(`  gateways: [istio-system/public]\n  hosts:\n    - podinfo\n${http}`),
-      errors: [{ line: 55 }],
+      errors: [{ line: 55, message: /a short name: Istio reads it as podinfo\.podinfo\.svc\.cluster\.local; a domain is missing/ }],
     },
   ],
 });
