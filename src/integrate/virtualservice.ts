@@ -170,7 +170,7 @@ export function stepVirtualService(ws: Workspace, pkg: string, layout: Layout, t
   if (!targets) throw new Error('internal: no VirtualService targets');
   const text = generateVirtualService(ws, pkg, layout, targets);
   const file = existing?.file ?? VS_FILE;
-  if (ws.read(file) === text) return { step: 2, title, status: 'present', files: [] };
+  if (ws.read(file) === text) return { step: 2, title, status: 'present', reason: force ? `regenerated with --force: identical to ${file}` : undefined, files: [] };
   ws.write(file, text);
   return { step: 2, title, status: 'done', files: [file] };
 }
