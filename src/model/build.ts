@@ -3,7 +3,7 @@ import type { Manifest, Path } from '../manifest/types.js';
 import { resolveGatewayRef, resolveShortName, serviceFqdn, selectorMatches } from './hosts.js';
 import { injectionDecision } from './injection.js';
 import type {
-  Container, ContainerPort, DestinationRuleInfo, GatewayInfo, HttpMatch, HttpRoute, L4Route, Labels, MeshModel, NamespaceInfo,
+  Container, ContainerPort, DestinationRuleInfo, GatewayInfo, HttpMatch, HttpRoute, L4Route, Labels, MeshModel,
   RouteDestination, ServiceInfo, StringMatch, VirtualServiceInfo, Workload,
 } from './types.js';
 
@@ -373,24 +373,11 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
   return model;
 }
 
-/** Workloads in `namespace` whose pod labels contain `selector`. */
-export function selectWorkloads(model: MeshModel, namespace: string, selector: Labels | undefined): Workload[] {
-  if (!selector) return [];
-  return (model.workloadsByNamespace.get(namespace) ?? []).filter((w) => selectorMatches(selector, w.labels));
-}
 
-/** Workloads in any namespace whose labels contain `selector` (Gateway selectors are cluster-wide). */
-export function selectWorkloadsAnywhere(model: MeshModel, selector: Labels): Workload[] {
-  return model.workloads.filter((w) => selectorMatches(selector, w.labels));
-}
 
 /** Services in the workload's namespace that select it. */
 export function servicesSelecting(model: MeshModel, w: Workload): ServiceInfo[] {
   return (model.servicesByNamespace.get(w.namespace) ?? []).filter((s) => s.selector && selectorMatches(s.selector, w.labels));
 }
 
-export function namespaceOf(model: MeshModel, name: string): NamespaceInfo | undefined {
-  return model.namespaces.get(name);
-}
 
-export { get as getPath };

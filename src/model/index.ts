@@ -1,5 +1,5 @@
 export * from './types.js';
-export { buildModel, selectWorkloads, selectWorkloadsAnywhere, servicesSelecting, getPath, type BuildOptions } from './build.js';
+export { buildModel, servicesSelecting, type BuildOptions } from './build.js';
 export * from './hosts.js';
 export { injectionDecision } from './injection.js';
 export * from './lookup.js';

@@ -39,11 +39,6 @@ export const LAYOUTS: Record<Layout, LayoutNames> = {
   },
 };
 
-export function parseLayout(s: string | undefined): Layout {
-  if (s === undefined || s === 'bb2') return 'bb2';
-  if (s === 'bb3') return 'bb3';
-  throw new Error(`unknown layout ${s}`);
-}
 
 export interface PlatformGateway {
   name: string;

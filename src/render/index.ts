@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkHelmVersion, findHelm, helmErrorMessage, PROJECT_ROOT, run, type RunResult } from './helm.js';
 import { mergeValues, parseSet, isPlainObject, parseKeyPath, setPath, typedScalar, type Values } from './values.js';
@@ -301,9 +301,3 @@ function withNamespaceIfNeeded(body: string, ns: string, clusterScoped: Set<stri
   return withNamespace(body, ns);
 }
 
-/** Path of a template on disk, from Helm's `# Source: <chart>/templates/x.yaml` and the chart dir. */
-export function templatePath(m: Manifest, cwd = process.cwd()): string | undefined {
-  const t = m.origin.template;
-  if (!t || !m.origin.chartDir) return t;
-  return relative(cwd, join(m.origin.chartDir, t.split('/').slice(1).join('/'))) || t;
-}
