@@ -35,14 +35,22 @@ export default async function (): Promise<BenchRow[]> {
       const runs = size >= 20000 ? 7 : 11;
       for (let i = 0; i < runs; i++) {
         floor.push(await timeIt(() => jsyaml.loadAll(text)));
-        ours.push(await timeIt(async () => { findings = (await checkManifests([file])).findings.length; }));
+        ours.push(
+          await timeIt(async () => {
+            findings = (await checkManifests([file])).findings.length;
+          }),
+        );
       }
       const o = median(ours);
       const f = median(floor);
       times.set(size, o);
       rows.push({
-        name: `check ${size} objects (${(text.length / 1e6).toFixed(1)} MB, ${findings} findings)`, value: o, unit: 's',
-        detail: `${(o / f).toFixed(2)}x floor (js-yaml loadAll ${f.toFixed(3)} s)`, target: '<= 1.5x floor', ok: o / f <= 1.5,
+        name: `check ${size} objects (${(text.length / 1e6).toFixed(1)} MB, ${findings} findings)`,
+        value: o,
+        unit: 's',
+        detail: `${(o / f).toFixed(2)}x floor (js-yaml loadAll ${f.toFixed(3)} s)`,
+        target: '<= 1.5x floor',
+        ok: o / f <= 1.5,
       });
     }
     const t20 = times.get(20000)!;
@@ -51,7 +59,14 @@ export default async function (): Promise<BenchRow[]> {
     const r2 = t20 / times.get(5000)!;
     // 5x then 4x the size: per doubling = ratio^(1/log2(growth))
     const perDoubling = Math.max(Math.pow(r1, 1 / Math.log2(5)), Math.pow(r2, 1 / Math.log2(4)));
-    rows.push({ name: 'check time growth per doubling of size', value: perDoubling, unit: 'x', detail: `1k->5k ${r1.toFixed(2)}x, 5k->20k ${r2.toFixed(2)}x`, target: '<= 2.2x', ok: perDoubling <= 2.2 });
+    rows.push({
+      name: 'check time growth per doubling of size',
+      value: perDoubling,
+      unit: 'x',
+      detail: `1k->5k ${r1.toFixed(2)}x, 5k->20k ${r2.toFixed(2)}x`,
+      target: '<= 2.2x',
+      ok: perDoubling <= 2.2,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

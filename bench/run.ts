@@ -22,8 +22,13 @@ export interface BenchRow {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).filter((f) => !only.length || only.some((o) => f.includes(o))).sort();
-console.log(`bbmesh benchmarks — ${new Date().toISOString().slice(0, 10)} — node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => !only.length || only.some((o) => f.includes(o)))
+  .sort();
+console.log(
+  `bbmesh benchmarks — ${new Date().toISOString().slice(0, 10)} — node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+);
 let missed = 0;
 for (const f of files) {
   const mod = await import(join(here, f));
@@ -33,7 +38,9 @@ for (const f of files) {
     const mark = r.ok === undefined ? ' ' : r.ok ? '✓' : '✗';
     if (r.ok === false) missed++;
     const v = r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(3);
-    console.log(`${mark} ${r.name.padEnd(48)} ${v.padStart(10)} ${r.unit.padEnd(9)} ${r.detail ?? ''}${r.target ? `  [target ${r.target}]` : ''}`);
+    console.log(
+      `${mark} ${r.name.padEnd(48)} ${v.padStart(10)} ${r.unit.padEnd(9)} ${r.detail ?? ''}${r.target ? `  [target ${r.target}]` : ''}`,
+    );
   }
 }
 console.log(`\n${missed === 0 ? 'all targets met' : `${missed} target(s) missed`}`);

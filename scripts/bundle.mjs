@@ -15,5 +15,7 @@ await build({
   logLevel: 'warning',
   // the Kubernetes client is big and only `verify` needs it: load it from node_modules
   external: ['@kubernetes/client-node'],
-  banner: { js: "import { createRequire as __bbmeshCreateRequire } from 'node:module'; const require = __bbmeshCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bbmeshCreateRequire } from 'node:module'; const require = __bbmeshCreateRequire(import.meta.url);",
+  },
 });

@@ -22,7 +22,10 @@ export function renderRulesDoc(rules: Rule[] = RULES): string {
     '',
     '| Code | Severity | Title | Needs package |',
     '|---|---|---|---|',
-    ...sorted.map((r) => `| [${r.meta.code}](#${r.meta.code.toLowerCase()}) | ${r.meta.severity} | ${cell(r.meta.title)} | ${r.meta.needsPackage ? 'yes' : 'no'} |`),
+    ...sorted.map(
+      (r) =>
+        `| [${r.meta.code}](#${r.meta.code.toLowerCase()}) | ${r.meta.severity} | ${cell(r.meta.title)} | ${r.meta.needsPackage ? 'yes' : 'no'} |`,
+    ),
     '',
   ];
   for (const r of sorted) {

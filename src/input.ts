@@ -32,7 +32,10 @@ export interface LoadedInput {
 }
 
 export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UserError('reading manifests from stdin, but stdin is a terminal', { hint: 'pipe YAML in, e.g. `bbmesh render pkg | bbmesh check -`' });
+  if (process.stdin.isTTY)
+    throw new UserError('reading manifests from stdin, but stdin is a terminal', {
+      hint: 'pipe YAML in, e.g. `bbmesh render pkg | bbmesh check -`',
+    });
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -69,7 +72,10 @@ export async function loadFiles(files: string[]): Promise<Manifest[]> {
     const loaded = loadManifests(text, { file: name, stage: 'input', defaultNamespace: 'default' });
     if (!loaded.length) {
       throw new UserError(`no Kubernetes objects in ${name}`, {
-        hint: f === '-' ? 'did the command before the pipe fail? e.g. `bbmesh render pkg | bbmesh check -`' : 'give rendered manifests, e.g. the output of `bbmesh render`',
+        hint:
+          f === '-'
+            ? 'did the command before the pipe fail? e.g. `bbmesh render pkg | bbmesh check -`'
+            : 'give rendered manifests, e.g. the output of `bbmesh render`',
       });
     }
     // No push(...loaded): spreading tens of thousands of arguments is slow (and overflows the stack on huge inputs).

@@ -11,9 +11,15 @@ test('bb3: an integrated package checks clean and traces through istio-gateway',
   const dir = tempCopy();
   await integratePackage(dir, { layout: 'bb3' });
   const res = await checkPackage(dir, { layout: 'bb3' });
-  assert.deepEqual(res.findings.map((f) => `${f.code} ${f.message}`), []);
+  assert.deepEqual(
+    res.findings.map((f) => `${f.code} ${f.message}`),
+    [],
+  );
   const hr = res.render!.manifests.find((m) => m.kind === 'HelmRelease')!;
-  assert.deepEqual((hr.obj.spec as any).dependsOn.map((d: any) => d.name), ['istiod']);
+  assert.deepEqual(
+    (hr.obj.spec as any).dependsOn.map((d: any) => d.name),
+    ['istiod'],
+  );
   const t = await tracePackage('https://podinfo.bigbang.dev/', dir, { layout: 'bb3' });
   assert.equal(t.verdict.ok, true, t.verdict.reason);
   const gw = t.hops.find((h) => h.kind === 'gateway-server')!;

@@ -7,7 +7,19 @@ import { EXAMPLE, tempCopy } from './helpers/pkg.js';
 test('the built entry point renders, integrates, checks and traces', async () => {
   // Loaded by URL so that type checking does not need a build first.
   const lib: any = await import(new URL('../dist/index.js', import.meta.url).href);
-  for (const name of ['renderPackage', 'integratePackage', 'checkPackage', 'checkManifests', 'tracePackage', 'traceManifests', 'verifySnapshot', 'verifyCluster', 'buildModel', 'loadManifests', 'RULES']) {
+  for (const name of [
+    'renderPackage',
+    'integratePackage',
+    'checkPackage',
+    'checkManifests',
+    'tracePackage',
+    'traceManifests',
+    'verifySnapshot',
+    'verifyCluster',
+    'buildModel',
+    'loadManifests',
+    'RULES',
+  ]) {
     assert.ok(name in lib, `exports ${name}`);
   }
   const r = await lib.renderPackage(EXAMPLE);

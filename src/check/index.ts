@@ -62,12 +62,19 @@ function ruleSets(opts: CheckOptions, havePackage: boolean) {
   const rules = opts.rules ?? RULES;
   const ignore = new Set((opts.ignore ?? []).map((s) => s.trim().toUpperCase()).filter(Boolean));
   const run = rules.filter((r) => !ignore.has(r.meta.code) && (havePackage || !r.meta.needsPackage));
-  return { rules, ignore: [...ignore], run: run.map((r) => r.meta.code), skipped: rules.filter((r) => !run.includes(r)).map((r) => r.meta.code) };
+  return {
+    rules,
+    ignore: [...ignore],
+    run: run.map((r) => r.meta.code),
+    skipped: rules.filter((r) => !run.includes(r)).map((r) => r.meta.code),
+  };
 }
 
 function summarize(findings: Finding[], manifests: Manifest[], renders: RenderName[]): CheckSummary {
   // Counted in one pass each (no filtered copies of the tens of thousands of manifests).
-  let errors = 0, warnings = 0, infos = 0;
+  let errors = 0,
+    warnings = 0,
+    infos = 0;
   for (const f of findings) {
     if (f.severity === 'error') errors++;
     else if (f.severity === 'warning') warnings++;
@@ -88,12 +95,15 @@ export function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   const labelMissing = new Set(findings.filter((f) => f.code === 'BB001').map((f) => f.object.name));
   // BB008 (the package default gateway istio-system/main) explains the MESH001 at the same place.
-  const at = (f: Finding) => [f.object.kind, f.object.namespace, f.object.name, f.source?.file, f.source?.line, f.source?.column].join('\u0000');
+  const at = (f: Finding) =>
+    [f.object.kind, f.object.namespace, f.object.name, f.source?.file, f.source?.line, f.source?.column].join('\u0000');
   const defaultGateway = new Set(findings.filter((f) => f.code === 'BB008').map(at));
   return findings.filter((f) => {
     if (f.code === 'MESH013' && labelMissing.has(f.object.namespace) && /no istio-injection label/.test(f.message)) return false;
     if (f.code === 'MESH001' && defaultGateway.has(at(f))) return false;
-    const k = [f.code, f.object.kind, f.object.namespace, f.object.name, f.message, f.source?.file, f.source?.line, f.source?.column].join('\u0000');
+    const k = [f.code, f.object.kind, f.object.namespace, f.object.name, f.message, f.source?.file, f.source?.line, f.source?.column].join(
+      '\u0000',
+    );
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -104,7 +114,8 @@ async function withContext<T>(what: string, p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`${what}: ${err.message}`, { file: err.file, line: err.line, column: err.column, hint: err.hint });
+    if (err instanceof UserError)
+      throw new UserError(`${what}: ${err.message}`, { file: err.file, line: err.line, column: err.column, hint: err.hint });
     throw err;
   }
 }
@@ -137,7 +148,11 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
 
   const disabledRules = sets.rules.filter((r) => DISABLED_RENDER_CODES.has(r.meta.code));
   const disabledModel = buildModel(disabled.manifests, { rootNamespace: L.istioNamespace });
-  const offFindings = runRules(disabledRules, { model: disabledModel, layout: L, istioEnabled: false, pkg }, { ignore: sets.ignore, render: 'istio-disabled' });
+  const offFindings = runRules(
+    disabledRules,
+    { model: disabledModel, layout: L, istioEnabled: false, pkg },
+    { ignore: sets.ignore, render: 'istio-disabled' },
+  );
 
   const all = dedupe([...findings, ...sortFindings(offFindings)]);
   const failOn = opts.failOn ?? 'warning';
@@ -158,8 +173,11 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
 
 /** Istio counts as enabled for plain manifests when the input has Istio objects or an injected namespace. */
 export function istioEnabledIn(manifests: Manifest[]): boolean {
-  return manifests.some((m) => m.origin.stage !== 'platform' && (isIstioKind(m) ||
-    (m.kind === 'Namespace' && m.obj.metadata?.labels?.['istio-injection'] === 'enabled')));
+  return manifests.some(
+    (m) =>
+      m.origin.stage !== 'platform' &&
+      (isIstioKind(m) || (m.kind === 'Namespace' && m.obj.metadata?.labels?.['istio-injection'] === 'enabled')),
+  );
 }
 
 /** Checks YAML files (`-` = stdin). Rules that need the package sources are skipped. */

@@ -43,7 +43,11 @@ export function manifestFileFlag(cmd: Command): void {
 export function addMeshInputOptions(cmd: Command, fileHelp: string): Command {
   cmd
     .option('--file <file>', `${fileHelp} (repeatable; - = stdin)`, collect)
-    .option('--layout <layout>', 'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway)', 'bb2')
+    .option(
+      '--layout <layout>',
+      'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway)',
+      'bb2',
+    )
     .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
   addRenderOptions(cmd);
   manifestFileFlag(cmd);
@@ -52,7 +56,8 @@ export function addMeshInputOptions(cmd: Command, fileHelp: string): Command {
 
 /** The validated `--layout`. */
 export function layoutOf(o: Record<string, any>): 'bb2' | 'bb3' {
-  if (o.layout !== 'bb2' && o.layout !== 'bb3') throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 (Big Bang 1.x/2.x) or bb3 (Big Bang 3.x)' });
+  if (o.layout !== 'bb2' && o.layout !== 'bb3')
+    throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 (Big Bang 1.x/2.x) or bb3 (Big Bang 3.x)' });
   return o.layout;
 }
 

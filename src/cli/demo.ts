@@ -24,7 +24,8 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   const pc = (await import('picocolors')).default.createColors(useColor());
   const { PROJECT_ROOT } = await import('../render/helm.js');
   const example = join(PROJECT_ROOT, 'examples', 'podinfo');
-  if (dirOpt && existsSync(dirOpt)) throw new UserError(`--dir ${dirOpt} already exists`, { hint: 'give a new directory; demo never overwrites files' });
+  if (dirOpt && existsSync(dirOpt))
+    throw new UserError(`--dir ${dirOpt} already exists`, { hint: 'give a new directory; demo never overwrites files' });
   const work = dirOpt ? resolve(dirOpt) : join(mkdtempSync(join(tmpdir(), 'bbmesh-demo-')), 'podinfo');
   cpSync(example, work, { recursive: true });
   let ok = true;
@@ -51,12 +52,18 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   const { formatText } = await import('../report/text.js');
   const before = await checkPackage(work);
   for (const f of before.findings) write(`   ${f.severity.padEnd(7)} ${f.code.padEnd(7)} ${f.message}`);
-  expect(before.findings.some((f) => f.code === 'BB006'), 'check should find the missing Istio dependency before integration');
+  expect(
+    before.findings.some((f) => f.code === 'BB006'),
+    'check should find the missing Istio dependency before integration',
+  );
 
   title(3, 'bbmesh integrate: the six edits of the guide, learned from the chart');
   const { integratePackage } = await import('../integrate/index.js');
   const integ = await integratePackage(work, { allowDirty: true });
-  for (const s of integ.steps) write(`   ${s.status === 'done' ? pc.green('✓') : '='} ${String(s.step).padEnd(8)} ${s.title.padEnd(20)} ${s.status}${s.files.length ? `  ${s.files.join(', ')}` : ''}${s.reason ? `  (${s.reason})` : ''}`);
+  for (const s of integ.steps)
+    write(
+      `   ${s.status === 'done' ? pc.green('✓') : '='} ${String(s.step).padEnd(8)} ${s.title.padEnd(20)} ${s.status}${s.files.length ? `  ${s.files.join(', ')}` : ''}${s.reason ? `  (${s.reason})` : ''}`,
+    );
 
   title(4, 'bbmesh check: after integration');
   const after = await checkPackage(work);
@@ -75,10 +82,15 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   ];
   for (const [url, shouldPass] of traces) {
     const t = traceRequest(model, { url });
-    const path = t.hops.filter((h) => h.kind !== 'client').map((h) => h.ports ? `${h.kind}[${h.ports}]` : h.kind).join(' → ');
+    const path = t.hops
+      .filter((h) => h.kind !== 'client')
+      .map((h) => (h.ports ? `${h.kind}[${h.ports}]` : h.kind))
+      .join(' → ');
     const status = statusText(t.verdict.status, t.verdict.flag);
     const reason = t.verdict.reason.startsWith(`${status}: `) ? t.verdict.reason.slice(status.length + 2) : t.verdict.reason;
-    write(`   ${url}\n     ${path}\n     ${t.verdict.ok ? pc.green('✓') : pc.red('✗')} ${status}  ${reason}${shouldPass ? '' : pc.dim('  (expected: no VirtualService serves this host)')}`);
+    write(
+      `   ${url}\n     ${path}\n     ${t.verdict.ok ? pc.green('✓') : pc.red('✗')} ${status}  ${reason}${shouldPass ? '' : pc.dim('  (expected: no VirtualService serves this host)')}`,
+    );
     expect(t.verdict.ok === shouldPass, `trace ${url} should ${shouldPass ? 'succeed' : 'fail'}`);
   }
 
@@ -89,18 +101,25 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   writeFileSync(mmd, d.mermaid);
   write(`   ${d.hosts.length} host(s): ${d.hosts.map((h) => `${h.host} ${h.ok ? '✓' : '✗'} ${h.status}`).join(', ')}; written to ${mmd}`);
 
-  title(7, 'bbmesh verify: the guide\'s validation steps, here on a snapshot of a cluster running the package');
+  title(7, "bbmesh verify: the guide's validation steps, here on a snapshot of a cluster running the package");
   const snapshot = join(PROJECT_ROOT, 'examples', 'podinfo-cluster-snapshot.yaml');
   if (existsSync(snapshot)) {
     const { verifySnapshot } = await import('../live/index.js');
     const rep = await verifySnapshot(snapshot, { packageName: 'podinfo' });
-    for (const s of rep.steps) write(`   ${s.status === 'pass' ? pc.green('✓') : s.status === 'warn' ? pc.yellow('!') : s.status === 'fail' ? pc.red('✗') : '-'} ${String(s.step).padStart(2)} ${s.title}: ${s.status}`);
-    write(`   findings of the check rules on the live objects: ${rep.findings.length ? rep.findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name}`).join(', ') : 'none'}`);
+    for (const s of rep.steps)
+      write(
+        `   ${s.status === 'pass' ? pc.green('✓') : s.status === 'warn' ? pc.yellow('!') : s.status === 'fail' ? pc.red('✗') : '-'} ${String(s.step).padStart(2)} ${s.title}: ${s.status}`,
+      );
+    write(
+      `   findings of the check rules on the live objects: ${rep.findings.length ? rep.findings.map((f) => `${f.code} ${f.object.kind}/${f.object.name}`).join(', ') : 'none'}`,
+    );
     expect(rep.ok, 'verify on the example snapshot should pass');
   } else {
     write('   (no example snapshot bundled)');
   }
 
-  write(`\n${ok ? pc.green('demo complete: integrated, checked clean, traced.') : pc.red('demo finished with unexpected results (see ✗ above)')} Review the change: git diff --no-index ${example} ${work}`);
+  write(
+    `\n${ok ? pc.green('demo complete: integrated, checked clean, traced.') : pc.red('demo finished with unexpected results (see ✗ above)')} Review the change: git diff --no-index ${example} ${work}`,
+  );
   return ok;
 }

@@ -10,31 +10,53 @@ export function register(program: Command): void {
     .option('--layout <layout>', 'bb2 (Big Bang 1.x/2.x, the guide) or bb3 (Big Bang 3.x names)', 'bb2')
     .option('--package <name>', 'package name (default: from bigbang/Chart.yaml, else chart/Chart.yaml)')
     .option('--service <name>', 'Service to expose through a VirtualService (repeatable; needed when the chart has several)', collect)
-    .option('--port <port>', "HTTP port of the Service: a number or a values path such as service.port (default: read from the chart)")
+    .option('--port <port>', 'HTTP port of the Service: a number or a values path such as service.port (default: read from the chart)')
     .option('--dry-run', 'print the unified diff and write nothing')
     .option('--force', 'regenerate the generated VirtualService template')
     .option('--allow-dirty', 'write even if the files to edit have uncommitted git changes')
     .option('--json', 'JSON output (schemas/integrate.schema.json)')
     .option('--format <format>', 'text or json (alias of --json)', 'text')
-    .addHelpText('after', examples([
-      'bbmesh integrate examples/podinfo --dry-run',
-      'bbmesh integrate . --layout bb3',
-      'bbmesh integrate . --service ui --service api',
-      'bbmesh integrate . --json',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'bbmesh integrate examples/podinfo --dry-run',
+        'bbmesh integrate . --layout bb3',
+        'bbmesh integrate . --service ui --service api',
+        'bbmesh integrate . --json',
+      ]),
+    )
     .action(async (dir: string, o: Record<string, any>) => {
       if (o.format !== 'text' && o.format !== 'json') throw new UserError(`unknown --format ${o.format}`, { hint: 'use text or json' });
       const json = o.json || o.format === 'json';
       const { integratePackage } = await import('../integrate/index.js');
       const r = await integratePackage(dir, {
-        layout: o.layout, package: o.package, service: o.service ?? [], port: o.port,
-        dryRun: !!o.dryRun, force: !!o.force, allowDirty: !!o.allowDirty,
+        layout: o.layout,
+        package: o.package,
+        service: o.service ?? [],
+        port: o.port,
+        dryRun: !!o.dryRun,
+        force: !!o.force,
+        allowDirty: !!o.allowDirty,
       });
       if (json) {
-        write(JSON.stringify({
-          schemaVersion: 1, packageDir: r.packageDir, packageName: r.packageName, layout: r.layout, dryRun: r.dryRun,
-          alreadyIntegrated: r.alreadyIntegrated, written: r.written, steps: r.steps, files: r.files, diff: r.diff,
-        }, null, 2));
+        write(
+          JSON.stringify(
+            {
+              schemaVersion: 1,
+              packageDir: r.packageDir,
+              packageName: r.packageName,
+              layout: r.layout,
+              dryRun: r.dryRun,
+              alreadyIntegrated: r.alreadyIntegrated,
+              written: r.written,
+              steps: r.steps,
+              files: r.files,
+              diff: r.diff,
+            },
+            null,
+            2,
+          ),
+        );
         return;
       }
       const pc = (await import('picocolors')).default.createColors(useColor());

@@ -8,13 +8,19 @@ export function register(program: Command): void {
     .description('Render a Big Bang package as Flux would: the bigbang/ chart, then chart/ with the values Flux merges')
     .argument('<package-dir>', 'package directory holding bigbang/ and chart/')
     .option('-o, --output <format>', 'yaml or json', 'yaml')
-    .option('--show-secrets', 'print the sensitive values of credential Secrets (registry auth, TLS keys, passwords) instead of redacting them');
+    .option(
+      '--show-secrets',
+      'print the sensitive values of credential Secrets (registry auth, TLS keys, passwords) instead of redacting them',
+    );
   addRenderOptions(cmd)
-    .addHelpText('after', examples([
-      'bbmesh render examples/podinfo',
-      'bbmesh render examples/podinfo --set istio.enabled=true -o json',
-      'bbmesh render . --umbrella-values ~/bigbang/chart/values.yaml -f bigbang/values.yaml',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'bbmesh render examples/podinfo',
+        'bbmesh render examples/podinfo --set istio.enabled=true -o json',
+        'bbmesh render . --umbrella-values ~/bigbang/chart/values.yaml -f bigbang/values.yaml',
+      ]),
+    )
     .action(async (dir: string, o: Record<string, any>) => {
       if (o.output !== 'yaml' && o.output !== 'json') throw new UserError(`unknown --output ${o.output}`, { hint: 'use yaml or json' });
       const { renderPackage } = await import('../render/index.js');

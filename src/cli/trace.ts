@@ -7,7 +7,6 @@ import { addMeshInputOptions, collect, examples, layoutOf, renderOptionsFrom, us
 
 const FORMATS = ['text', 'json', 'mermaid'];
 
-
 function parseHeaders(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of list) {
@@ -21,7 +20,9 @@ function parseHeaders(list: string[]): Record<string, string> {
 export function register(program: Command): void {
   const trace = program
     .command('trace')
-    .description('Follow one request hop by hop (ingress Service, gateway, Gateway server, VirtualService, route, Service, pod, sidecar, container) and say what the client gets')
+    .description(
+      'Follow one request hop by hop (ingress Service, gateway, Gateway server, VirtualService, route, Service, pod, sidecar, container) and say what the client gets',
+    )
     .argument('<url>', 'the URL to trace, e.g. https://podinfo.bigbang.dev/')
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/, a YAML file, or - for stdin')
     .option('-X, --method <method>', 'HTTP method', 'GET')
@@ -29,13 +30,17 @@ export function register(program: Command): void {
     .option('--format <format>', 'text, json or mermaid', 'text');
   addMeshInputOptions(trace, 'trace through rendered manifests from a YAML file');
   trace
-    .addHelpText('after', '\nExit status: 0 when the request would succeed (as far as configuration goes), 1 when it fails, 2 on bad usage or input.\n' +
-      'Statuses are Envoy\'s: 404 NR (no route), 503 NC (no cluster), 503 UH (no healthy upstream), TLS handshake failure, connection refused.\n' + examples([
-      'bbmesh trace https://podinfo.bigbang.dev/ examples/podinfo',
-      'bbmesh trace http://podinfo.bigbang.dev/ examples/podinfo --format mermaid',
-      'bbmesh trace https://podinfo.bigbang.dev/api -f rendered.yaml --header x-env=dev -X POST',
-      'bbmesh render examples/podinfo | bbmesh trace https://podinfo.bigbang.dev/ - --format json',
-    ]))
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when the request would succeed (as far as configuration goes), 1 when it fails, 2 on bad usage or input.\n' +
+        "Statuses are Envoy's: 404 NR (no route), 503 NC (no cluster), 503 UH (no healthy upstream), TLS handshake failure, connection refused.\n" +
+        examples([
+          'bbmesh trace https://podinfo.bigbang.dev/ examples/podinfo',
+          'bbmesh trace http://podinfo.bigbang.dev/ examples/podinfo --format mermaid',
+          'bbmesh trace https://podinfo.bigbang.dev/api -f rendered.yaml --header x-env=dev -X POST',
+          'bbmesh render examples/podinfo | bbmesh trace https://podinfo.bigbang.dev/ - --format json',
+        ]),
+    )
     .action(async (url: string, target: string | undefined, o: Record<string, any>) => {
       if (!FORMATS.includes(o.format)) throw new UserError(`unknown --format ${o.format}`, { hint: `use ${FORMATS.join(', ')}` });
       const layout = layoutOf(o);
@@ -43,11 +48,19 @@ export function register(program: Command): void {
       parseTraceUrl(url);
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
-      if (!target && !files.length) throw new UserError('nothing to trace through', { hint: 'pass a package directory, -f FILE, or - for stdin' });
-      const opts = { method: o.method, headers: parseHeaders(o.header ?? []), layout, platform: o.platform !== false, render: renderOptionsFrom(o) };
+      if (!target && !files.length)
+        throw new UserError('nothing to trace through', { hint: 'pass a package directory, -f FILE, or - for stdin' });
+      const opts = {
+        method: o.method,
+        headers: parseHeaders(o.header ?? []),
+        layout,
+        platform: o.platform !== false,
+        render: renderOptionsFrom(o),
+      };
       let result;
       if (target && target !== '-' && existsSync(target) && statSync(target).isDirectory()) result = await tracePackage(url, target, opts);
-      else if (target && target !== '-' && !existsSync(target)) throw new UserError(`not found: ${target}`, { hint: 'pass a package directory (bigbang/ + chart/), a YAML file, or - for stdin' });
+      else if (target && target !== '-' && !existsSync(target))
+        throw new UserError(`not found: ${target}`, { hint: 'pass a package directory (bigbang/ + chart/), a YAML file, or - for stdin' });
       else result = await traceManifests(url, target ? [target] : files, opts);
       if (o.format === 'json') {
         write(JSON.stringify(result, null, 2));
@@ -63,17 +76,21 @@ export function register(program: Command): void {
 
   const diagram = program
     .command('diagram')
-    .description('One Mermaid flowchart of every externally exposed host of a package: gateway, VirtualService, routes, Services, ports, pods')
+    .description(
+      'One Mermaid flowchart of every externally exposed host of a package: gateway, VirtualService, routes, Services, ports, pods',
+    )
     .argument('[package-dir]', 'package directory holding bigbang/ and chart/, a YAML file, or - for stdin')
     .option('--format <format>', 'mermaid or json (hosts and their verdicts)', 'mermaid');
   addMeshInputOptions(diagram, 'draw from rendered manifests in a YAML file');
   diagram
-    .addHelpText('after', '\nExit status: 0 when every exposed host traces successfully, 1 when one is broken, 2 on bad usage or input.\n' + examples([
-      'bbmesh diagram examples/podinfo > podinfo.mmd',
-      'bbmesh diagram -f rendered.yaml',
-    ]))
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every exposed host traces successfully, 1 when one is broken, 2 on bad usage or input.\n' +
+        examples(['bbmesh diagram examples/podinfo > podinfo.mmd', 'bbmesh diagram -f rendered.yaml']),
+    )
     .action(async (target: string | undefined, o: Record<string, any>) => {
-      if (o.format !== 'mermaid' && o.format !== 'json') throw new UserError(`unknown --format ${o.format}`, { hint: 'use mermaid or json' });
+      if (o.format !== 'mermaid' && o.format !== 'json')
+        throw new UserError(`unknown --format ${o.format}`, { hint: 'use mermaid or json' });
       const layout = layoutOf(o);
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
@@ -81,7 +98,8 @@ export function register(program: Command): void {
       const { loadInput } = await import('../input.js');
       const { buildDiagram } = await import('../trace/diagram.js');
       let input;
-      if (target && target !== '-' && existsSync(target) && statSync(target).isDirectory()) input = await loadInput({ dir: target }, { layout, platform: o.platform !== false, render: renderOptionsFrom(o) });
+      if (target && target !== '-' && existsSync(target) && statSync(target).isDirectory())
+        input = await loadInput({ dir: target }, { layout, platform: o.platform !== false, render: renderOptionsFrom(o) });
       else if (target && target !== '-' && !existsSync(target)) throw new UserError(`not found: ${target}`);
       else input = await loadInput({ files: target ? [target] : files }, { layout, platform: o.platform !== false });
       const d = buildDiagram(input.model);

@@ -22,7 +22,13 @@ export function stepBigbangValues(ctx: StepContext): StepReport {
   const edits = { count: 0, conflicts: [] as string[] };
   ensure(doc, 0, doc.lines.length, 0, specs, edits);
   if (edits.conflicts.length) {
-    return { step: 4, title, status: 'skipped', reason: `${BIGBANG_VALUES}: ${edits.conflicts.join(', ')} is not a mapping; edit it by hand`, files: [] };
+    return {
+      step: 4,
+      title,
+      status: 'skipped',
+      reason: `${BIGBANG_VALUES}: ${edits.conflicts.join(', ')} is not a mapping; edit it by hand`,
+      files: [],
+    };
   }
   if (!edits.count) return { step: 4, title, status: 'present', files: [] };
   ws.write(BIGBANG_VALUES, doc.toString());

@@ -30,12 +30,23 @@ export function stepDependsOn(ctx: StepContext): StepReport {
   const expr = layout.enabledExpr;
   const item = (ind: number) => {
     const pad = ' '.repeat(ind);
-    return [`${pad}{{- if ${expr} }}`, `${pad}- name: ${layout.dependency}`, `${pad}  namespace: {{ .Release.Namespace }}`, `${pad}{{- end }}`];
+    return [
+      `${pad}{{- if ${expr} }}`,
+      `${pad}- name: ${layout.dependency}`,
+      `${pad}  namespace: {{ .Release.Namespace }}`,
+      `${pad}{{- end }}`,
+    ];
   };
   const d = findKey(doc, spec + 1, specEnd, sInd, 'dependsOn');
   if (d < 0) {
     if (/dependsOn/.test(before)) {
-      return { step: 6, title, status: 'skipped', reason: `${file} builds dependsOn in a way bbmesh cannot edit; add ${layout.dependency} by hand`, files: [] };
+      return {
+        step: 6,
+        title,
+        status: 'skipped',
+        reason: `${file} builds dependsOn in a way bbmesh cannot edit; add ${layout.dependency} by hand`,
+        files: [],
+      };
     }
     const pad = ' '.repeat(sInd);
     doc.insert(spec + 1, [`${pad}{{- if ${expr} }}`, `${pad}dependsOn:`, ...item(sInd + u), `${pad}{{- end }}`]);
@@ -43,12 +54,19 @@ export function stepDependsOn(ctx: StepContext): StepReport {
     return { step: 6, title, status: 'done', files: [file] };
   }
   if (inlineValue(doc.lines[d].text) !== '') {
-    return { step: 6, title, status: 'skipped', reason: `${file}: dependsOn is written inline; add ${layout.dependency} by hand`, files: [] };
+    return {
+      step: 6,
+      title,
+      status: 'skipped',
+      reason: `${file}: dependsOn is written inline; add ${layout.dependency} by hand`,
+      files: [],
+    };
   }
   const dEnd = blockEnd(doc, d, specEnd);
   const dep = new RegExp(`^\\s*(-\\s+)?name:\\s*["']?${escapeRe(layout.dependency)}["']?\\s*$`);
   for (let i = d + 1; i < dEnd; i++) {
-    if (dep.test(doc.lines[i].text)) return { step: 6, title, status: 'present', reason: `dependsOn already lists ${layout.dependency}`, files: [] };
+    if (dep.test(doc.lines[i].text))
+      return { step: 6, title, status: 'present', reason: `dependsOn already lists ${layout.dependency}`, files: [] };
   }
   // Outer conditional: the `if` line right above `dependsOn:`.
   let o = d - 1;
@@ -61,9 +79,19 @@ export function stepDependsOn(ctx: StepContext): StepReport {
   }
   let iInd = childIndent(doc, d, dEnd);
   if (iInd === undefined) {
-    for (let i = d + 1; i < dEnd; i++) if (doc.lines[i].text.trim()) { iInd = indentOf(doc.lines[i].text); break; }
+    for (let i = d + 1; i < dEnd; i++)
+      if (doc.lines[i].text.trim()) {
+        iInd = indentOf(doc.lines[i].text);
+        break;
+      }
   }
   doc.insert(dEnd, item(iInd ?? indentOf(doc.lines[d].text) + u));
   ws.write(file, doc.toString());
-  return { step: 6, title, status: 'done', reason: changedOuter ? 'merged into the existing dependsOn and its condition' : 'merged into the existing dependsOn', files: [file] };
+  return {
+    step: 6,
+    title,
+    status: 'done',
+    reason: changedOuter ? 'merged into the existing dependsOn and its condition' : 'merged into the existing dependsOn',
+    files: [file],
+  };
 }

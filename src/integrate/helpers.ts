@@ -25,7 +25,10 @@ export function parseDefines(text: string): Map<string, string> {
     while ((t = tok.exec(text)) !== null) {
       if (t[1] === 'end') depth--;
       else depth++;
-      if (depth === 0) { end = t.index; break; }
+      if (depth === 0) {
+        end = t.index;
+        break;
+      }
     }
     out.set(m[1], text.slice(m.index + m[0].length, end));
     re.lastIndex = end;

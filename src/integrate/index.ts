@@ -50,7 +50,13 @@ export interface IntegrateResult {
 }
 
 export const STEP_TITLES: Record<string, string> = {
-  scaffold: 'bigbang/ dev chart', 1: 'sidecar injection', 2: 'VirtualService', 3: 'package defaults', 4: 'Big Bang defaults', 5: 'passdowns', 6: 'ordering',
+  scaffold: 'bigbang/ dev chart',
+  1: 'sidecar injection',
+  2: 'VirtualService',
+  3: 'package defaults',
+  4: 'Big Bang defaults',
+  5: 'passdowns',
+  6: 'ordering',
 };
 
 function packageName(ws: Workspace, explicit?: string): string {
@@ -64,11 +70,14 @@ function packageName(ws: Workspace, explicit?: string): string {
 
 export async function integratePackage(dir: string, opts: IntegrateOptions = {}): Promise<IntegrateResult> {
   const abs = resolve(dir);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`package directory not found: ${dir}`, { hint: 'pass the directory that holds chart/ (and bigbang/)' });
+  if (!existsSync(abs) || !statSync(abs).isDirectory())
+    throw new UserError(`package directory not found: ${dir}`, { hint: 'pass the directory that holds chart/ (and bigbang/)' });
   const layout = getLayout(opts.layout);
   const ws = new Workspace(abs);
   if (!ws.isDir('chart') || !ws.exists('chart/Chart.yaml')) {
-    throw new UserError(`no Helm chart in ${dir}/chart`, { hint: 'a Big Bang package keeps its Helm chart in chart/; pass the package directory' });
+    throw new UserError(`no Helm chart in ${dir}/chart`, {
+      hint: 'a Big Bang package keeps its Helm chart in chart/; pass the package directory',
+    });
   }
   const pkg = packageName(ws, opts.package);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(pkg)) {
@@ -102,9 +111,14 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
   let written = false;
   if (!opts.dryRun && changes.length) {
     if (!opts.allowDirty) {
-      const dirty = gitDirty(ws.root, changes.filter((c) => c.before !== null).map((c) => c.rel));
+      const dirty = gitDirty(
+        ws.root,
+        changes.filter((c) => c.before !== null).map((c) => c.rel),
+      );
       if (dirty.length) {
-        throw new UserError(`uncommitted changes in ${dirty.join(', ')}`, { hint: 'commit or stash them first so the integration can be reviewed and reverted with git, or pass --allow-dirty' });
+        throw new UserError(`uncommitted changes in ${dirty.join(', ')}`, {
+          hint: 'commit or stash them first so the integration can be reviewed and reverted with git, or pass --allow-dirty',
+        });
       }
     }
     commit(changes, opts.hooks);

@@ -44,7 +44,9 @@ const BB3: Layout = {
 export function getLayout(name: string | undefined): Layout {
   if (name === undefined || name === 'bb2') return BB2;
   if (name === 'bb3') return BB3;
-  throw new UserError(`unknown layout "${name}"`, { hint: 'pass --layout bb2 (Big Bang 1.x/2.x, the guide) or --layout bb3 (Big Bang 3.x)' });
+  throw new UserError(`unknown layout "${name}"`, {
+    hint: 'pass --layout bb2 (Big Bang 1.x/2.x, the guide) or --layout bb3 (Big Bang 3.x)',
+  });
 }
 
 /** `.Values.<key>` as a template expression, `(index .Values "<key>")` when the key is not an identifier. */

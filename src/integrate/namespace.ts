@@ -15,7 +15,8 @@ export function stepNamespace(ctx: StepContext): StepReport {
   const doc = new TextDoc(before);
   const existing = doc.lines.find((l) => /^\s*["']?istio-injection["']?\s*:/.test(l.text));
   if (existing) return { step: 1, title, status: 'present', reason: `label kept as is: ${existing.text.trim()}`, files: [] };
-  if (!/^kind:\s*Namespace\s*$/m.test(before)) return { step: 1, title, status: 'skipped', reason: `${file} declares no Namespace`, files: [] };
+  if (!/^kind:\s*Namespace\s*$/m.test(before))
+    return { step: 1, title, status: 'skipped', reason: `${file} declares no Namespace`, files: [] };
   const meta = findKey(doc, 0, doc.lines.length, 0, 'metadata');
   if (meta < 0) return { step: 1, title, status: 'skipped', reason: `${file} has no metadata`, files: [] };
   const metaEnd = blockEnd(doc, meta);

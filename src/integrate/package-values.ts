@@ -40,7 +40,13 @@ export function stepPackageValues(ctx: StepContext, domain: string): StepReport 
     ensure(doc, 0, doc.lines.length, 0, hasDomain ? [istio] : [{ key: 'domain', value: domain }, istio], edits);
   }
   if (edits.conflicts.length) {
-    return { step: 3, title, status: 'skipped', reason: `${PACKAGE_VALUES}: ${edits.conflicts.join(', ')} is not a mapping; edit it by hand`, files: [] };
+    return {
+      step: 3,
+      title,
+      status: 'skipped',
+      reason: `${PACKAGE_VALUES}: ${edits.conflicts.join(', ')} is not a mapping; edit it by hand`,
+      files: [],
+    };
   }
   if (!edits.count) return { step: 3, title, status: 'present', files: [] };
   ws.write(PACKAGE_VALUES, doc.toString());

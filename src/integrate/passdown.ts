@@ -32,7 +32,11 @@ export function stepPassdown(ctx: StepContext): StepReport {
   const r = defineRange(doc, `bigbang.defaults.${pkg}`);
   if (!r) return { step: 5, title, status: 'skipped', reason: `${file} has no define "bigbang.defaults.${pkg}"`, files: [] };
   const specs: Spec[] = [
-    { key: 'domain', value: '{{ default .Values.domain .Values.hostname }}', comment: ['# hostname is deprecated and replaced with domain. But if hostname exists then use it.'] },
+    {
+      key: 'domain',
+      value: '{{ default .Values.domain .Values.hostname }}',
+      comment: ['# hostname is deprecated and replaced with domain. But if hostname exists then use it.'],
+    },
     {
       key: layout.valuesKey,
       children: [
@@ -44,7 +48,13 @@ export function stepPassdown(ctx: StepContext): StepReport {
   const edits = { count: 0, conflicts: [] as string[] };
   ensure(doc, r.start, r.end, 0, specs, edits);
   if (edits.conflicts.length) {
-    return { step: 5, title, status: 'skipped', reason: `${file}: ${edits.conflicts.join(', ')} is not a mapping; edit it by hand`, files: [] };
+    return {
+      step: 5,
+      title,
+      status: 'skipped',
+      reason: `${file}: ${edits.conflicts.join(', ')} is not a mapping; edit it by hand`,
+      files: [],
+    };
   }
   if (!edits.count) return { step: 5, title, status: 'present', files: [] };
   ws.write(file, doc.toString());

@@ -24,7 +24,11 @@ export function listFiles(ws: Workspace, rel: string): string[] {
   const out: string[] = [];
   const walk = (r: string) => {
     let names: string[];
-    try { names = readdirSync(ws.abs(r)).sort(); } catch { return; }
+    try {
+      names = readdirSync(ws.abs(r)).sort();
+    } catch {
+      return;
+    }
     for (const n of names) {
       const p = `${r}/${n}`;
       if (statSync(ws.abs(p)).isDirectory()) walk(p);
@@ -36,7 +40,10 @@ export function listFiles(ws: Workspace, rel: string): string[] {
 }
 
 function stripQuotes(s: string): string {
-  return s.trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+  return s
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2')
+    .trim();
 }
 
 /** `{{ .Values.a.b | default 80 }}` -> the expression; hard-coded numbers as is. */
@@ -80,7 +87,10 @@ export function findServices(ws: Workspace, pkg: string): ServiceInfo[] {
         const l = lines[i];
         if (/^\S/.test(l) && !l.startsWith('{{')) break;
         const m = /^ {1,4}name:\s*(.+)$/.exec(l);
-        if (m) { nameExpr = stripQuotes(m[1].replace(/\s+#.*$/, '')); break; }
+        if (m) {
+          nameExpr = stripQuotes(m[1].replace(/\s+#.*$/, ''));
+          break;
+        }
       }
       if (!nameExpr) continue;
       // Ports: the items of `ports:` under spec.
@@ -113,12 +123,17 @@ export function findServices(ws: Workspace, pkg: string): ServiceInfo[] {
       }
       const httpish = (s?: string) => !!s && /^(http|web|ui|app|server)([-_].*)?$/i.test(s) && !/grpc|metric/i.test(s);
       const candidates = items.filter((i) => i.port !== undefined);
-      const chosen = candidates.find((i) => httpish(i.name)) ?? candidates.find((i) => httpish(i.targetPort))
-        ?? (candidates.length === 1 ? candidates[0] : undefined);
+      const chosen =
+        candidates.find((i) => httpish(i.name)) ??
+        candidates.find((i) => httpish(i.targetPort)) ??
+        (candidates.length === 1 ? candidates[0] : undefined);
       const port = chosen?.port !== undefined ? portOf(chosen.port) : {};
       out.push({
-        id: serviceId(nameExpr, file, pkg), file, nameExpr,
-        portExpr: port.expr, portValuesPath: port.path,
+        id: serviceId(nameExpr, file, pkg),
+        file,
+        nameExpr,
+        portExpr: port.expr,
+        portValuesPath: port.path,
         portNames: candidates.map((i) => i.name ?? i.port ?? '?'),
         portExprs: candidates.map((i) => i.port!),
       });

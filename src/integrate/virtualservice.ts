@@ -35,7 +35,8 @@ export function existingVirtualService(ws: Workspace, valuesKey: string): { file
     const keys = new Set<string>();
     for (const m of text.matchAll(/\{\{-?\s*\$\w+\s*:=\s*"([^"]+)"/g)) keys.add(m[1]);
     for (const m of text.matchAll(new RegExp(`get \\.Values\\.${valuesKey} "([^"]+)"`, 'g'))) keys.add(m[1]);
-    for (const m of text.matchAll(new RegExp(`\\.Values\\.${valuesKey}\\.([A-Za-z0-9_]+)\\.(?:enabled|gateways|hosts)`, 'g'))) keys.add(m[1]);
+    for (const m of text.matchAll(new RegExp(`\\.Values\\.${valuesKey}\\.([A-Za-z0-9_]+)\\.(?:enabled|gateways|hosts)`, 'g')))
+      keys.add(m[1]);
     return { file: f, keys: [...keys] };
   }
   return undefined;
@@ -67,16 +68,27 @@ function normalizePort(p: string, ws: Workspace, s: ServiceInfo): string {
   const ports = `Service ${s.nameExpr} ports: ${known.map((n, i) => `${Number.isInteger(n) ? n : '?'}${s.portNames[i] ? ` (${s.portNames[i]})` : ''}`).join(', ')}`;
   if (/^\d+$/.test(p)) {
     if (readable && !known.includes(Number(p))) {
-      throw new UserError(`--port ${p} is not a port of the Service (${ports})`, { hint: 'the VirtualService routes to a Service port, not a container port: pass one of those, or its values path' });
+      throw new UserError(`--port ${p} is not a port of the Service (${ports})`, {
+        hint: 'the VirtualService routes to a Service port, not a container port: pass one of those, or its values path',
+      });
     }
     return p;
   }
   const path = p.startsWith('.Values.') ? p : `.Values.${p.replace(/^\./, '')}`;
   const r = portOf(`{{ ${path} }}`);
-  if (!r.expr) throw new UserError(`--port ${p} is neither a number nor a values path`, { hint: 'e.g. --port service.port or --port 8080' });
+  if (!r.expr)
+    throw new UserError(`--port ${p} is neither a number nor a values path`, { hint: 'e.g. --port service.port or --port 8080' });
   const value = chartValue(ws, path);
-  if (value === undefined) throw new UserError(`--port ${p}: chart/values.yaml has no value ${path.replace(/^\.Values\./, '')}`, { file: 'chart/values.yaml', hint: `pass the values path of the Service's port (${ports})` });
-  if (!Number.isInteger(Number(value))) throw new UserError(`--port ${p}: ${path.replace(/^\.Values\./, '')} is ${JSON.stringify(value)} in chart/values.yaml, not a port number`, { file: 'chart/values.yaml' });
+  if (value === undefined)
+    throw new UserError(`--port ${p}: chart/values.yaml has no value ${path.replace(/^\.Values\./, '')}`, {
+      file: 'chart/values.yaml',
+      hint: `pass the values path of the Service's port (${ports})`,
+    });
+  if (!Number.isInteger(Number(value)))
+    throw new UserError(
+      `--port ${p}: ${path.replace(/^\.Values\./, '')} is ${JSON.stringify(value)} in chart/values.yaml, not a port number`,
+      { file: 'chart/values.yaml' },
+    );
   return r.expr;
 }
 
@@ -88,7 +100,9 @@ export function chooseTargets(ws: Workspace, pkg: string, opts: VsOptions): VsTa
       const s = services.find((x) => x.id === name || x.nameExpr === name || x.file.endsWith(`/${name}.yaml`));
       if (s) return s;
       if (services.length) {
-        throw new UserError(`--service ${name} matches no Service of the chart`, { hint: `pass --service with one of: ${services.map((x) => x.id).join(', ')}` });
+        throw new UserError(`--service ${name} matches no Service of the chart`, {
+          hint: `pass --service with one of: ${services.map((x) => x.id).join(', ')}`,
+        });
       }
       // No Service template found: take the name as the Service's name.
       return { id: name.replace(/[^a-z0-9-]/gi, '-'), file: '(--service)', nameExpr: name, portNames: [] };
@@ -107,9 +121,12 @@ export function chooseTargets(ws: Workspace, pkg: string, opts: VsOptions): VsTa
   return chosen.map((s) => {
     const portExpr = opts.port ? normalizePort(opts.port, ws, s) : s.portExpr;
     if (!portExpr) {
-      throw new UserError(`cannot tell the HTTP port of Service ${s.nameExpr} in ${s.file}${s.portNames.length ? ` (ports: ${s.portNames.join(', ')})` : ''}`, {
-        hint: 'pass --port with a number or the values path of the port, e.g. --port service.port',
-      });
+      throw new UserError(
+        `cannot tell the HTTP port of Service ${s.nameExpr} in ${s.file}${s.portNames.length ? ` (ports: ${s.portNames.join(', ')})` : ''}`,
+        {
+          hint: 'pass --port with a number or the values path of the port, e.g. --port service.port',
+        },
+      );
     }
     return { key: chosen.length === 1 ? pkg : s.id, service: s, portExpr };
   });
@@ -124,8 +141,15 @@ export function generateVirtualService(ws: Workspace, pkg: string, layout: Layou
   const h = analyzeHelpers(ws, chartName);
   const v = `.Values.${layout.valuesKey}`;
   const labels = h.labels
-    ? [`    {{- include "${h.labels}" . | nindent 4 }}`, ...(h.labelsHaveInstance ? [] : ['    app.kubernetes.io/instance: {{ .Release.Name }}'])]
-    : ['    app.kubernetes.io/name: {{ .Chart.Name }}', '    app.kubernetes.io/instance: {{ .Release.Name }}', '    app.kubernetes.io/managed-by: {{ .Release.Service }}'];
+    ? [
+        `    {{- include "${h.labels}" . | nindent 4 }}`,
+        ...(h.labelsHaveInstance ? [] : ['    app.kubernetes.io/instance: {{ .Release.Name }}']),
+      ]
+    : [
+        '    app.kubernetes.io/name: {{ .Chart.Name }}',
+        '    app.kubernetes.io/instance: {{ .Release.Name }}',
+        '    app.kubernetes.io/managed-by: {{ .Release.Service }}',
+      ];
   const out = [
     `{{- /* bigbang: Istio VirtualService for Big Bang (generated by bbmesh integrate from ${targets.map((t) => t.service.file).join(', ')}; regenerate with --force) */}}`,
   ];
@@ -162,7 +186,14 @@ export function generateVirtualService(ws: Workspace, pkg: string, layout: Layou
   return out.join('\n') + '\n';
 }
 
-export function stepVirtualService(ws: Workspace, pkg: string, layout: Layout, targets: VsTarget[] | undefined, existing: { file: string } | undefined, force: boolean): StepReport {
+export function stepVirtualService(
+  ws: Workspace,
+  pkg: string,
+  layout: Layout,
+  targets: VsTarget[] | undefined,
+  existing: { file: string } | undefined,
+  force: boolean,
+): StepReport {
   const title = 'VirtualService';
   if (existing && !force) {
     return { step: 2, title, status: 'present', reason: `${existing.file} exists; --force regenerates it`, files: [] };
@@ -170,7 +201,8 @@ export function stepVirtualService(ws: Workspace, pkg: string, layout: Layout, t
   if (!targets) throw new Error('internal: no VirtualService targets');
   const text = generateVirtualService(ws, pkg, layout, targets);
   const file = existing?.file ?? VS_FILE;
-  if (ws.read(file) === text) return { step: 2, title, status: 'present', reason: force ? `regenerated with --force: identical to ${file}` : undefined, files: [] };
+  if (ws.read(file) === text)
+    return { step: 2, title, status: 'present', reason: force ? `regenerated with --force: identical to ${file}` : undefined, files: [] };
   ws.write(file, text);
   return { step: 2, title, status: 'done', files: [file] };
 }

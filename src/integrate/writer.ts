@@ -1,7 +1,19 @@
 // Transactional file writer: every edit is staged in memory, then written to temp files next to
 // their targets and renamed into place. Any failure leaves every file (and directory) as it was.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
@@ -91,14 +103,21 @@ export function containedTarget(root: string, abs: string): string {
   }
   const real = join(realpathSync(existing), ...rest);
   if (!inside(root, real)) {
-    throw new UserError(`refusing to write outside the package directory: ${abs} resolves to ${real}`, { hint: 'replace the symlink with a regular file or directory' });
+    throw new UserError(`refusing to write outside the package directory: ${abs} resolves to ${real}`, {
+      hint: 'replace the symlink with a regular file or directory',
+    });
   }
   return real;
 }
 
 export function unifiedDiff(changes: FileChange[]): string {
-  return changes.map((c) => createTwoFilesPatch(c.before === null ? '/dev/null' : `a/${c.rel}`, `b/${c.rel}`, c.before ?? '', c.after, undefined, undefined, { context: 3 })
-    .replace(/^=+\n/, '')).join('');
+  return changes
+    .map((c) =>
+      createTwoFilesPatch(c.before === null ? '/dev/null' : `a/${c.rel}`, `b/${c.rel}`, c.before ?? '', c.after, undefined, undefined, {
+        context: 3,
+      }).replace(/^=+\n/, ''),
+    )
+    .join('');
 }
 
 /** Files among `rels` with uncommitted changes (or untracked), when `root` is in a git work tree. */
@@ -106,13 +125,20 @@ export function gitDirty(root: string, rels: string[]): string[] {
   if (!rels.length) return [];
   let top: string;
   try {
-    const inTree = execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const inTree = execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     if (inTree !== 'true') return [];
-    top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return []; // not a work tree, or no git
   }
-  const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', ...rels], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', ...rels], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).toString();
   const dirty = new Set<string>();
   const topReal = realpathSync(top);
   for (const entry of out.split('\0')) {
@@ -134,15 +160,29 @@ export function commit(changes: FileChange[], hooks: CommitHooks = {}): void {
   const createdDirs: string[] = [];
   const temps: (string | undefined)[] = [];
   const cleanup = () => {
-    for (const t of temps) if (t) try { unlinkSync(t); } catch { /* already gone */ }
-    for (const d of [...createdDirs].reverse()) try { rmdirSync(d); } catch { /* not empty or gone */ }
+    for (const t of temps)
+      if (t)
+        try {
+          unlinkSync(t);
+        } catch {
+          /* already gone */
+        }
+    for (const d of [...createdDirs].reverse())
+      try {
+        rmdirSync(d);
+      } catch {
+        /* not empty or gone */
+      }
   };
   try {
     for (const c of changes) {
       const dir = dirname(c.target);
       const missing: string[] = [];
       for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d);
-      for (const d of missing) { mkdirSync(d); createdDirs.push(d); }
+      for (const d of missing) {
+        mkdirSync(d);
+        createdDirs.push(d);
+      }
       const tmp = join(dir, `.${basename(c.target)}.bbmesh-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
       temps.push(tmp);
       writeFileSync(tmp, c.after, { flag: 'wx' });
@@ -170,7 +210,9 @@ export function commit(changes: FileChange[], hooks: CommitHooks = {}): void {
           chmodSync(back, statSync(c.target).mode & 0o7777);
           renameSync(back, c.target);
         }
-      } catch { /* best effort: keep restoring the others */ }
+      } catch {
+        /* best effort: keep restoring the others */
+      }
     }
     cleanup();
     throw err;

@@ -1,7 +1,10 @@
 // Line-level editing of YAML (and YAML-shaped Helm templates) that keeps every byte outside the
 // inserted lines: each line keeps its own end-of-line, new lines take the file's dominant one.
 
-export interface Line { text: string; eol: string }
+export interface Line {
+  text: string;
+  eol: string;
+}
 
 export class TextDoc {
   lines: Line[];
@@ -174,7 +177,10 @@ export function ensure(doc: TextDoc, from: number, to: number, indent: number, s
         }
         const bEnd = blockEnd(doc, k, end);
         const ci = childIndent(doc, k, bEnd) ?? indent + doc.unit;
-        if (ci <= indent) { edits.conflicts.push(here); continue; }
+        if (ci <= indent) {
+          edits.conflicts.push(here);
+          continue;
+        }
         added += ensure(doc, k + 1, bEnd, ci, spec.children, edits, here);
       } else {
         edits.conflicts.push(here);

@@ -22,9 +22,17 @@ export function formatText(report: VerifyReport, style: TextStyle = plain): stri
     st === 'pass' ? style.green(s) : st === 'warn' ? style.yellow(s) : st === 'fail' ? style.red(s) : style.dim(s);
   const p = report.package;
   const lines: string[] = [];
-  lines.push(style.bold(`bbmesh verify: package ${p.name} (namespace ${p.namespace}${p.host ? `, host ${p.host}` : ''}), layout ${report.layout}, ${report.source.description}`));
+  lines.push(
+    style.bold(
+      `bbmesh verify: package ${p.name} (namespace ${p.namespace}${p.host ? `, host ${p.host}` : ''}), layout ${report.layout}, ${report.source.description}`,
+    ),
+  );
   if (report.wait) {
-    lines.push(style.dim(`waited ${(report.wait.waitedMs / 1000).toFixed(0)} s (${report.wait.polls} polls): ${report.wait.ready ? 'ready' : 'not ready in time'}`));
+    lines.push(
+      style.dim(
+        `waited ${(report.wait.waitedMs / 1000).toFixed(0)} s (${report.wait.polls} polls): ${report.wait.ready ? 'ready' : 'not ready in time'}`,
+      ),
+    );
   }
   for (const s of report.steps) {
     const label = s.status === 'cannot-check' ? ' (cannot check)' : s.status === 'warn' ? ' (warning)' : '';
@@ -38,7 +46,8 @@ export function formatText(report: VerifyReport, style: TextStyle = plain): stri
   if (n.warn) parts.push(`${n.warn} warning${n.warn > 1 ? 's' : ''}`);
   if (n.fail) parts.push(`${n.fail} failed`);
   if (n.cannotCheck) parts.push(`${n.cannotCheck} could not be checked`);
-  if (report.findings.length) parts.push(`${report.findings.length} finding${report.findings.length > 1 ? 's' : ''}${findingCounts(report.findings)}`);
+  if (report.findings.length)
+    parts.push(`${report.findings.length} finding${report.findings.length > 1 ? 's' : ''}${findingCounts(report.findings)}`);
   lines.push('');
   const took = report.durationMs < 1000 ? `${report.durationMs} ms` : `${(report.durationMs / 1000).toFixed(1)} s`;
   const bad = n.fail > 0 || report.findings.some((f) => f.severity === 'error');
@@ -70,8 +79,13 @@ export function sourceLabel(s: FindingSource | undefined): string | undefined {
 
 /** Errors first, then by code and object: the order of the text and JUnit outputs. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.code.localeCompare(b.code) ||
-    objectLabel(a.object).localeCompare(objectLabel(b.object)) || (a.source?.line ?? 0) - (b.source?.line ?? 0));
+  return [...findings].sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      a.code.localeCompare(b.code) ||
+      objectLabel(a.object).localeCompare(objectLabel(b.object)) ||
+      (a.source?.line ?? 0) - (b.source?.line ?? 0),
+  );
 }
 
 /** The findings section of the text output: one line per finding, then symptom, fix and position. */
@@ -96,13 +110,15 @@ export function formatJson(report: VerifyReport): string {
 }
 
 function xml(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }
 
 export function formatJunit(report: VerifyReport): string {
@@ -115,21 +131,33 @@ export function formatJunit(report: VerifyReport): string {
   const failures = n.fail + findings.length;
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(`<testsuites name="bbmesh verify" tests="${tests}" failures="${failures}" skipped="${n.cannotCheck}" time="${secs}">`);
-  out.push(`  <testsuite name="${xml(suite)}" tests="${tests}" failures="${failures}" errors="0" skipped="${n.cannotCheck}" time="${secs}">`);
-  out.push(`    <properties><property name="layout" value="${report.layout}"/><property name="source" value="${xml(report.source.description)}"/></properties>`);
+  out.push(
+    `  <testsuite name="${xml(suite)}" tests="${tests}" failures="${failures}" errors="0" skipped="${n.cannotCheck}" time="${secs}">`,
+  );
+  out.push(
+    `    <properties><property name="layout" value="${report.layout}"/><property name="source" value="${xml(report.source.description)}"/></properties>`,
+  );
   for (const s of report.steps) {
     const name = `step ${s.step}: ${s.title}`;
     const body = [...s.details, ...(s.fix ? [`fix: ${s.fix}`] : [])].join('\n');
     out.push(`    <testcase classname="bbmesh.verify" name="${xml(name)}">`);
-    if (s.status === 'fail') out.push(`      <failure message="${xml(s.fix ?? s.details[0] ?? 'failed')}" type="fail">${xml(body)}</failure>`);
+    if (s.status === 'fail')
+      out.push(`      <failure message="${xml(s.fix ?? s.details[0] ?? 'failed')}" type="fail">${xml(body)}</failure>`);
     else if (s.status === 'cannot-check') out.push(`      <skipped message="${xml(`cannot check: ${s.details.at(-1) ?? ''}`)}"/>`);
     out.push(`      <system-out>${xml(`${s.status}\n${body}`)}</system-out>`);
     out.push('    </testcase>');
   }
   for (const f of findings) {
     const at = sourceLabel(f.source);
-    const body = [`${f.severity} ${f.code} ${objectLabel(f.object)}: ${f.message}`, `symptom: ${f.symptom}`, `fix: ${f.hint}`, ...(at ? [at] : [])].join('\n');
-    out.push(`    <testcase classname="bbmesh.verify.findings" name="${xml(`${f.code} ${objectLabel(f.object)}`)}"${f.source ? ` file="${xml(f.source.file)}" line="${f.source.line}"` : ''}>`);
+    const body = [
+      `${f.severity} ${f.code} ${objectLabel(f.object)}: ${f.message}`,
+      `symptom: ${f.symptom}`,
+      `fix: ${f.hint}`,
+      ...(at ? [at] : []),
+    ].join('\n');
+    out.push(
+      `    <testcase classname="bbmesh.verify.findings" name="${xml(`${f.code} ${objectLabel(f.object)}`)}"${f.source ? ` file="${xml(f.source.file)}" line="${f.source.line}"` : ''}>`,
+    );
     out.push(`      <failure message="${xml(f.message)}" type="${f.severity}">${xml(body)}</failure>`);
     out.push('    </testcase>');
   }

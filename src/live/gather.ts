@@ -61,12 +61,8 @@ export interface GatherOptions {
 
 export async function gather(reader: ClusterReader, opts: GatherOptions): Promise<ClusterState> {
   let pkgNs = opts.packageName;
-  const nsReads = (ns: string) => Promise.all([
-    reader.list('Pod', ns),
-    reader.list('Service', ns),
-    reader.list('VirtualService', ns),
-    reader.get('Namespace', '', ns),
-  ]);
+  const nsReads = (ns: string) =>
+    Promise.all([reader.list('Pod', ns), reader.list('Service', ns), reader.list('VirtualService', ns), reader.get('Namespace', '', ns)]);
   const [helmReleases, gitRepositories, firstNs] = await Promise.all([
     reader.list('HelmRelease', FLUX_NAMESPACE),
     reader.list('GitRepository', FLUX_NAMESPACE),
@@ -109,7 +105,9 @@ export async function gather(reader: ClusterReader, opts: GatherOptions): Promis
     reader.list('Pod', names.gateway.namespace),
     reader.get('Service', names.ingressService.namespace, names.ingressService.name),
   ]);
-  const gateways: Slot<Manifest[]> = gatewayLists[0].error ? { error: gatewayLists[0].error } : { value: gatewayLists.flatMap((l) => l.value ?? []) };
+  const gateways: Slot<Manifest[]> = gatewayLists[0].error
+    ? { error: gatewayLists[0].error }
+    : { value: gatewayLists.flatMap((l) => l.value ?? []) };
   const exists = (r: { namespace: string; name: string }) => gateways.value?.some((g) => g.namespace === r.namespace && g.name === r.name);
   let gatewayRef = { ...names.gateway, why: `the ${layout} default` };
   const isDefault = (g: { namespace: string; name: string }) => g.namespace === names.gateway.namespace && g.name === names.gateway.name;
@@ -123,8 +121,13 @@ export async function gather(reader: ClusterReader, opts: GatherOptions): Promis
   // The secret: the credentialName of the gateway's HTTPS server, in the ingress gateway's namespace.
   let secretRef = { ...names.secret, why: `the ${layout} default` };
   const gw = gateways.value?.find((g) => g.namespace === gatewayRef.namespace && g.name === gatewayRef.name);
-  const cred = gw ? httpsServers(gw).map((s) => s?.tls?.credentialName).find((c) => typeof c === 'string' && c) : undefined;
-  if (cred) secretRef = { namespace: names.ingressService.namespace, name: cred, why: `credentialName of Gateway ${gw!.namespace}/${gw!.name}` };
+  const cred = gw
+    ? httpsServers(gw)
+        .map((s) => s?.tls?.credentialName)
+        .find((c) => typeof c === 'string' && c)
+    : undefined;
+  if (cred)
+    secretRef = { namespace: names.ingressService.namespace, name: cred, why: `credentialName of Gateway ${gw!.namespace}/${gw!.name}` };
   const secret = await reader.get('Secret', secretRef.namespace, secretRef.name);
 
   return {
@@ -134,42 +137,59 @@ export async function gather(reader: ClusterReader, opts: GatherOptions): Promis
     layoutReason,
     names,
     pkg: { name: opts.packageName, namespace: pkgNs, host, hostSource },
-    helmReleases, gitRepositories, pods, services, virtualServices, namespace,
-    gatewayRef, gateways, gatewayPods, ingressService, secretRef, secret,
+    helmReleases,
+    gitRepositories,
+    pods,
+    services,
+    virtualServices,
+    namespace,
+    gatewayRef,
+    gateways,
+    gatewayPods,
+    ingressService,
+    secretRef,
+    secret,
   };
 }
 
 export function detectLayout(hrs: Manifest[] | undefined, vss: Manifest[] | undefined): { layout: Layout; reason: string } {
   const names = new Set((hrs ?? []).map((m) => m.name));
-  if (names.has('istio') || names.has('istio-operator')) return { layout: 'bb2', reason: `HelmRelease ${FLUX_NAMESPACE}/${names.has('istio') ? 'istio' : 'istio-operator'} exists` };
+  if (names.has('istio') || names.has('istio-operator'))
+    return { layout: 'bb2', reason: `HelmRelease ${FLUX_NAMESPACE}/${names.has('istio') ? 'istio' : 'istio-operator'} exists` };
   if (names.has('istiod')) return { layout: 'bb3', reason: `HelmRelease ${FLUX_NAMESPACE}/istiod exists` };
   for (const vs of vss ?? []) {
     for (const g of gatewaysOf(vs)) {
-      if (g.namespace === 'istio-gateway') return { layout: 'bb3', reason: `VirtualService ${vs.namespace}/${vs.name} uses gateway istio-gateway/${g.name}` };
-      if (g.namespace === 'istio-system') return { layout: 'bb2', reason: `VirtualService ${vs.namespace}/${vs.name} uses gateway istio-system/${g.name}` };
+      if (g.namespace === 'istio-gateway')
+        return { layout: 'bb3', reason: `VirtualService ${vs.namespace}/${vs.name} uses gateway istio-gateway/${g.name}` };
+      if (g.namespace === 'istio-system')
+        return { layout: 'bb2', reason: `VirtualService ${vs.namespace}/${vs.name} uses gateway istio-system/${g.name}` };
     }
   }
-  return { layout: 'bb2', reason: 'no Istio HelmRelease found: assuming the guide\'s layout' };
+  return { layout: 'bb2', reason: "no Istio HelmRelease found: assuming the guide's layout" };
 }
 
 /** `spec.gateways` of a VirtualService resolved to namespace/name (`mesh` kept as name 'mesh'). */
 export function gatewaysOf(vs: Manifest): { namespace: string; name: string }[] {
   const list = (vs.obj as any).spec?.gateways;
   if (!Array.isArray(list)) return [];
-  return list.filter((g: unknown): g is string => typeof g === 'string').map((g: string) => {
-    const i = g.indexOf('/');
-    if (i > 0) return { namespace: g.slice(0, i), name: g.slice(i + 1) };
-    // A short name refers to the VirtualService's namespace; an FQDN name.ns.svc.cluster.local too.
-    const parts = g.split('.');
-    if (parts.length >= 2 && g !== 'mesh') return { namespace: parts[1], name: parts[0] };
-    return { namespace: vs.namespace, name: g };
-  });
+  return list
+    .filter((g: unknown): g is string => typeof g === 'string')
+    .map((g: string) => {
+      const i = g.indexOf('/');
+      if (i > 0) return { namespace: g.slice(0, i), name: g.slice(i + 1) };
+      // A short name refers to the VirtualService's namespace; an FQDN name.ns.svc.cluster.local too.
+      const parts = g.split('.');
+      if (parts.length >= 2 && g !== 'mesh') return { namespace: parts[1], name: parts[0] };
+      return { namespace: vs.namespace, name: g };
+    });
 }
 
 /** The package VirtualService for a host: one listing it, else the first one bound to a gateway, else the first. */
 export function pickVirtualService(vss: Manifest[], host: string | undefined): Manifest | undefined {
   if (host) {
-    const byHost = vss.find((vs) => ((vs.obj as any).spec?.hosts ?? []).some((h: unknown) => typeof h === 'string' && hostMatches(h, host)));
+    const byHost = vss.find((vs) =>
+      ((vs.obj as any).spec?.hosts ?? []).some((h: unknown) => typeof h === 'string' && hostMatches(h, host)),
+    );
     if (byHost) return byHost;
   }
   return vss.find((vs) => gatewaysOf(vs).some((g) => g.name !== 'mesh')) ?? vss[0];

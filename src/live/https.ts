@@ -31,20 +31,34 @@ const MAX_REDIRECTS = 5;
 const PODINFO_FIELDS = ['hostname', 'version', 'revision', 'message', 'runtime', 'goos', 'goarch', 'color'];
 
 function request(
-  scheme: 'http' | 'https', address: string, port: number, host: string, path: string,
-  tls: { ca?: string[]; insecure?: boolean }, timeoutMs: number,
+  scheme: 'http' | 'https',
+  address: string,
+  port: number,
+  host: string,
+  path: string,
+  tls: { ca?: string[]; insecure?: boolean },
+  timeoutMs: number,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const common = {
-      host: address, port, path, method: 'GET', agent: false as const, timeout: timeoutMs,
+      host: address,
+      port,
+      path,
+      method: 'GET',
+      agent: false as const,
+      timeout: timeoutMs,
       headers: { Host: host, 'User-Agent': 'bbmesh-verify', Accept: 'application/json, */*' },
     };
-    const req = scheme === 'https'
-      ? https.request({ ...common, servername: host, ca: tls.ca, rejectUnauthorized: !tls.insecure })
-      : http.request(common);
+    const req =
+      scheme === 'https'
+        ? https.request({ ...common, servername: host, ca: tls.ca, rejectUnauthorized: !tls.insecure })
+        : http.request(common);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })), timeoutMs);
+    timer = setTimeout(
+      () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
     req.on('error', (err) => {
       clearTimeout(timer);
@@ -59,8 +73,12 @@ function request(
         const c = (res.socket as TLSSocket).getPeerCertificate?.();
         if (c && c.fingerprint256) {
           peer = {
-            subject: Object.entries(c.subject ?? {}).map(([k, v]) => `${k}=${v}`).join(', '),
-            issuer: Object.entries(c.issuer ?? {}).map(([k, v]) => `${k}=${v}`).join(', '),
+            subject: Object.entries(c.subject ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', '),
+            issuer: Object.entries(c.issuer ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', '),
             fingerprint256: c.fingerprint256,
             validTo: c.valid_to,
           };
@@ -72,7 +90,13 @@ function request(
       });
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY), ms: performance.now() - started, peer });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY),
+          ms: performance.now() - started,
+          peer,
+        });
       });
       res.on('error', reject);
     });
@@ -88,22 +112,34 @@ function explain(err: any, host: string, addr: string, trust: string): { detail:
     case 'CERT_HAS_EXPIRED':
       return { detail: `TLS: the served certificate has expired (${msg})`, fix: 'renew the certificate in the TLS secret (step 7)' };
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return { detail: `TLS: the served certificate does not cover ${host} (${msg})`, fix: `serve a certificate whose SANs include ${host} (step 7), or check the Gateway's credentialName (step 9)` };
+      return {
+        detail: `TLS: the served certificate does not cover ${host} (${msg})`,
+        fix: `serve a certificate whose SANs include ${host} (step 7), or check the Gateway's credentialName (step 9)`,
+      };
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'UNABLE_TO_GET_ISSUER_CERT':
-      return { detail: `TLS: the served certificate is not trusted by ${trust} (${code})`, fix: 'pass the issuing CA with --ca <file>, or --insecure to skip verification' };
+      return {
+        detail: `TLS: the served certificate is not trusted by ${trust} (${code})`,
+        fix: 'pass the issuing CA with --ca <file>, or --insecure to skip verification',
+      };
     case 'CERT_NOT_YET_VALID':
       return { detail: `TLS: the served certificate is not valid yet (${msg})`, fix: 'check the clocks, or the certificate dates' };
     case 'ECONNREFUSED':
-      return { detail: `connection refused by ${addr}`, fix: 'nothing listens there: check the ingress gateway Service address and ports (step 8), or pass --address' };
+      return {
+        detail: `connection refused by ${addr}`,
+        fix: 'nothing listens there: check the ingress gateway Service address and ports (step 8), or pass --address',
+      };
     case 'ETIMEDOUT':
     case 'ECONNRESET':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return { detail: `${addr}: ${msg} (${code})`, fix: 'the ingress address is not reachable from here: check firewalls, or pass --address with a reachable address' };
+      return {
+        detail: `${addr}: ${msg} (${code})`,
+        fix: 'the ingress address is not reachable from here: check firewalls, or pass --address with a reachable address',
+      };
     case 'ENOTFOUND':
       return { detail: `${addr}: DNS name not found`, fix: 'pass --address with the ingress IP' };
     default:
@@ -120,22 +156,38 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
   const title = `HTTPS request to https://${host ?? '<package host>'}/`;
   if (!state.live) {
     return {
-      step: 12, title, status: 'cannot-check',
+      step: 12,
+      title,
+      status: 'cannot-check',
       details: ['a snapshot cannot answer HTTPS requests'],
       fix: `run bbmesh verify against the cluster, or by hand: curl -sL --resolve ${host ?? '<host>'}:443:<ingress-ip> https://${host ?? '<host>'}/`,
     };
   }
-  if (!host) return { step: 12, title, status: 'cannot-check', details: ['package host unknown: no --host and no package VirtualService host'], fix: 'pass --host' };
+  if (!host)
+    return {
+      step: 12,
+      title,
+      status: 'cannot-check',
+      details: ['package host unknown: no --host and no package VirtualService host'],
+      fix: 'pass --host',
+    };
   let address = opts.address?.host;
   let why = '--address';
   if (!address) {
     const a = ingressAddress(state);
     address = a.host;
     why = a.why;
-    if (!address) return { step: 12, title, status: 'cannot-check', details: [`no ingress address: ${a.why}`], fix: 'pass --address <ip>[:<https port>] (for NodePort: a node IP and the https nodePort)' };
+    if (!address)
+      return {
+        step: 12,
+        title,
+        status: 'cannot-check',
+        details: [`no ingress address: ${a.why}`],
+        fix: 'pass --address <ip>[:<https port>] (for NodePort: a node IP and the https nodePort)',
+      };
   }
   const httpsPort = opts.address?.httpsPort ?? 443;
-  const httpPort = opts.address ? opts.address.httpPort ?? (opts.address.httpsPort === undefined ? 80 : undefined) : 80;
+  const httpPort = opts.address ? (opts.address.httpPort ?? (opts.address.httpsPort === undefined ? 80 : undefined)) : 80;
 
   // What the TLS handshake is verified against.
   const secretInfo = tlsInfoOf(state.secret.value?.obj);
@@ -204,10 +256,14 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
   if (a.peer) {
     const leaf = secretInfo?.chain?.[0];
     const same = leaf && leaf.fingerprint256 === a.peer.fingerprint256;
-    details.push(`served certificate: ${a.peer.subject || '(no subject)'}${leaf ? (same ? `, the one in ${state.secretRef.name}` : `, NOT the one in ${state.secretRef.name}`) : ''}`);
+    details.push(
+      `served certificate: ${a.peer.subject || '(no subject)'}${leaf ? (same ? `, the one in ${state.secretRef.name}` : `, NOT the one in ${state.secretRef.name}`) : ''}`,
+    );
     if (leaf && !same) {
       statuses.push('warn');
-      fixes.push(`the ingress serves another certificate than ${state.secretRef.namespace}/${state.secretRef.name}: check the Gateway credentialName (step 9)`);
+      fixes.push(
+        `the ingress serves another certificate than ${state.secretRef.namespace}/${state.secretRef.name}: check the Gateway credentialName (step 9)`,
+      );
     }
   }
   const body = summarizeBody(a);
@@ -220,8 +276,10 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
   } else {
     statuses.push('fail');
     if (a.status === 404) fixes.push(`the gateway has no route for ${host}${path}: check the VirtualService hosts and gateway (step 10)`);
-    else if (a.status === 503) fixes.push('no healthy upstream: check the package pods and their sidecars (steps 5, 11) and the route port (step 10)');
-    else if (a.status === 401 || a.status === 403) fixes.push('the request was refused: an AuthorizationPolicy or the package itself requires authentication');
+    else if (a.status === 503)
+      fixes.push('no healthy upstream: check the package pods and their sidecars (steps 5, 11) and the route port (step 10)');
+    else if (a.status === 401 || a.status === 403)
+      fixes.push('the request was refused: an AuthorizationPolicy or the package itself requires authentication');
     else fixes.push(`the package answered ${a.status}: check its logs`);
   }
   const st: StepStatus = statuses.includes('fail') ? 'fail' : statuses.includes('warn') ? 'warn' : 'pass';

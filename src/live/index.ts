@@ -64,7 +64,8 @@ export async function verifyWith(reader: ClusterReader, opts: VerifyOptions, sta
     cannotCheck: steps.filter((s) => s.status === 'cannot-check').length,
   };
   const findings = liveFindings(objectsOf(state), state.pkg, state.layout);
-  const k = reader.live && 'context' in reader && 'server' in reader ? (reader as unknown as { context: string; server: string }) : undefined;
+  const k =
+    reader.live && 'context' in reader && 'server' in reader ? (reader as unknown as { context: string; server: string }) : undefined;
   const file = reader instanceof SnapshotReader ? reader.description.replace(/^snapshot /, '') : undefined;
   return {
     schemaVersion: 1,
@@ -111,7 +112,15 @@ function objectsOf(state: ClusterState): Manifest[] {
     seen.add(key);
     out.push(m);
   };
-  for (const list of [state.helmReleases, state.gitRepositories, state.pods, state.services, state.virtualServices, state.gateways, state.gatewayPods]) {
+  for (const list of [
+    state.helmReleases,
+    state.gitRepositories,
+    state.pods,
+    state.services,
+    state.virtualServices,
+    state.gateways,
+    state.gatewayPods,
+  ]) {
     for (const m of list.value ?? []) add(m);
   }
   add(state.namespace.value);
@@ -125,14 +134,20 @@ function progressSummary(state: ClusterState): string {
   const errs = [state.helmReleases.error, state.gitRepositories.error, state.pods.error].filter(Boolean);
   if (errs.length) return errs[0]!.message;
   const notReady = (state.pods.value ?? []).length - r.pods.ready;
-  return `HelmReleases ${r.helmReleases.ready}/${r.helmReleases.total} ready, GitRepositories ${r.gitRepositories.ready}/${r.gitRepositories.total}, ` +
-    `pods in ${state.pkg.namespace} ${r.pods.ready}/${r.pods.total}${notReady > 0 ? '' : r.pods.total ? '' : ' (none yet)'}`;
+  return (
+    `HelmReleases ${r.helmReleases.ready}/${r.helmReleases.total} ready, GitRepositories ${r.gitRepositories.ready}/${r.gitRepositories.total}, ` +
+    `pods in ${state.pkg.namespace} ${r.pods.ready}/${r.pods.total}${notReady > 0 ? '' : r.pods.total ? '' : ' (none yet)'}`
+  );
 }
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** Polls until step 5 is satisfied, a permanent error shows up, or waitMs runs out. */
-async function waitForReady(reader: ClusterReader, gatherOpts: Parameters<typeof gather>[1], opts: VerifyOptions): Promise<{ state: ClusterState; wait: NonNullable<VerifyReport['wait']> }> {
+async function waitForReady(
+  reader: ClusterReader,
+  gatherOpts: Parameters<typeof gather>[1],
+  opts: VerifyOptions,
+): Promise<{ state: ClusterState; wait: NonNullable<VerifyReport['wait']> }> {
   const total = opts.waitMs!;
   const pollMs = Math.max(50, opts.pollMs ?? 3000);
   const t0 = performance.now();

@@ -38,7 +38,9 @@ export function loadKubeConfig(opts: KubeReaderOptions): KubeConfig {
   if (opts.context) {
     const names = kc.getContexts().map((c) => c.name);
     if (!names.includes(opts.context)) {
-      throw new UserError(`no context "${opts.context}" in the kubeconfig`, { hint: names.length ? `contexts: ${names.join(', ')}` : 'the kubeconfig has no contexts' });
+      throw new UserError(`no context "${opts.context}" in the kubeconfig`, {
+        hint: names.length ? `contexts: ${names.join(', ')}` : 'the kubeconfig has no contexts',
+      });
     }
     kc.setCurrentContext(opts.context);
   }
@@ -101,7 +103,12 @@ export class KubeReader implements ClusterReader {
   }
 
   /** One API call with version fallback for CRDs; `body` undefined for a get of an absent object. */
-  private async call(kind: ReadKind, verb: 'list' | 'get', namespace: string, name: string | undefined): Promise<{ body?: unknown; version: string; error?: ReadError }> {
+  private async call(
+    kind: ReadKind,
+    verb: 'list' | 'get',
+    namespace: string,
+    name: string | undefined,
+  ): Promise<{ body?: unknown; version: string; error?: ReadError }> {
     const k = KINDS[kind];
     const where = { kind, namespace: k.namespaced ? namespace : undefined, name };
     if (this.down) return { version: '', error: { ...where, ...this.down } };
@@ -137,23 +144,38 @@ export class KubeReader implements ClusterReader {
     };
   }
 
-  private request(kind: ReadKind, verb: 'list' | 'get', version: string, namespace: string, name: string | undefined, options: any): Promise<unknown> {
+  private request(
+    kind: ReadKind,
+    verb: 'list' | 'get',
+    version: string,
+    namespace: string,
+    name: string | undefined,
+    options: any,
+  ): Promise<unknown> {
     const k = KINDS[kind];
     if (!k.group) {
       if (verb === 'get') {
         const n = name as string;
         switch (kind) {
-          case 'Namespace': return this.core.readNamespace({ name: n }, options);
-          case 'Pod': return this.core.readNamespacedPod({ name: n, namespace }, options);
-          case 'Service': return this.core.readNamespacedService({ name: n, namespace }, options);
-          case 'Secret': return this.core.readNamespacedSecret({ name: n, namespace }, options);
+          case 'Namespace':
+            return this.core.readNamespace({ name: n }, options);
+          case 'Pod':
+            return this.core.readNamespacedPod({ name: n, namespace }, options);
+          case 'Service':
+            return this.core.readNamespacedService({ name: n, namespace }, options);
+          case 'Secret':
+            return this.core.readNamespacedSecret({ name: n, namespace }, options);
         }
       } else {
         switch (kind) {
-          case 'Namespace': return this.core.listNamespace({}, options);
-          case 'Pod': return this.core.listNamespacedPod({ namespace }, options);
-          case 'Service': return this.core.listNamespacedService({ namespace }, options);
-          case 'Secret': return this.core.listNamespacedSecret({ namespace }, options);
+          case 'Namespace':
+            return this.core.listNamespace({}, options);
+          case 'Pod':
+            return this.core.listNamespacedPod({ namespace }, options);
+          case 'Service':
+            return this.core.listNamespacedService({ namespace }, options);
+          case 'Secret':
+            return this.core.listNamespacedSecret({ namespace }, options);
         }
       }
       throw new Error(`no core reader for ${kind}`);
@@ -169,13 +191,15 @@ export class KubeReader implements ClusterReader {
     const ac = new AbortController();
     // The object-parameter API hands these options to the observable layer: observable middleware.
     const options = {
-      middleware: [{
-        pre: (ctx: any) => {
-          ctx.setSignal(ac.signal);
-          return new Observable(Promise.resolve(ctx));
+      middleware: [
+        {
+          pre: (ctx: any) => {
+            ctx.setSignal(ac.signal);
+            return new Observable(Promise.resolve(ctx));
+          },
+          post: (ctx: any) => new Observable(Promise.resolve(ctx)),
         },
-        post: (ctx: any) => new Observable(Promise.resolve(ctx)),
-      }],
+      ],
       middlewareMergeStrategy: 'append',
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -202,7 +226,11 @@ export class KubeReader implements ClusterReader {
     if (err instanceof ApiException) {
       const status = statusBody(err);
       if (err.code === 401) {
-        return { ...where, reason: 'unauthorized', message: `${target}: 401 Unauthorized: the API server did not accept the credentials of context ${this.context} (expired token or certificate?)` };
+        return {
+          ...where,
+          reason: 'unauthorized',
+          message: `${target}: 401 Unauthorized: the API server did not accept the credentials of context ${this.context} (expired token or certificate?)`,
+        };
       }
       if (err.code === 403) {
         const permission = `${verb} ${resourceName(kind)}${k.namespaced ? ` in namespace ${namespace}` : ' (cluster-wide)'}`;

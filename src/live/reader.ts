@@ -83,7 +83,10 @@ export function tlsInfoOf(secret: K8sObject | undefined): TlsInfo | undefined {
 const PEM_CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 export function certInfo(x: X509Certificate): CertInfo {
-  const sans = (x.subjectAltName ?? '').split(/,\s*/).map((s) => s.trim()).filter(Boolean);
+  const sans = (x.subjectAltName ?? '')
+    .split(/,\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     subject: oneLineDn(x.subject),
     issuer: oneLineDn(x.issuer),

@@ -61,7 +61,13 @@ export class SnapshotReader implements ClusterReader {
     const byNs = this.index.get(kind);
     if (!byNs) {
       const e = this.notCaptured(kind, namespace);
-      return { error: { ...e, name, message: kind === 'Secret' ? `the snapshot holds no Secret objects: ${namespace}/${name} was not dumped` : e.message } };
+      return {
+        error: {
+          ...e,
+          name,
+          message: kind === 'Secret' ? `the snapshot holds no Secret objects: ${namespace}/${name} was not dumped` : e.message,
+        },
+      };
     }
     return { value: (byNs.get(KINDS[kind].namespaced ? namespace : '') ?? []).find((m) => m.name === name) };
   }
@@ -92,7 +98,9 @@ export function parseSnapshot(text: string, file: string): Manifest[] {
       items.forEach((item, i) => {
         if (!item || typeof item !== 'object' || Array.isArray(item)) return;
         if (isList(item)) {
-          (item as any).items.forEach((o: K8sObject, j: number) => o && typeof o === 'object' && out.push(toManifest(o, { stage: 'cluster', listIndex: j })));
+          (item as any).items.forEach(
+            (o: K8sObject, j: number) => o && typeof o === 'object' && out.push(toManifest(o, { stage: 'cluster', listIndex: j })),
+          );
         } else {
           out.push(toManifest(item as K8sObject, { stage: 'cluster', listIndex: i }));
         }

@@ -81,7 +81,9 @@ export function podState(pod: Manifest): PodState {
   const st = status(pod);
   const phase = String(st.phase ?? 'Unknown');
   if (phase === 'Succeeded') return { ready: true, text: 'Completed' };
-  const natives = new Set<string>((spec(pod).initContainers ?? []).filter((c: any) => c?.restartPolicy === 'Always').map((c: any) => c.name));
+  const natives = new Set<string>(
+    (spec(pod).initContainers ?? []).filter((c: any) => c?.restartPolicy === 'Always').map((c: any) => c.name),
+  );
   const statuses = [...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []).filter((c: any) => natives.has(c?.name))];
   const total = (spec(pod).containers ?? []).length + natives.size || statuses.length;
   const readyCount = statuses.filter((c: any) => c?.ready === true).length;
@@ -126,7 +128,13 @@ function fluxLines(state: ClusterState): FluxLine[] {
     const c = readyCondition(hr);
     const suspended = spec(hr).suspend === true ? ' (suspended)' : '';
     const ready = c?.status === 'True';
-    lines.push({ kind: 'HelmRelease', name, found: true, ready, text: `HelmRelease ${FLUX_NAMESPACE}/${name}: ${ready ? 'Ready' : 'not ready'}${suspended} - ${conditionText(c)}` });
+    lines.push({
+      kind: 'HelmRelease',
+      name,
+      found: true,
+      ready,
+      text: `HelmRelease ${FLUX_NAMESPACE}/${name}: ${ready ? 'Ready' : 'not ready'}${suspended} - ${conditionText(c)}`,
+    });
     const ref = spec(hr).chart?.spec?.sourceRef;
     if (ref?.kind === 'GitRepository' && ref?.name) {
       const ns = ref.namespace ?? hr.namespace;
@@ -135,16 +143,40 @@ function fluxLines(state: ClusterState): FluxLine[] {
       seenGit.add(key);
       const git = ns === FLUX_NAMESPACE ? gits.find((m) => m.name === ref.name) : undefined;
       if (ns !== FLUX_NAMESPACE) {
-        lines.push({ kind: 'GitRepository', name: key, found: true, ready: true, text: `GitRepository ${key}: in another namespace, not checked` });
+        lines.push({
+          kind: 'GitRepository',
+          name: key,
+          found: true,
+          ready: true,
+          text: `GitRepository ${key}: in another namespace, not checked`,
+        });
       } else if (!git) {
-        lines.push({ kind: 'GitRepository', name: key, found: false, ready: false, text: `GitRepository ${key} (source of HelmRelease ${name}): not found` });
+        lines.push({
+          kind: 'GitRepository',
+          name: key,
+          found: false,
+          ready: false,
+          text: `GitRepository ${key} (source of HelmRelease ${name}): not found`,
+        });
       } else {
         const gc = readyCondition(git);
         const gready = gc?.status === 'True';
-        lines.push({ kind: 'GitRepository', name: key, found: true, ready: gready, text: `GitRepository ${key}: ${gready ? 'Ready' : 'not ready'} - ${conditionText(gc)}` });
+        lines.push({
+          kind: 'GitRepository',
+          name: key,
+          found: true,
+          ready: gready,
+          text: `GitRepository ${key}: ${gready ? 'Ready' : 'not ready'} - ${conditionText(gc)}`,
+        });
       }
     } else if (ref?.kind) {
-      lines.push({ kind: 'GitRepository', name: `${ref.kind}/${ref.name}`, found: true, ready: true, text: `source ${ref.kind} ${ref.namespace ?? hr.namespace}/${ref.name}: not a GitRepository, not checked` });
+      lines.push({
+        kind: 'GitRepository',
+        name: `${ref.kind}/${ref.name}`,
+        found: true,
+        ready: true,
+        text: `source ${ref.kind} ${ref.namespace ?? hr.namespace}/${ref.name}: not a GitRepository, not checked`,
+      });
     }
   }
   return lines;
@@ -152,7 +184,10 @@ function fluxLines(state: ClusterState): FluxLine[] {
 
 export function readiness(state: ClusterState): Readiness {
   const lines = state.helmReleases.value && state.gitRepositories.value ? fluxLines(state) : [];
-  const count = (k: FluxLine['kind']) => ({ ready: lines.filter((l) => l.kind === k && l.ready).length, total: lines.filter((l) => l.kind === k).length });
+  const count = (k: FluxLine['kind']) => ({
+    ready: lines.filter((l) => l.kind === k && l.ready).length,
+    total: lines.filter((l) => l.kind === k).length,
+  });
   const pods = (state.pods.value ?? []).map(podState);
   const errs = [state.helmReleases.error, state.gitRepositories.error, state.pods.error].filter(Boolean) as ReadError[];
   const permanent = errs.some((e) => e.reason === 'forbidden' || e.reason === 'crd-absent' || e.reason === 'not-captured');
@@ -174,7 +209,15 @@ export function step5(state: ClusterState): StepResult {
   const fixes: string[] = [];
   const errors: ReadError[] = [];
   if (state.helmReleases.error) errors.push(state.helmReleases.error);
-  if (state.gitRepositories.error && !(state.helmReleases.error && state.gitRepositories.error.reason === state.helmReleases.error.reason && state.helmReleases.error.reason === 'unreachable')) errors.push(state.gitRepositories.error);
+  if (
+    state.gitRepositories.error &&
+    !(
+      state.helmReleases.error &&
+      state.gitRepositories.error.reason === state.helmReleases.error.reason &&
+      state.helmReleases.error.reason === 'unreachable'
+    )
+  )
+    errors.push(state.gitRepositories.error);
   if (!errors.length) {
     const lines = fluxLines(state);
     for (const l of lines) {
@@ -184,16 +227,26 @@ export function step5(state: ClusterState): StepResult {
     const missingIstio = lines.filter((l) => l.kind === 'HelmRelease' && !l.found && l.name !== state.pkg.name);
     const missingPkg = lines.some((l) => l.kind === 'HelmRelease' && !l.found && l.name === state.pkg.name);
     const notReady = lines.filter((l) => l.found && !l.ready);
-    if (missingIstio.length) fixes.push(`Istio is not deployed by Flux (${state.layout}: expected HelmRelease ${missingIstio.map((l) => l.name).join(', ')}): enable istio in the Big Bang values and install Big Bang (guide step 3), or pass --layout`);
-    if (missingPkg) fixes.push(`the package is not deployed: install it (guide step 4: helm upgrade -i -n bigbang ... bigbang-${state.pkg.name} bigbang), or pass --package`);
-    if (notReady.length) fixes.push(`see why: ${notReady.map((l) => `kubectl describe ${l.kind === 'HelmRelease' ? 'helmrelease' : 'gitrepository'} -n ${FLUX_NAMESPACE} ${l.name.replace(/^.*\//, '')}`).join('; ')} (or wait: --wait 10m)`);
+    if (missingIstio.length)
+      fixes.push(
+        `Istio is not deployed by Flux (${state.layout}: expected HelmRelease ${missingIstio.map((l) => l.name).join(', ')}): enable istio in the Big Bang values and install Big Bang (guide step 3), or pass --layout`,
+      );
+    if (missingPkg)
+      fixes.push(
+        `the package is not deployed: install it (guide step 4: helm upgrade -i -n bigbang ... bigbang-${state.pkg.name} bigbang), or pass --package`,
+      );
+    if (notReady.length)
+      fixes.push(
+        `see why: ${notReady.map((l) => `kubectl describe ${l.kind === 'HelmRelease' ? 'helmrelease' : 'gitrepository'} -n ${FLUX_NAMESPACE} ${l.name.replace(/^.*\//, '')}`).join('; ')} (or wait: --wait 10m)`,
+      );
   } else {
     for (const e of errors) details.push(e.message);
     statuses.push('cannot-check');
     fixes.push(fixFor(errors[0]));
   }
   if (state.pods.error) {
-    if (!errors.some((e) => e.reason === 'unreachable' && state.pods.error?.reason === 'unreachable')) details.push(state.pods.error.message);
+    if (!errors.some((e) => e.reason === 'unreachable' && state.pods.error?.reason === 'unreachable'))
+      details.push(state.pods.error.message);
     statuses.push('cannot-check');
     if (!errors.length) fixes.push(fixFor(state.pods.error));
   } else {
@@ -201,7 +254,9 @@ export function step5(state: ClusterState): StepResult {
     if (!pods.length) {
       details.push(`no pods in namespace ${state.pkg.namespace}`);
       statuses.push('fail');
-      fixes.push(`nothing runs in ${state.pkg.namespace}: check the package HelmRelease, or pass --package (namespace: the release's targetNamespace)`);
+      fixes.push(
+        `nothing runs in ${state.pkg.namespace}: check the package HelmRelease, or pass --package (namespace: the release's targetNamespace)`,
+      );
     }
     const bad: string[] = [];
     for (const p of pods) {
@@ -210,7 +265,10 @@ export function step5(state: ClusterState): StepResult {
       statuses.push(s.ready ? 'pass' : 'fail');
       if (!s.ready) bad.push(p.name);
     }
-    if (bad.length) fixes.push(`see why: kubectl describe pod -n ${state.pkg.namespace} ${bad[0]}; kubectl logs -n ${state.pkg.namespace} ${bad[0]} --all-containers`);
+    if (bad.length)
+      fixes.push(
+        `see why: kubectl describe pod -n ${state.pkg.namespace} ${bad[0]}; kubectl logs -n ${state.pkg.namespace} ${bad[0]} --all-containers`,
+      );
   }
   const st = worst(statuses);
   return { step: 5, title, status: st, details, ...(st !== 'pass' && fixes.length ? { fix: fixes.join('; ') } : {}) };
@@ -249,7 +307,9 @@ export function step7(state: ClusterState, now: Date): StepResult {
   const leaf = info.chain[0];
   details.push(`subject: ${leaf.subject || '(empty)'}`);
   details.push(`SANs: ${leaf.sans.length ? leaf.sans.join(', ') : '(none)'}`);
-  details.push(`issuer: ${leaf.issuer}${leaf.selfSigned ? ' (self-signed)' : ''}${info.chain.length > 1 ? `, chain of ${info.chain.length} certificates` : ''}`);
+  details.push(
+    `issuer: ${leaf.issuer}${leaf.selfSigned ? ' (self-signed)' : ''}${info.chain.length > 1 ? `, chain of ${info.chain.length} certificates` : ''}`,
+  );
   const daysLeft = Math.floor((leaf.validToMs - now.getTime()) / DAY);
   details.push(`valid ${leaf.validFrom.slice(0, 10)} to ${leaf.validTo.slice(0, 10)}${daysLeft >= 0 ? ` (${daysLeft} days left)` : ''}`);
   details.push(`SHA-256 fingerprint: ${leaf.fingerprint256}`);
@@ -260,7 +320,9 @@ export function step7(state: ClusterState, now: Date): StepResult {
   } else if (leaf.validToMs < now.getTime()) {
     statuses.push('fail');
     details.push(`expired on ${leaf.validTo}`);
-    fixes.push(`renew the certificate (${state.layout === 'bb2' ? 'istio.gateways.public.tls' : 'istioGateway gateway tls'} values, or a newer ingress-certs.yaml)`);
+    fixes.push(
+      `renew the certificate (${state.layout === 'bb2' ? 'istio.gateways.public.tls' : 'istioGateway gateway tls'} values, or a newer ingress-certs.yaml)`,
+    );
   } else if (leaf.validToMs - now.getTime() < EXPIRY_WARN_DAYS * DAY) {
     statuses.push('warn');
     details.push(`expires within ${EXPIRY_WARN_DAYS} days`);
@@ -313,7 +375,9 @@ export function step8(state: ClusterState): StepResult {
   const svc = state.ingressService.value;
   if (!svc) {
     return {
-      step: 8, title, status: 'fail',
+      step: 8,
+      title,
+      status: 'fail',
       details: [`Service ${ref.namespace}/${ref.name} not found`],
       fix: `Istio's ingress gateway is not deployed: check ${state.layout === 'bb2' ? 'istio.ingressGateways.public-ingressgateway' : 'istioGateway'} in the Big Bang values and HelmRelease ${state.names.istioReleases.at(-1)}; or pass --layout ${state.layout === 'bb2' ? 'bb3' : 'bb2'}`,
     };
@@ -327,12 +391,16 @@ export function step8(state: ClusterState): StepResult {
     details.push('type LoadBalancer');
   } else if (type === 'NodePort') {
     statuses.push('warn');
-    details.push(`type NodePort (node ports: ${ports.map((p) => `${p.name ?? p.port}=${p.nodePort ?? '?'}`).join(', ')}); reach it at <node-ip>:<nodePort>`);
+    details.push(
+      `type NodePort (node ports: ${ports.map((p) => `${p.name ?? p.port}=${p.nodePort ?? '?'}`).join(', ')}); reach it at <node-ip>:<nodePort>`,
+    );
     fixes.push('NodePort works without a load balancer: give step 12 the node address with --address <node-ip>:<https nodePort>');
   } else {
     statuses.push('fail');
     details.push(`type ${type}: not reachable from outside the cluster`);
-    fixes.push(`set the ingress gateway Service type to LoadBalancer (${state.layout === 'bb2' ? 'istio.ingressGateways.public-ingressgateway.type' : 'istioGateway gateway service type'})`);
+    fixes.push(
+      `set the ingress gateway Service type to LoadBalancer (${state.layout === 'bb2' ? 'istio.ingressGateways.public-ingressgateway.type' : 'istioGateway gateway service type'})`,
+    );
   }
   for (const e of EXPECTED_PORTS) {
     const p = ports.find((x) => Number(x?.port) === e.port);
@@ -346,7 +414,9 @@ export function step8(state: ClusterState): StepResult {
       details.push(`${e.label}: port ${e.port} -> ${target}, expected -> ${e.target}`);
       fixes.push(`make port ${e.port} forward to ${e.target}`);
     } else {
-      details.push(`${p.name ?? e.label}: ${e.port} -> ${e.target}/${p.protocol ?? 'TCP'}${p.nodePort && type !== 'LoadBalancer' ? ` (nodePort ${p.nodePort})` : ''}`);
+      details.push(
+        `${p.name ?? e.label}: ${e.port} -> ${e.target}/${p.protocol ?? 'TCP'}${p.nodePort && type !== 'LoadBalancer' ? ` (nodePort ${p.nodePort})` : ''}`,
+      );
     }
   }
   const ingress: any[] = status(svc).loadBalancer?.ingress ?? [];
@@ -367,7 +437,12 @@ export function step8(state: ClusterState): StepResult {
 /** Where step 12 sends its requests: the load balancer address of the ingress Service. */
 export function ingressAddress(state: ClusterState): { host?: string; why: string } {
   const svc = state.ingressService.value;
-  if (!svc) return { why: state.ingressService.error?.message ?? `Service ${state.names.ingressService.namespace}/${state.names.ingressService.name} not found` };
+  if (!svc)
+    return {
+      why:
+        state.ingressService.error?.message ??
+        `Service ${state.names.ingressService.namespace}/${state.names.ingressService.name} not found`,
+    };
   const ingress: any[] = status(svc).loadBalancer?.ingress ?? [];
   const a = ingress.map((i) => i?.ip ?? i?.hostname).find(Boolean);
   if (a) return { host: String(a), why: `load balancer of Service ${svc.namespace}/${svc.name}` };
@@ -389,8 +464,12 @@ export function step9(state: ClusterState): StepResult {
   if (!gw) {
     const others = (state.gateways.value ?? []).filter((g) => g.namespace === ref.namespace).map((g) => g.name);
     return {
-      step: 9, title, status: 'fail',
-      details: [`Gateway ${ref.namespace}/${ref.name} not found (${ref.why})${others.length ? `; gateways in ${ref.namespace}: ${others.join(', ')}` : ''}`],
+      step: 9,
+      title,
+      status: 'fail',
+      details: [
+        `Gateway ${ref.namespace}/${ref.name} not found (${ref.why})${others.length ? `; gateways in ${ref.namespace}: ${others.join(', ')}` : ''}`,
+      ],
       fix: `check the gateway values (${state.layout === 'bb2' ? 'istio.gateways.public' : 'istioGateway.values.gateways'}) and the Istio HelmReleases, or pass --layout`,
     };
   }
@@ -398,7 +477,9 @@ export function step9(state: ClusterState): StepResult {
   const statuses: StepStatus[] = [];
   const fixes: string[] = [];
   const selector: Record<string, string> = spec(gw).selector ?? {};
-  const selText = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const selText = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   if (!Object.keys(selector).length) {
     statuses.push('fail');
     details.push('no spec.selector: the Gateway is not bound to an ingress gateway');
@@ -411,13 +492,21 @@ export function step9(state: ClusterState): StepResult {
     const pods = (state.gatewayPods.value ?? []).filter((p) => labelsMatch(selector, p.obj.metadata?.labels));
     const ready = pods.filter((p) => podState(p).ready);
     if (ready.length) {
-      details.push(`selector ${selText} matches ${ready.length} running ingress pod${ready.length > 1 ? 's' : ''} (${ready.map((p) => p.name).join(', ')})`);
+      details.push(
+        `selector ${selText} matches ${ready.length} running ingress pod${ready.length > 1 ? 's' : ''} (${ready.map((p) => p.name).join(', ')})`,
+      );
     } else {
       statuses.push('fail');
-      details.push(pods.length
-        ? `selector ${selText} matches ${pods.length} pod(s) in ${ref.namespace}, none running and ready (${pods.map((p) => `${p.name}: ${podState(p).text}`).join('; ')})`
-        : `selector ${selText} matches no pod in ${ref.namespace}`);
-      fixes.push(pods.length ? `see why: kubectl describe pod -n ${ref.namespace} ${pods[0].name}` : `make the selector match the ingress gateway pods (kubectl get pods -n ${ref.namespace} --show-labels)`);
+      details.push(
+        pods.length
+          ? `selector ${selText} matches ${pods.length} pod(s) in ${ref.namespace}, none running and ready (${pods.map((p) => `${p.name}: ${podState(p).text}`).join('; ')})`
+          : `selector ${selText} matches no pod in ${ref.namespace}`,
+      );
+      fixes.push(
+        pods.length
+          ? `see why: kubectl describe pod -n ${ref.namespace} ${pods[0].name}`
+          : `make the selector match the ingress gateway pods (kubectl get pods -n ${ref.namespace} --show-labels)`,
+      );
     }
   }
   const servers: any[] = Array.isArray(spec(gw).servers) ? spec(gw).servers : [];
@@ -427,8 +516,14 @@ export function step9(state: ClusterState): StepResult {
     details.push(`HTTP server on ${redirect.port?.number} redirects to HTTPS (hosts ${(redirect.hosts ?? []).join(', ')})`);
   } else {
     statuses.push('warn');
-    details.push(http.length ? `HTTP server on ${http[0].port?.number} does not redirect to HTTPS` : 'no HTTP server: plain http:// requests are not redirected to https://');
-    fixes.push(`enable the http->https redirect (${state.layout === 'bb2' ? 'istio.gateways.public.autoHttpRedirect.enabled: true' : 'an HTTP server with tls.httpsRedirect: true'})`);
+    details.push(
+      http.length
+        ? `HTTP server on ${http[0].port?.number} does not redirect to HTTPS`
+        : 'no HTTP server: plain http:// requests are not redirected to https://',
+    );
+    fixes.push(
+      `enable the http->https redirect (${state.layout === 'bb2' ? 'istio.gateways.public.autoHttpRedirect.enabled: true' : 'an HTTP server with tls.httpsRedirect: true'})`,
+    );
   }
   const host = state.pkg.host;
   const https = httpsServers(gw);
@@ -446,7 +541,9 @@ export function step9(state: ClusterState): StepResult {
     if (!covering.length) {
       statuses.push('fail');
       details.push(`HTTPS server on 8443 hosts ${on8443.flatMap((s) => s.hosts ?? []).join(', ')}: none covers ${host}`);
-      fixes.push(`add ${host} (or *.${host!.split('.').slice(1).join('.')}) to the Gateway's HTTPS hosts, or use the Big Bang domain for the package host`);
+      fixes.push(
+        `add ${host} (or *.${host!.split('.').slice(1).join('.')}) to the Gateway's HTTPS hosts, or use the Big Bang domain for the package host`,
+      );
     } else {
       const s = covering[0];
       const mode = String(s?.tls?.mode ?? 'SIMPLE');
@@ -505,7 +602,9 @@ export function step10(state: ClusterState): StepResult {
   const vs = pickVirtualService(vss, state.pkg.host);
   if (!vs) {
     return {
-      step: 10, title, status: 'fail',
+      step: 10,
+      title,
+      status: 'fail',
       details: [`no VirtualService in namespace ${ns}`],
       fix: `enable the package's Istio integration (istio.enabled: true in the package values; bbmesh integrate writes it) and reconcile`,
     };
@@ -523,8 +622,11 @@ export function step10(state: ClusterState): StepResult {
     fixes.push(`set spec.gateways to [${want}] (the package's istio.gateways / hosts values)`);
   } else if (!bound) {
     statuses.push('fail');
-    const known = (g: { namespace: string; name: string }) => state.gateways.value?.some((x) => x.namespace === g.namespace && x.name === g.name);
-    details.push(`gateways ${gws.map((g) => `${g.namespace}/${g.name}${state.gateways.value && !known(g) && g.name !== 'mesh' ? ' (does not exist)' : ''}`).join(', ')}: not ${ref.namespace}/${ref.name}`);
+    const known = (g: { namespace: string; name: string }) =>
+      state.gateways.value?.some((x) => x.namespace === g.namespace && x.name === g.name);
+    details.push(
+      `gateways ${gws.map((g) => `${g.namespace}/${g.name}${state.gateways.value && !known(g) && g.name !== 'mesh' ? ' (does not exist)' : ''}`).join(', ')}: not ${ref.namespace}/${ref.name}`,
+    );
     fixes.push(`bind it to ${want} (spec.gateways)`);
   } else {
     details.push(`bound to gateway ${ref.namespace}/${ref.name}`);
@@ -608,7 +710,10 @@ export function ownerOf(pod: Manifest): { kind: string; name: string } | undefin
   if (!o) return undefined;
   if (o.kind === 'ReplicaSet') {
     const hash = pod.obj.metadata?.labels?.['pod-template-hash'];
-    const name = hash && String(o.name).endsWith(`-${hash}`) ? String(o.name).slice(0, -hash.length - 1) : String(o.name).replace(/-[a-z0-9]{6,10}$/, '');
+    const name =
+      hash && String(o.name).endsWith(`-${hash}`)
+        ? String(o.name).slice(0, -hash.length - 1)
+        : String(o.name).replace(/-[a-z0-9]{6,10}$/, '');
     return { kind: 'deployment', name };
   }
   return { kind: String(o.kind).toLowerCase(), name: String(o.name) };
@@ -636,11 +741,17 @@ export function step11(state: ClusterState): StepResult {
     }
     missing++;
     const declared = [...(spec(p).containers ?? []), ...(spec(p).initContainers ?? [])].some((c: any) => c?.name === 'istio-proxy');
-    const why = cs || declared ? `istio-proxy not ready (${cs?.state?.waiting?.reason ?? cs?.state?.terminated?.reason ?? 'starting'})` : 'no istio-proxy container';
-    const optOut = p.obj.metadata?.labels?.['sidecar.istio.io/inject'] === 'false' || p.obj.metadata?.annotations?.['sidecar.istio.io/inject'] === 'false';
+    const why =
+      cs || declared
+        ? `istio-proxy not ready (${cs?.state?.waiting?.reason ?? cs?.state?.terminated?.reason ?? 'starting'})`
+        : 'no istio-proxy container';
+    const optOut =
+      p.obj.metadata?.labels?.['sidecar.istio.io/inject'] === 'false' ||
+      p.obj.metadata?.annotations?.['sidecar.istio.io/inject'] === 'false';
     details.push(`Pod ${p.name}: ${why}${optOut ? ' (sidecar.istio.io/inject: "false" on the pod)' : ''}`);
     const owner = ownerOf(p);
-    if (owner && ['deployment', 'statefulset', 'daemonset'].includes(owner.kind)) restart.add(`kubectl rollout restart -n ${ns} ${owner.kind}/${owner.name}`);
+    if (owner && ['deployment', 'statefulset', 'daemonset'].includes(owner.kind))
+      restart.add(`kubectl rollout restart -n ${ns} ${owner.kind}/${owner.name}`);
     else if (owner) other.push(`${owner.kind}/${owner.name} (no rollout: delete pod ${p.name} to recreate it)`);
     else other.push(`kubectl delete pod -n ${ns} ${p.name} (no owner: recreate it yourself)`);
   }
@@ -649,7 +760,9 @@ export function step11(state: ClusterState): StepResult {
   const nsLabels = state.namespace.value?.obj.metadata?.labels;
   if (state.namespace.value && nsLabels?.['istio-injection'] !== 'enabled' && !nsLabels?.['istio.io/rev']) {
     details.push(`namespace ${ns} is not labelled istio-injection=enabled: restarted pods will not get a sidecar`);
-    fixes.push(`label it first (istio.enabled in the package values adds the label; by hand: kubectl label namespace ${ns} istio-injection=enabled)`);
+    fixes.push(
+      `label it first (istio.enabled in the package values adds the label; by hand: kubectl label namespace ${ns} istio-injection=enabled)`,
+    );
   }
   fixes.push(...restart, ...other);
   return { step: 11, title, status: 'fail', details, fix: fixes.join('; ') };

@@ -4,10 +4,25 @@ import type { DocSpan, K8sObject, Manifest, Origin, Stage } from './types.js';
 
 /** Kinds that have no namespace. Everything else gets the release (or default) namespace. */
 export const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
-  'StorageClass', 'PriorityClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'APIService', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment', 'ClusterIssuer',
-  'GatewayClass', 'ConstraintTemplate', 'ClusterPolicy',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'APIService',
+  'IngressClass',
+  'RuntimeClass',
+  'CSIDriver',
+  'VolumeAttachment',
+  'ClusterIssuer',
+  'GatewayClass',
+  'ConstraintTemplate',
+  'ClusterPolicy',
 ]);
 
 export interface LoadOptions {
@@ -46,8 +61,11 @@ export function splitDocuments(text: string, file: string): DocSpan[] {
     // A line that starts with '---' or '...' followed by space/EOL is a document marker
     // (first character tested by code first: most lines start with neither).
     const c0 = text.charCodeAt(pos);
-    if ((c0 === 45 || c0 === 46) && (text.startsWith('---', pos) || text.startsWith('...', pos)) &&
-        (pos + 3 === eol || pos + 3 >= n || text[pos + 3] === ' ' || text[pos + 3] === '\t' || text[pos + 3] === '\r')) {
+    if (
+      (c0 === 45 || c0 === 46) &&
+      (text.startsWith('---', pos) || text.startsWith('...', pos)) &&
+      (pos + 3 === eol || pos + 3 >= n || text[pos + 3] === ' ' || text[pos + 3] === '\t' || text[pos + 3] === '\r')
+    ) {
       if (pos > start) docs.push({ file, text, start, end: pos, line: startLine });
       if (text[pos] === '-') {
         // `--- value` may carry content on the marker line itself.
@@ -97,7 +115,9 @@ export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
       const column = mark ? mark.column + 1 : 1;
       const reason = String(err?.reason ?? err?.message ?? err).split('\n')[0];
       throw new UserError(`malformed YAML: ${reason}`, {
-        file: opts.file, line, column,
+        file: opts.file,
+        line,
+        column,
         hint: src ? `rendered from ${src}` : 'fix the YAML syntax',
       });
     }
@@ -105,13 +125,18 @@ export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
     const origin: Origin = { stage: opts.stage, template: src ?? undefined, chartDir: opts.chartDir, release: opts.release, doc };
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new UserError('a YAML document is not a Kubernetes object (expected a mapping with apiVersion and kind)', {
-        file: opts.file, line: doc.line, column: 1,
+        file: opts.file,
+        line: doc.line,
+        column: 1,
       });
     }
     const obj = value as K8sObject;
     if (!obj.kind || !obj.apiVersion) {
       throw new UserError(`a YAML document is not a Kubernetes object (no ${obj.kind ? 'apiVersion' : 'kind'})`, {
-        file: opts.file, line: doc.line, column: 1, hint: src ? `rendered from ${src}` : 'give rendered manifests (e.g. the output of `bbmesh render`), not values files',
+        file: opts.file,
+        line: doc.line,
+        column: 1,
+        hint: src ? `rendered from ${src}` : 'give rendered manifests (e.g. the output of `bbmesh render`), not values files',
       });
     }
     if (/List$/.test(obj.kind) && Array.isArray((obj as any).items)) {

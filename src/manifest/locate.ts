@@ -10,7 +10,12 @@ function parsed(span: DocSpan) {
   let hit = cache.get(span);
   if (!hit) {
     const lc = new LineCounter();
-    const doc = parseDocument(span.text.slice(span.start, span.end), { version: '1.1', lineCounter: lc, keepSourceTokens: false, uniqueKeys: false });
+    const doc = parseDocument(span.text.slice(span.start, span.end), {
+      version: '1.1',
+      lineCounter: lc,
+      keepSourceTokens: false,
+      uniqueKeys: false,
+    });
     hit = { doc, lc };
     cache.set(span, hit);
   }

@@ -5,7 +5,12 @@
 // the line a user edits.
 import { readFileSync, existsSync } from 'node:fs';
 
-interface KeyLine { line: number; column: number; keys: string[]; indexed: Array<string | number> }
+interface KeyLine {
+  line: number;
+  column: number;
+  keys: string[];
+  indexed: Array<string | number>;
+}
 
 const cache = new Map<string, KeyLine[]>();
 const KEY_RE = /^(\s*)((?:-\s+)*)(["']?)([A-Za-z0-9_./-]+)\3\s*:(?:\s|$)/;
@@ -17,31 +22,33 @@ function keyLines(file: string): KeyLine[] {
   if (existsSync(file)) {
     // Each entry: a key, or a list item (its ordinal under the parent key).
     const stack: Array<{ indent: number; key: string | number; items?: number }> = [];
-    readFileSync(file, 'utf8').split(/\r?\n/).forEach((raw, i) => {
-      const t = raw.trimStart();
-      if (t === '' || t.startsWith('#') || t.startsWith('{{')) return;
-      const m = KEY_RE.exec(raw);
-      if (!m) return;
-      const indent = m[1].length + m[2].length;
-      if (m[2]) {
-        // `- key:` starts a list item at the dash's indent
-        const dash = m[1].length;
-        // deeper entries belong to the previous item; a key at the dash's own indent is the
-        // parent of an indentless sequence (`http:` then `- route:` at the same column)
-        while (stack.length && stack[stack.length - 1].indent > dash) stack.pop();
-        const top = stack[stack.length - 1];
-        let ordinal = 0;
-        if (top && typeof top.key === 'number' && top.indent === dash) {
-          stack.pop();
-          ordinal = (top.key as number) + 1;
+    readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .forEach((raw, i) => {
+        const t = raw.trimStart();
+        if (t === '' || t.startsWith('#') || t.startsWith('{{')) return;
+        const m = KEY_RE.exec(raw);
+        if (!m) return;
+        const indent = m[1].length + m[2].length;
+        if (m[2]) {
+          // `- key:` starts a list item at the dash's indent
+          const dash = m[1].length;
+          // deeper entries belong to the previous item; a key at the dash's own indent is the
+          // parent of an indentless sequence (`http:` then `- route:` at the same column)
+          while (stack.length && stack[stack.length - 1].indent > dash) stack.pop();
+          const top = stack[stack.length - 1];
+          let ordinal = 0;
+          if (top && typeof top.key === 'number' && top.indent === dash) {
+            stack.pop();
+            ordinal = (top.key as number) + 1;
+          }
+          stack.push({ indent: dash, key: ordinal });
         }
-        stack.push({ indent: dash, key: ordinal });
-      }
-      while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
-      stack.push({ indent, key: m[4] });
-      const indexed = stack.map((s) => s.key);
-      hit!.push({ line: i + 1, column: indent + 1, keys: indexed.filter((k): k is string => typeof k === 'string'), indexed });
-    });
+        while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+        stack.push({ indent, key: m[4] });
+        const indexed = stack.map((s) => s.key);
+        hit!.push({ line: i + 1, column: indent + 1, keys: indexed.filter((k): k is string => typeof k === 'string'), indexed });
+      });
   }
   cache.set(file, hit);
   return hit;
@@ -61,7 +68,8 @@ export function templateLine(file: string, path: ReadonlyArray<string | number>)
     for (const kl of lines) {
       if (kl.keys[kl.keys.length - 1] !== target[target.length - 1]) continue;
       let score = 0;
-      while (score < kl.keys.length && score < target.length && kl.keys[kl.keys.length - 1 - score] === target[target.length - 1 - score]) score++;
+      while (score < kl.keys.length && score < target.length && kl.keys[kl.keys.length - 1 - score] === target[target.length - 1 - score])
+        score++;
       // the whole chain must agree unless the template's chain is shorter (content from a helper)
       if (score === Math.min(kl.keys.length, target.length) && score > bestScore) {
         best = kl;

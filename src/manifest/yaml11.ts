@@ -9,7 +9,7 @@ const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE
 
 const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (s: string) => s === '' || s === '~' || ((s.length === 4) && (s === 'null' || s === 'Null' || s === 'NULL')),
+  resolve: (s: string) => s === '' || s === '~' || (s.length === 4 && (s === 'null' || s === 'Null' || s === 'NULL')),
   construct: () => null,
   predicate: (o: unknown) => o === null,
   represent: { lowercase: () => 'null' },
@@ -57,7 +57,8 @@ const intType = new jsyaml.Type('tag:yaml.org,2002:int', {
   defaultStyle: 'decimal',
 });
 
-const FLOAT_RE = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const FLOAT_RE =
+  /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 const floatType = new jsyaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',

@@ -3,8 +3,20 @@ import type { Manifest, Path } from '../manifest/types.js';
 import { resolveGatewayRef, resolveShortName, serviceFqdn, selectorMatches } from './hosts.js';
 import { injectionDecision } from './injection.js';
 import type {
-  Container, ContainerPort, DestinationRuleInfo, GatewayInfo, HttpMatch, HttpRoute, L4Route, Labels, MeshModel,
-  RouteDestination, ServiceInfo, StringMatch, VirtualServiceInfo, Workload,
+  Container,
+  ContainerPort,
+  DestinationRuleInfo,
+  GatewayInfo,
+  HttpMatch,
+  HttpRoute,
+  L4Route,
+  Labels,
+  MeshModel,
+  RouteDestination,
+  ServiceInfo,
+  StringMatch,
+  VirtualServiceInfo,
+  Workload,
 } from './types.js';
 
 const WORKLOAD_POD_SPEC: Record<string, Path> = {
@@ -128,30 +140,50 @@ function virtualService(m: Manifest): VirtualServiceInfo {
     redirect: h?.redirect,
     directResponse: h?.directResponse ? { status: num(h.directResponse.status) ?? 0 } : undefined,
     delegate: h?.delegate ? { name: String(h.delegate.name), namespace: String(h.delegate.namespace ?? ns) } : undefined,
-    fault: h?.fault ? {
-      abort: h.fault.abort ? { httpStatus: num(h.fault.abort.httpStatus), percentage: typeof h.fault.abort.percentage?.value === 'number' ? h.fault.abort.percentage.value : undefined } : undefined,
-      delay: h.fault.delay,
-    } : undefined,
+    fault: h?.fault
+      ? {
+          abort: h.fault.abort
+            ? {
+                httpStatus: num(h.fault.abort.httpStatus),
+                percentage: typeof h.fault.abort.percentage?.value === 'number' ? h.fault.abort.percentage.value : undefined,
+              }
+            : undefined,
+          delay: h.fault.delay,
+        }
+      : undefined,
     rewrite: h?.rewrite,
     path: ['spec', 'http', i],
   }));
   const gatewaysDefaulted = !Array.isArray(spec.gateways) || spec.gateways.length === 0;
-  const gws = gatewaysDefaulted ? [{ raw: 'mesh', resolved: 'mesh', index: -1 }] : strs(spec.gateways).map((g, i) => ({ raw: g, resolved: resolveGatewayRef(g, ns), index: i }));
+  const gws = gatewaysDefaulted
+    ? [{ raw: 'mesh', resolved: 'mesh', index: -1 }]
+    : strs(spec.gateways).map((g, i) => ({ raw: g, resolved: resolveGatewayRef(g, ns), index: i }));
   const hosts = strs(spec.hosts);
   return {
-    m, name: m.name, namespace: ns, hosts, gateways: gws, gatewaysDefaulted, exportTo: strs(spec.exportTo),
-    http, tls: l4(spec.tls, 'tls', ns), tcp: l4(spec.tcp, 'tcp', ns), isDelegate: hosts.length === 0,
+    m,
+    name: m.name,
+    namespace: ns,
+    hosts,
+    gateways: gws,
+    gatewaysDefaulted,
+    exportTo: strs(spec.exportTo),
+    http,
+    tls: l4(spec.tls, 'tls', ns),
+    tcp: l4(spec.tcp, 'tcp', ns),
+    isDelegate: hosts.length === 0,
   };
 }
 
 function l4(list: unknown, key: 'tls' | 'tcp', ns: string): L4Route[] {
   return arr(list).map((t: any, i) => ({
     index: i,
-    match: t?.match ? arr(t.match).map((x: any) => ({
-      port: num(x?.port),
-      sniHosts: x?.sniHosts ? strs(x.sniHosts) : undefined,
-      gateways: x?.gateways ? strs(x.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
-    })) : undefined,
+    match: t?.match
+      ? arr(t.match).map((x: any) => ({
+          port: num(x?.port),
+          sniHosts: x?.sniHosts ? strs(x.sniHosts) : undefined,
+          gateways: x?.gateways ? strs(x.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
+        }))
+      : undefined,
     route: destinations(t?.route, key, i, ns),
     path: ['spec', key, i],
   }));
@@ -163,12 +195,21 @@ function addContainers(out: Container[], list: unknown, init: boolean, statusLis
     const c: any = cs[i];
     if (init && c?.restartPolicy !== 'Always' && c?.name !== 'istio-proxy') continue; // only native sidecars serve traffic
     let st: any;
-    if (statusList) for (const s of statusList) if (s?.name === c?.name) { st = s; break; }
+    if (statusList)
+      for (const s of statusList)
+        if (s?.name === c?.name) {
+          st = s;
+          break;
+        }
     const ps = arr(c?.ports);
     const ports: ContainerPort[] = [];
     for (let j = 0; j < ps.length; j++) {
       const p: any = ps[j];
-      ports.push({ name: p?.name !== undefined ? String(p.name) : undefined, containerPort: num(p?.containerPort) ?? -1, protocol: String(p?.protocol ?? 'TCP') });
+      ports.push({
+        name: p?.name !== undefined ? String(p.name) : undefined,
+        containerPort: num(p?.containerPort) ?? -1,
+        protocol: String(p?.protocol ?? 'TCP'),
+      });
     }
     out.push({
       name: String(c?.name ?? ''),
@@ -215,15 +256,31 @@ export interface BuildOptions {
 export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): MeshModel {
   const model: MeshModel = {
     manifests,
-    namespaces: new Map(), services: new Map(), servicesByNamespace: new Map(), workloads: [], workloadsByNamespace: new Map(),
-    gateways: new Map(), virtualServices: [], virtualServicesByName: new Map(), virtualServicesByGateway: new Map(),
-    destinationRules: [], destinationRulesByHost: new Map(), peerAuthentications: [], authorizationPolicies: [],
-    serviceEntries: [], serviceEntriesByHost: new Map(), sidecars: [], secrets: new Map(), helmReleases: [], gitRepositories: [],
+    namespaces: new Map(),
+    services: new Map(),
+    servicesByNamespace: new Map(),
+    workloads: [],
+    workloadsByNamespace: new Map(),
+    gateways: new Map(),
+    virtualServices: [],
+    virtualServicesByName: new Map(),
+    virtualServicesByGateway: new Map(),
+    destinationRules: [],
+    destinationRulesByHost: new Map(),
+    peerAuthentications: [],
+    authorizationPolicies: [],
+    serviceEntries: [],
+    serviceEntriesByHost: new Map(),
+    sidecars: [],
+    secrets: new Map(),
+    helmReleases: [],
+    gitRepositories: [],
     rootNamespace: opts.rootNamespace ?? 'istio-system',
   };
   // Namespaces first: workloads need them for the injection decision.
   for (const m of manifests) {
-    if (m.kind === 'Namespace' && m.apiVersion === 'v1') model.namespaces.set(m.name, { name: m.name, m, labels: strMap(m.obj.metadata?.labels) });
+    if (m.kind === 'Namespace' && m.apiVersion === 'v1')
+      model.namespaces.set(m.name, { name: m.name, m, labels: strMap(m.obj.metadata?.labels) });
   }
   for (const m of manifests) {
     if (m.kind === 'Namespace') continue;
@@ -232,12 +289,20 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
       case 'Service': {
         if (m.apiVersion !== 'v1') break;
         const svc: ServiceInfo = {
-          m, name: m.name, namespace: m.namespace, fqdn: serviceFqdn(m.name, m.namespace), type: String(spec.type ?? 'ClusterIP'),
+          m,
+          name: m.name,
+          namespace: m.namespace,
+          fqdn: serviceFqdn(m.name, m.namespace),
+          type: String(spec.type ?? 'ClusterIP'),
           selector: spec.selector && Object.keys(spec.selector).length ? strMap(spec.selector) : undefined,
           ports: arr(spec.ports).map((p: any, i) => ({
-            index: i, name: p?.name !== undefined ? String(p.name) : undefined, port: num(p?.port) ?? -1,
+            index: i,
+            name: p?.name !== undefined ? String(p.name) : undefined,
+            port: num(p?.port) ?? -1,
             targetPort: p?.targetPort === undefined ? (num(p?.port) ?? -1) : (num(p.targetPort) ?? String(p.targetPort)),
-            protocol: String(p?.protocol ?? 'TCP'), appProtocol: p?.appProtocol, nodePort: num(p?.nodePort),
+            protocol: String(p?.protocol ?? 'TCP'),
+            appProtocol: p?.appProtocol,
+            nodePort: num(p?.nodePort),
           })),
         };
         model.services.set(svc.fqdn, svc);
@@ -248,12 +313,18 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         {
           const gw: GatewayInfo = {
-            m, name: m.name, namespace: m.namespace, key: `${m.namespace}/${m.name}`, selector: strMap(spec.selector),
+            m,
+            name: m.name,
+            namespace: m.namespace,
+            key: `${m.namespace}/${m.name}`,
+            selector: strMap(spec.selector),
             servers: arr(spec.servers).map((s: any, i) => ({
               index: i,
               port: { number: num(s?.port?.number) ?? -1, name: s?.port?.name, protocol: String(s?.port?.protocol ?? '').toUpperCase() },
               hosts: strs(s?.hosts),
-              tls: s?.tls ? { mode: s.tls.mode, credentialName: s.tls.credentialName, httpsRedirect: s.tls.httpsRedirect === true } : undefined,
+              tls: s?.tls
+                ? { mode: s.tls.mode, credentialName: s.tls.credentialName, httpsRedirect: s.tls.httpsRedirect === true }
+                : undefined,
               bind: s?.bind,
             })),
           };
@@ -271,7 +342,11 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
           for (let i = 0; i < gws.length; i++) {
             const g = gws[i].resolved;
             let dup = false;
-            for (let j = 0; j < i; j++) if (gws[j].resolved === g) { dup = true; break; }
+            for (let j = 0; j < i; j++)
+              if (gws[j].resolved === g) {
+                dup = true;
+                break;
+              }
             if (!dup) push(model.virtualServicesByGateway, g, vs);
           }
         }
@@ -281,8 +356,17 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         {
           const host = String(spec.host ?? '');
           const dr: DestinationRuleInfo = {
-            m, name: m.name, namespace: m.namespace, host, fqdn: resolveShortName(host, m.namespace), tlsMode: spec.trafficPolicy?.tls?.mode,
-            portTls: arr(spec.trafficPolicy?.portLevelSettings).map((p: any, i) => ({ port: num(p?.port?.number) ?? -1, mode: p?.tls?.mode, index: i })),
+            m,
+            name: m.name,
+            namespace: m.namespace,
+            host,
+            fqdn: resolveShortName(host, m.namespace),
+            tlsMode: spec.trafficPolicy?.tls?.mode,
+            portTls: arr(spec.trafficPolicy?.portLevelSettings).map((p: any, i) => ({
+              port: num(p?.port?.number) ?? -1,
+              mode: p?.tls?.mode,
+              index: i,
+            })),
             subsets: arr(spec.subsets).map((s: any) => ({ name: String(s?.name ?? ''), labels: strMap(s?.labels) })),
             exportTo: strs(spec.exportTo),
           };
@@ -293,7 +377,9 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
       case 'PeerAuthentication':
         if (!inGroup(m.apiVersion, 'security.istio.io')) break;
         model.peerAuthentications.push({
-          m, name: m.name, namespace: m.namespace,
+          m,
+          name: m.name,
+          namespace: m.namespace,
           selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
           mode: spec.mtls?.mode,
           portLevel: Object.fromEntries(Object.entries(spec.portLevelMtls ?? {}).map(([k, v]: [string, any]) => [k, v?.mode])),
@@ -302,18 +388,31 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
       case 'AuthorizationPolicy':
         if (!inGroup(m.apiVersion, 'security.istio.io')) break;
         model.authorizationPolicies.push({
-          m, name: m.name, namespace: m.namespace,
+          m,
+          name: m.name,
+          namespace: m.namespace,
           selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
-          action: String(spec.action ?? 'ALLOW'), rules: Array.isArray(spec.rules) ? spec.rules : [],
+          action: String(spec.action ?? 'ALLOW'),
+          rules: Array.isArray(spec.rules) ? spec.rules : [],
         });
         break;
       case 'ServiceEntry':
         if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         {
           const se = {
-            m, name: m.name, namespace: m.namespace, hosts: strs(spec.hosts),
-            ports: arr(spec.ports).map((p: any) => ({ number: num(p?.number) ?? -1, name: p?.name, protocol: p?.protocol, targetPort: num(p?.targetPort) })),
-            exportTo: strs(spec.exportTo), location: spec.location, resolution: spec.resolution,
+            m,
+            name: m.name,
+            namespace: m.namespace,
+            hosts: strs(spec.hosts),
+            ports: arr(spec.ports).map((p: any) => ({
+              number: num(p?.number) ?? -1,
+              name: p?.name,
+              protocol: p?.protocol,
+              targetPort: num(p?.targetPort),
+            })),
+            exportTo: strs(spec.exportTo),
+            location: spec.location,
+            resolution: spec.resolution,
           };
           model.serviceEntries.push(se);
           for (const h of se.hosts) push(model.serviceEntriesByHost, h.toLowerCase(), se);
@@ -322,22 +421,35 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
       case 'Sidecar':
         if (!inGroup(m.apiVersion, 'networking.istio.io')) break;
         model.sidecars.push({
-          m, name: m.name, namespace: m.namespace,
+          m,
+          name: m.name,
+          namespace: m.namespace,
           selector: spec.workloadSelector?.labels ? strMap(spec.workloadSelector.labels) : undefined,
           outboundTrafficPolicy: spec.outboundTrafficPolicy?.mode,
         });
         break;
       case 'Secret':
         if (m.apiVersion !== 'v1') break;
-        model.secrets.set(`${m.namespace}/${m.name}`, { m, name: m.name, namespace: m.namespace, type: String((m.obj as any).type ?? 'Opaque') });
+        model.secrets.set(`${m.namespace}/${m.name}`, {
+          m,
+          name: m.name,
+          namespace: m.namespace,
+          type: String((m.obj as any).type ?? 'Opaque'),
+        });
         break;
       case 'HelmRelease':
         if (!inGroup(m.apiVersion, 'helm.toolkit.fluxcd.io')) break;
         {
           const cond = arr((m.obj as any).status?.conditions).find((c: any) => c?.type === 'Ready');
           model.helmReleases.push({
-            m, name: m.name, namespace: m.namespace, targetNamespace: spec.targetNamespace,
-            dependsOn: arr(spec.dependsOn).map((d: any) => ({ name: String(d?.name ?? ''), namespace: String(d?.namespace ?? m.namespace) })),
+            m,
+            name: m.name,
+            namespace: m.namespace,
+            targetNamespace: spec.targetNamespace,
+            dependsOn: arr(spec.dependsOn).map((d: any) => ({
+              name: String(d?.name ?? ''),
+              namespace: String(d?.namespace ?? m.namespace),
+            })),
             ready: cond ? { status: String(cond.status), message: cond.message } : undefined,
           });
         }
@@ -348,7 +460,11 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         break;
       default: {
         const podPath = WORKLOAD_POD_SPEC[m.kind];
-        if (!podPath || (m.kind === 'Pod' ? m.apiVersion !== 'v1' : !(m.apiVersion.startsWith('apps/') || m.apiVersion.startsWith('batch/')))) break;
+        if (
+          !podPath ||
+          (m.kind === 'Pod' ? m.apiVersion !== 'v1' : !(m.apiVersion.startsWith('apps/') || m.apiVersion.startsWith('batch/')))
+        )
+          break;
         const podSpec = get(m.obj, podPath) ?? {};
         const meta = m.kind === 'Pod' ? m.obj.metadata : get(m.obj, WORKLOAD_META_PATH[m.kind]);
         const labels = strMap(meta?.labels);
@@ -358,12 +474,21 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
         const hostNetwork = podSpec.hostNetwork === true;
         const owner = m.kind === 'Pod' ? arr(m.obj.metadata?.ownerReferences)[0] : undefined;
         const w: Workload = {
-          m, kind: m.kind, name: m.name, namespace: m.namespace, labels, annotations, containers: cs, podSpecPath: podPath, hostNetwork,
+          m,
+          kind: m.kind,
+          name: m.name,
+          namespace: m.namespace,
+          labels,
+          annotations,
+          containers: cs,
+          podSpecPath: podPath,
+          hostNetwork,
           injection: injectionDecision(model.namespaces.get(m.namespace), m.namespace, labels, annotations, hostNetwork),
           hasProxy: hasIstioProxy(cs),
           phase: status?.phase,
           ready: status ? arr(status.conditions).some((c: any) => c?.type === 'Ready' && c?.status === 'True') : undefined,
-          ownerKind: owner?.kind, ownerName: owner?.name,
+          ownerKind: owner?.kind,
+          ownerName: owner?.name,
         };
         model.workloads.push(w);
         push(model.workloadsByNamespace, m.namespace, w);
@@ -373,11 +498,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
   return model;
 }
 
-
-
 /** Services in the workload's namespace that select it. */
 export function servicesSelecting(model: MeshModel, w: Workload): ServiceInfo[] {
   return (model.servicesByNamespace.get(w.namespace) ?? []).filter((s) => s.selector && selectorMatches(s.selector, w.labels));
 }
-
-

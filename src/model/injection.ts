@@ -23,7 +23,10 @@ export function injectionDecision(
     return { injected: true, reason: `namespace ${namespaceName} has istio-injection=enabled` };
   }
   if (nsLabel !== undefined) {
-    return { injected: false, reason: `namespace ${namespaceName} has istio-injection=${nsLabel}${podLabel === 'true' ? ', which overrides the pod label sidecar.istio.io/inject=true' : ''}` };
+    return {
+      injected: false,
+      reason: `namespace ${namespaceName} has istio-injection=${nsLabel}${podLabel === 'true' ? ', which overrides the pod label sidecar.istio.io/inject=true' : ''}`,
+    };
   }
   if (rev !== undefined) {
     if (optOut) return { injected: false, reason: `the pod opts out with sidecar.istio.io/inject: "false"` };

@@ -1,7 +1,16 @@
 // Derived lookups over a built model, computed once per model on first use and cached
 // (the model is immutable after buildModel). Additive helpers for rules and trace.
 import { hostMatches, parseServerHost, type ServerHost } from './hosts.js';
-import type { GatewayInfo, GatewayServer, Labels, MeshModel, PeerAuthenticationInfo, ServiceEntryInfo, ServiceInfo, Workload } from './types.js';
+import type {
+  GatewayInfo,
+  GatewayServer,
+  Labels,
+  MeshModel,
+  PeerAuthenticationInfo,
+  ServiceEntryInfo,
+  ServiceInfo,
+  Workload,
+} from './types.js';
 import { selectorMatches } from './hosts.js';
 
 interface Derived {
@@ -71,7 +80,8 @@ export function serviceEntryFor(model: MeshModel, host: string): ServiceEntryInf
   const d = derived(model);
   if (!d.wildcardEntries) {
     d.wildcardEntries = [];
-    for (const se of model.serviceEntries) for (const x of se.hosts) if (x.startsWith('*')) d.wildcardEntries.push({ host: x.toLowerCase(), se });
+    for (const se of model.serviceEntries)
+      for (const x of se.hosts) if (x.startsWith('*')) d.wildcardEntries.push({ host: x.toLowerCase(), se });
   }
   for (const w of d.wildcardEntries) if (hostMatches(w.host, h)) return w.se;
   return undefined;
@@ -107,7 +117,8 @@ export function serverHosts(gw: GatewayInfo, model: MeshModel): ServerHost[][] {
 /** Does any server of `gw` serve `host` for a VirtualService in `vsNamespace`? (serversForHost without allocating) */
 export function gatewayServesHost(model: MeshModel, gw: GatewayInfo, host: string, vsNamespace: string): boolean {
   const parsed = serverHosts(gw, model);
-  for (const hs of parsed) for (const sh of hs) if ((sh.namespace === '*' || sh.namespace === vsNamespace) && hostMatches(sh.host, host)) return true;
+  for (const hs of parsed)
+    for (const sh of hs) if ((sh.namespace === '*' || sh.namespace === vsNamespace) && hostMatches(sh.host, host)) return true;
   return false;
 }
 
@@ -146,7 +157,9 @@ export function effectiveMtls(model: MeshModel, w: Workload, containerPort?: num
   }
   const inNs = d.peerAuthByNamespace.get(w.namespace) ?? [];
   const root = w.namespace === model.rootNamespace ? [] : (d.peerAuthByNamespace.get(model.rootNamespace) ?? []);
-  const workloadPa = inNs.find((p) => p.selector && Object.keys(p.selector).length && w.namespace !== model.rootNamespace && selectorMatches(p.selector, w.labels));
+  const workloadPa = inNs.find(
+    (p) => p.selector && Object.keys(p.selector).length && w.namespace !== model.rootNamespace && selectorMatches(p.selector, w.labels),
+  );
   const nsPa = inNs.find((p) => !p.selector || !Object.keys(p.selector).length);
   const rootPa = root.find((p) => !p.selector || !Object.keys(p.selector).length);
   const set = (m: string | undefined) => m !== undefined && m !== 'UNSET';
@@ -181,7 +194,11 @@ export function workloadsOfService(model: MeshModel, svc: ServiceInfo): Workload
       const keys = Object.keys(sel);
       for (const w of model.workloadsByNamespace.get(svc.namespace) ?? []) {
         let ok = true;
-        for (const k of keys) if (w.labels[k] !== sel[k]) { ok = false; break; }
+        for (const k of keys)
+          if (w.labels[k] !== sel[k]) {
+            ok = false;
+            break;
+          }
         if (ok) hit.push(w);
       }
     }

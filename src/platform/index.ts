@@ -28,17 +28,28 @@ export interface LayoutNames {
 
 export const LAYOUTS: Record<Layout, LayoutNames> = {
   bb2: {
-    layout: 'bb2', gatewayNamespace: 'istio-system', istioNamespace: 'istio-system',
-    gatewayObjectName: (n) => n, gatewayRef: (n) => `istio-system/${n}`, ingressName: (n) => `${n}-ingressgateway`,
-    istioHelmRelease: 'istio', istioEnabledKey: 'istio.enabled', packageDefaultGateway: 'istio-system/main',
+    layout: 'bb2',
+    gatewayNamespace: 'istio-system',
+    istioNamespace: 'istio-system',
+    gatewayObjectName: (n) => n,
+    gatewayRef: (n) => `istio-system/${n}`,
+    ingressName: (n) => `${n}-ingressgateway`,
+    istioHelmRelease: 'istio',
+    istioEnabledKey: 'istio.enabled',
+    packageDefaultGateway: 'istio-system/main',
   },
   bb3: {
-    layout: 'bb3', gatewayNamespace: 'istio-gateway', istioNamespace: 'istio-system',
-    gatewayObjectName: (n) => `${n}-ingressgateway`, gatewayRef: (n) => `istio-gateway/${n}-ingressgateway`, ingressName: (n) => `${n}-ingressgateway`,
-    istioHelmRelease: 'istiod', istioEnabledKey: 'istiod.enabled', packageDefaultGateway: 'istio-system/main',
+    layout: 'bb3',
+    gatewayNamespace: 'istio-gateway',
+    istioNamespace: 'istio-system',
+    gatewayObjectName: (n) => `${n}-ingressgateway`,
+    gatewayRef: (n) => `istio-gateway/${n}-ingressgateway`,
+    ingressName: (n) => `${n}-ingressgateway`,
+    istioHelmRelease: 'istiod',
+    istioEnabledKey: 'istiod.enabled',
+    packageDefaultGateway: 'istio-system/main',
   },
 };
-
 
 export interface PlatformGateway {
   name: string;
@@ -63,7 +74,9 @@ export function platformOptionsFromValues(layout: Layout, values: Record<string,
   if (src && typeof src === 'object') {
     for (const [name, g] of Object.entries<any>(src)) {
       if (!g || g.enabled === false) continue;
-      const hosts = Array.isArray(g.hosts) ? g.hosts.map((h: unknown) => String(h).replace(/\{\{\s*\.Values\.domain\s*\}\}/g, domain)) : [`*.${domain}`];
+      const hosts = Array.isArray(g.hosts)
+        ? g.hosts.map((h: unknown) => String(h).replace(/\{\{\s*\.Values\.domain\s*\}\}/g, domain))
+        : [`*.${domain}`];
       gateways.push({ name, hosts, tlsMode: String(g.tls?.mode ?? (name === 'passthrough' ? 'PASSTHROUGH' : 'SIMPLE')) });
     }
   }
@@ -75,8 +88,12 @@ export function platformOptionsFromValues(layout: Layout, values: Record<string,
 function manifest(obj: K8sObject): Manifest {
   const meta = obj.metadata ?? {};
   return {
-    apiVersion: String(obj.apiVersion), kind: String(obj.kind), name: String(meta.name), namespace: String(meta.namespace ?? ''),
-    obj, origin: { stage: 'platform', template: 'assumed Big Bang platform' },
+    apiVersion: String(obj.apiVersion),
+    kind: String(obj.kind),
+    name: String(meta.name),
+    namespace: String(meta.namespace ?? ''),
+    obj,
+    origin: { stage: 'platform', template: 'assumed Big Bang platform' },
   };
 }
 
@@ -84,63 +101,79 @@ export function platformManifests(opts: PlatformOptions): Manifest[] {
   const L = LAYOUTS[opts.layout];
   const gwNs = L.gatewayNamespace;
   const out: Manifest[] = [];
-  out.push(manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: L.istioNamespace, labels: { 'istio-injection': 'disabled' } } }));
+  out.push(
+    manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: L.istioNamespace, labels: { 'istio-injection': 'disabled' } } }),
+  );
   if (gwNs !== L.istioNamespace) {
     out.push(manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: gwNs, labels: { 'istio-injection': 'enabled' } } }));
   }
-  out.push(manifest({
-    apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication',
-    metadata: { name: `default-${L.istioNamespace}`, namespace: L.istioNamespace },
-    spec: { mtls: { mode: opts.mtlsMode ?? 'STRICT' } },
-  }));
+  out.push(
+    manifest({
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'PeerAuthentication',
+      metadata: { name: `default-${L.istioNamespace}`, namespace: L.istioNamespace },
+      spec: { mtls: { mode: opts.mtlsMode ?? 'STRICT' } },
+    }),
+  );
   for (const g of opts.gateways ?? [{ name: 'public', hosts: [`*.${opts.domain}`], tlsMode: 'SIMPLE' }]) {
     const ingress = L.ingressName(g.name);
     const podLabels = { app: ingress, istio: 'ingressgateway' };
     const secretName = `${g.name}-cert`;
     const https: any = { hosts: g.hosts, port: { name: 'https', number: 8443, protocol: 'HTTPS' }, tls: { mode: g.tlsMode } };
     if (g.tlsMode !== 'PASSTHROUGH') https.tls.credentialName = secretName;
-    out.push(manifest({
-      apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway',
-      metadata: { name: L.gatewayObjectName(g.name), namespace: gwNs },
-      spec: {
-        selector: { app: ingress },
-        servers: [
-          { hosts: g.hosts, port: { name: 'http', number: 8080, protocol: 'HTTP' }, tls: { httpsRedirect: true } },
-          https,
-        ],
-      },
-    }));
-    out.push(manifest({
-      apiVersion: 'v1', kind: 'Service', metadata: { name: ingress, namespace: gwNs, labels: podLabels },
-      spec: {
-        type: 'LoadBalancer', selector: podLabels,
-        ports: [
-          { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
-          { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
-          { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
-        ],
-      },
-    }));
-    out.push(manifest({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: ingress, namespace: gwNs, labels: podLabels },
-      spec: {
-        selector: { matchLabels: podLabels },
-        template: {
-          metadata: { labels: { ...podLabels, 'sidecar.istio.io/inject': 'false' } },
-          spec: {
-            containers: [{
-              name: 'istio-proxy',
-              ports: [
-                { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
-                { containerPort: 8080, name: 'http2', protocol: 'TCP' },
-                { containerPort: 8443, name: 'https', protocol: 'TCP' },
-                { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+    out.push(
+      manifest({
+        apiVersion: 'networking.istio.io/v1beta1',
+        kind: 'Gateway',
+        metadata: { name: L.gatewayObjectName(g.name), namespace: gwNs },
+        spec: {
+          selector: { app: ingress },
+          servers: [{ hosts: g.hosts, port: { name: 'http', number: 8080, protocol: 'HTTP' }, tls: { httpsRedirect: true } }, https],
+        },
+      }),
+    );
+    out.push(
+      manifest({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: ingress, namespace: gwNs, labels: podLabels },
+        spec: {
+          type: 'LoadBalancer',
+          selector: podLabels,
+          ports: [
+            { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
+            { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
+            { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
+          ],
+        },
+      }),
+    );
+    out.push(
+      manifest({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: ingress, namespace: gwNs, labels: podLabels },
+        spec: {
+          selector: { matchLabels: podLabels },
+          template: {
+            metadata: { labels: { ...podLabels, 'sidecar.istio.io/inject': 'false' } },
+            spec: {
+              containers: [
+                {
+                  name: 'istio-proxy',
+                  ports: [
+                    { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
+                    { containerPort: 8080, name: 'http2', protocol: 'TCP' },
+                    { containerPort: 8443, name: 'https', protocol: 'TCP' },
+                    { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+                  ],
+                },
               ],
-            }],
+            },
           },
         },
-      },
-    }));
+      }),
+    );
     if (g.tlsMode !== 'PASSTHROUGH') {
       out.push(manifest({ apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace: gwNs }, type: 'kubernetes.io/tls' }));
     }

@@ -34,7 +34,11 @@ export function findHelm(explicit?: string): string {
   throw new UserError('helm was not found', { hint: HOW_TO_GET });
 }
 
-export interface RunResult { stdout: string; stderr: string; code: number }
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
 
 export function run(bin: string, args: string[], opts: { cwd?: string } = {}): Promise<RunResult> {
   return new Promise((res, rej) => {
@@ -44,7 +48,9 @@ export function run(bin: string, args: string[], opts: { cwd?: string } = {}): P
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => rej(new UserError(`cannot run ${bin}: ${e.code ?? e.message}`, { hint: HOW_TO_GET })));
-    child.on('close', (code) => res({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }));
+    child.on('close', (code) =>
+      res({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }),
+    );
   });
 }
 
@@ -54,7 +60,13 @@ const checked = new Map<string, Promise<string>>();
 function memoFile(bin: string): string | undefined {
   try {
     const st = statSync(bin);
-    return join(tmpdir(), `bbmesh-helm-${createHash('sha1').update(`${resolve(bin)}:${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16)}`);
+    return join(
+      tmpdir(),
+      `bbmesh-helm-${createHash('sha1')
+        .update(`${resolve(bin)}:${st.size}:${st.mtimeMs}`)
+        .digest('hex')
+        .slice(0, 16)}`,
+    );
   } catch {
     return undefined;
   }
@@ -77,7 +89,11 @@ export function checkHelmVersion(bin: string): Promise<string> {
         throw new UserError(`helm ${m[0]} at ${bin} is too old: bbmesh needs Helm 3.12+ or 4.x`, { hint: HOW_TO_GET });
       }
       if (memo) {
-        try { writeFileSync(memo, m[0]); } catch { /* a memo is optional */ }
+        try {
+          writeFileSync(memo, m[0]);
+        } catch {
+          /* a memo is optional */
+        }
       }
       return m[0];
     });
@@ -88,15 +104,25 @@ export function checkHelmVersion(bin: string): Promise<string> {
 
 /** Turns Helm's error output into one line that names the template file and line. */
 export function helmErrorMessage(stderr: string, chartDir: string): UserError {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('WARNING') && !/^Use --debug/.test(l));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('WARNING') && !/^Use --debug/.test(l));
   const msg = (lines.find((l) => l.startsWith('Error:')) ?? lines[0] ?? 'helm template failed').replace(/^Error:\s*/, '');
   // e.g. "execution error at (podinfo/templates/x.yaml:6:8): need .Values.foo"
   //      "template: podinfo/templates/x.yaml:12:3: executing ... "
   //      "YAML parse error on podinfo/templates/x.yaml: error converting YAML to JSON: yaml: line 7: ..."
-  const m = /\(([^():\s]+\.(?:ya?ml|tpl|txt)):(\d+):(\d+)\)/.exec(msg) ?? /([\w./-]+\/templates\/[\w./-]+\.(?:ya?ml|tpl)):(\d+)(?::(\d+))?/.exec(msg);
+  const m =
+    /\(([^():\s]+\.(?:ya?ml|tpl|txt)):(\d+):(\d+)\)/.exec(msg) ??
+    /([\w./-]+\/templates\/[\w./-]+\.(?:ya?ml|tpl)):(\d+)(?::(\d+))?/.exec(msg);
   if (m) {
     const file = join(chartDir, m[1].split('/').slice(1).join('/'));
-    return new UserError(`helm template failed: ${msg}`, { file, line: Number(m[2]), column: m[3] ? Number(m[3]) : undefined, hint: 'fix the template or the values it reads' });
+    return new UserError(`helm template failed: ${msg}`, {
+      file,
+      line: Number(m[2]),
+      column: m[3] ? Number(m[3]) : undefined,
+      hint: 'fix the template or the values it reads',
+    });
   }
   const y = /YAML parse error on ([^:]+): .*?line (\d+)/.exec(msg);
   if (y) {

@@ -51,10 +51,16 @@ export interface RenderResult {
 export const BUILTIN_UMBRELLA = join(PROJECT_ROOT, 'src', 'render', 'umbrella-defaults.yaml');
 const KUBE_VERSION = '1.31.0';
 const API_VERSIONS = [
-  'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3', 'networking.istio.io/v1',
-  'security.istio.io/v1beta1', 'security.istio.io/v1',
-  'helm.toolkit.fluxcd.io/v2', 'helm.toolkit.fluxcd.io/v2beta2', 'helm.toolkit.fluxcd.io/v2beta1',
-  'source.toolkit.fluxcd.io/v1', 'source.toolkit.fluxcd.io/v1beta2',
+  'networking.istio.io/v1beta1',
+  'networking.istio.io/v1alpha3',
+  'networking.istio.io/v1',
+  'security.istio.io/v1beta1',
+  'security.istio.io/v1',
+  'helm.toolkit.fluxcd.io/v2',
+  'helm.toolkit.fluxcd.io/v2beta2',
+  'helm.toolkit.fluxcd.io/v2beta1',
+  'source.toolkit.fluxcd.io/v1',
+  'source.toolkit.fluxcd.io/v1beta2',
   'monitoring.coreos.com/v1',
 ];
 
@@ -99,7 +105,10 @@ async function loadYamlFile(file: string): Promise<Values> {
   } catch (err: any) {
     const mark = err?.mark;
     throw new UserError(`malformed YAML: ${String(err?.reason ?? err?.message).split('\n')[0]}`, {
-      file, line: mark ? mark.line + 1 : undefined, column: mark ? mark.column + 1 : undefined, hint: 'fix the YAML syntax',
+      file,
+      line: mark ? mark.line + 1 : undefined,
+      column: mark ? mark.column + 1 : undefined,
+      hint: 'fix the YAML syntax',
     });
   }
   if (v == null) return {};
@@ -137,7 +146,18 @@ export function startEarly(packageDir: string): void {
     const bbDir = join(pkgDir, 'bigbang');
     if (!existsSync(join(bbDir, 'Chart.yaml')) || !existsSync(join(pkgDir, 'chart'))) return;
     const helm = findHelm(undefined);
-    const args = ['template', `bigbang-${packageNameOf(pkgDir)}`, bbDir, '-n', 'bigbang', '-f', BUILTIN_UMBRELLA, '-f', join(bbDir, 'values.yaml'), ...apiArgs(undefined)];
+    const args = [
+      'template',
+      `bigbang-${packageNameOf(pkgDir)}`,
+      bbDir,
+      '-n',
+      'bigbang',
+      '-f',
+      BUILTIN_UMBRELLA,
+      '-f',
+      join(bbDir, 'values.yaml'),
+      ...apiArgs(undefined),
+    ];
     const r = run(helm, args);
     r.catch(() => undefined);
     early = { key: JSON.stringify([helm, args]), run: r };
@@ -151,7 +171,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   requireDir(pkgDir, 'package directory', 'pass the directory that holds bigbang/ and chart/');
   const bbDir = join(pkgDir, 'bigbang');
   const chartDir = join(pkgDir, 'chart');
-  requireDir(bbDir, 'bigbang/ dev chart', 'run `bbmesh integrate` to scaffold it, or see Big Bang\'s flux.md');
+  requireDir(bbDir, 'bigbang/ dev chart', "run `bbmesh integrate` to scaffold it, or see Big Bang's flux.md");
   requireDir(chartDir, 'chart/ directory', 'a Big Bang package keeps its Helm chart in chart/');
   const pkg = packageNameOf(pkgDir, opts.packageName);
   const helm = findHelm(opts.helm);
@@ -160,10 +180,22 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   const files = [...umbrella, join(bbDir, 'values.yaml'), ...(opts.values ?? []).map((f) => resolve(f))];
   for (const f of files) if (!existsSync(f)) throw new UserError(`values file not found: ${f}`);
   const setArgs: string[] = [];
-  for (const s of opts.set ?? []) { parseSet(s); setArgs.push('--set', s); }
+  for (const s of opts.set ?? []) {
+    parseSet(s);
+    setArgs.push('--set', s);
+  }
 
   // Start Helm first: everything below overlaps with it.
-  const stage1Args = ['template', `bigbang-${pkg}`, bbDir, '-n', 'bigbang', ...files.flatMap((f) => ['-f', f]), ...setArgs, ...apiArgs(opts.kubeVersion)];
+  const stage1Args = [
+    'template',
+    `bigbang-${pkg}`,
+    bbDir,
+    '-n',
+    'bigbang',
+    ...files.flatMap((f) => ['-f', f]),
+    ...setArgs,
+    ...apiArgs(opts.kubeVersion),
+  ];
   const stage1 = takeEarlyStart(helm, stage1Args) ?? run(helm, stage1Args);
   const version = checkHelmVersion(helm);
   const { loadManifests, splitDocuments, CLUSTER_SCOPED } = await import('../manifest/load.js');
@@ -180,7 +212,11 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   const stage1Text = r1.stdout;
   // Stage 2 needs only the HelmReleases and the values they reference.
   const stage1Manifests = loadManifests(stage1Text, {
-    file: 'bigbang (stage 1)', stage: 'bigbang', defaultNamespace: 'bigbang', chartDir: bbDir, release: `bigbang-${pkg}`,
+    file: 'bigbang (stage 1)',
+    stage: 'bigbang',
+    defaultNamespace: 'bigbang',
+    chartDir: bbDir,
+    release: `bigbang-${pkg}`,
     kinds: new Set(['HelmRelease', 'Secret', 'ConfigMap']),
   });
   const chartName = readChartName(chartDir);
@@ -216,10 +252,13 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
       const data: any = src.obj;
       let raw: string | undefined;
       if (data.stringData && key in data.stringData) raw = String(data.stringData[key] ?? '');
-      else if (data.data && key in data.data) raw = kind === 'Secret' ? Buffer.from(String(data.data[key]), 'base64').toString('utf8') : String(data.data[key]);
+      else if (data.data && key in data.data)
+        raw = kind === 'Secret' ? Buffer.from(String(data.data[key]), 'base64').toString('utf8') : String(data.data[key]);
       if (raw === undefined) {
         if (vf.optional) return;
-        throw new UserError(`key "${key}" is missing from ${kind} ${hr.namespace}/${vf.name}, referenced by ${where}`, { hint: 'add the key or set valuesKey to an existing one' });
+        throw new UserError(`key "${key}" is missing from ${kind} ${hr.namespace}/${vf.name}, referenced by ${where}`, {
+          hint: 'add the key or set valuesKey to an existing one',
+        });
       }
       if (vf.targetPath) {
         const v: Values = {};
@@ -231,7 +270,10 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
       try {
         parsed = loadYaml11(raw);
       } catch (err: any) {
-        throw new UserError(`malformed values in ${kind} ${hr.namespace}/${vf.name} key ${key}: ${String(err?.reason ?? err?.message).split('\n')[0]}`, { hint: `check ${hr.origin.template ?? 'the values template'}` });
+        throw new UserError(
+          `malformed values in ${kind} ${hr.namespace}/${vf.name} key ${key}: ${String(err?.reason ?? err?.message).split('\n')[0]}`,
+          { hint: `check ${hr.origin.template ?? 'the values template'}` },
+        );
       }
       if (parsed == null) return;
       if (!isPlainObject(parsed)) throw new UserError(`${kind} ${hr.namespace}/${vf.name} key ${key} is not a YAML mapping`);
@@ -239,20 +281,28 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     });
     if (isPlainObject(spec.values)) values = mergeValues(values, spec.values);
     const releaseName = fluxReleaseName({ name: hr.name, targetNamespace: spec.targetNamespace, releaseName: spec.releaseName });
-    releases.push({ helmRelease: { namespace: hr.namespace, name: hr.name }, releaseName, namespace: spec.targetNamespace ?? hr.namespace, chartDir: target, values });
+    releases.push({
+      helmRelease: { namespace: hr.namespace, name: hr.name },
+      releaseName,
+      namespace: spec.targetNamespace ?? hr.namespace,
+      chartDir: target,
+      values,
+    });
   }
 
   // Stage 2, all releases in parallel.
   const tmp = mkdtempSync(join(tmpdir(), 'bbmesh-'));
   let stage2: string[];
   try {
-    stage2 = await Promise.all(releases.map(async (rel, i) => {
-      const vf = join(tmp, `values-${i}.json`);
-      writeFileSync(vf, JSON.stringify(rel.values), { mode: 0o600 });
-      const r = await run(helm, ['template', rel.releaseName, rel.chartDir, '-n', rel.namespace, '-f', vf, ...apiArgs(opts.kubeVersion)]);
-      if (r.code !== 0) throw helmErrorMessage(r.stderr, rel.chartDir);
-      return r.stdout;
-    }));
+    stage2 = await Promise.all(
+      releases.map(async (rel, i) => {
+        const vf = join(tmp, `values-${i}.json`);
+        writeFileSync(vf, JSON.stringify(rel.values), { mode: 0o600 });
+        const r = await run(helm, ['template', rel.releaseName, rel.chartDir, '-n', rel.namespace, '-f', vf, ...apiArgs(opts.kubeVersion)]);
+        if (r.code !== 0) throw helmErrorMessage(r.stderr, rel.chartDir);
+        return r.stdout;
+      }),
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -288,8 +338,14 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     return out;
   };
   return {
-    packageDir: pkgDir, packageName: pkg, text, releases, bigbangValues,
-    get manifests() { return (manifests ??= parse()); },
+    packageDir: pkgDir,
+    packageName: pkg,
+    text,
+    releases,
+    bigbangValues,
+    get manifests() {
+      return (manifests ??= parse());
+    },
   };
 }
 
@@ -300,4 +356,3 @@ function withNamespaceIfNeeded(body: string, ns: string, clusterScoped: Set<stri
   if (meta && /^[ \t]+namespace:/m.test(meta[1])) return body;
   return withNamespace(body, ns);
 }
-

@@ -5,8 +5,11 @@
 // a maintainer renders to read.
 
 const CREDENTIAL_TYPES = new Set([
-  'kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg', 'kubernetes.io/tls',
-  'kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth',
+  'kubernetes.io/dockerconfigjson',
+  'kubernetes.io/dockercfg',
+  'kubernetes.io/tls',
+  'kubernetes.io/basic-auth',
+  'kubernetes.io/ssh-auth',
 ]);
 const SENSITIVE_KEYS = new Set(['.dockerconfigjson', '.dockercfg', 'tls.key', 'password', 'ssh-privatekey']);
 export const REDACTED = '<redacted by bbmesh; --show-secrets prints it>';

@@ -23,8 +23,15 @@ export function parseKeyPath(key: string): (string | number)[] {
   let cur = '';
   for (let i = 0; i < key.length; i++) {
     const c = key[i];
-    if (c === '\\' && i + 1 < key.length) { cur += key[++i]; continue; }
-    if (c === '.') { if (cur) parts.push(cur); cur = ''; continue; }
+    if (c === '\\' && i + 1 < key.length) {
+      cur += key[++i];
+      continue;
+    }
+    if (c === '.') {
+      if (cur) parts.push(cur);
+      cur = '';
+      continue;
+    }
     if (c === '[') {
       const close = key.indexOf(']', i);
       const idx = Number(key.slice(i + 1, close));
@@ -70,10 +77,17 @@ export function parseSet(expr: string): Values {
   let cur = '';
   for (let i = 0; i < expr.length; i++) {
     const c = expr[i];
-    if (c === '\\' && i + 1 < expr.length) { cur += c + expr[++i]; continue; }
+    if (c === '\\' && i + 1 < expr.length) {
+      cur += c + expr[++i];
+      continue;
+    }
     if (c === '{') depth++;
     if (c === '}') depth--;
-    if (c === ',' && depth === 0) { parts.push(cur); cur = ''; continue; }
+    if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   parts.push(cur);
@@ -83,7 +97,12 @@ export function parseSet(expr: string): Values {
     const key = p.slice(0, eq);
     const raw = p.slice(eq + 1);
     let value: unknown;
-    if (raw.startsWith('{') && raw.endsWith('}')) value = raw.slice(1, -1).split(',').filter((x) => x !== '').map(typedScalar);
+    if (raw.startsWith('{') && raw.endsWith('}'))
+      value = raw
+        .slice(1, -1)
+        .split(',')
+        .filter((x) => x !== '')
+        .map(typedScalar);
     else value = typedScalar(raw.replace(/\\(.)/g, '$1'));
     setPath(out, parseKeyPath(key), value);
   }

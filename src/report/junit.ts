@@ -6,8 +6,16 @@ import type { Finding, Rule } from '../rules/types.js';
 import { placeText } from './position.js';
 
 export function xmlEscape(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 function line(f: Finding): string {
@@ -27,7 +35,9 @@ export function checkToJunit(r: CheckResult, rules: Rule[]): string {
     const open = `    <testcase classname="bbmesh.check.${code}" name="${xmlEscape(name)}">`;
     if (r.rulesSkipped.includes(code)) {
       skipped++;
-      cases.push(`${open}\n      <skipped message="${xmlEscape(rule.meta.needsPackage && r.input.kind === 'manifests' ? 'needs a package directory' : 'ignored')}"/>\n    </testcase>`);
+      cases.push(
+        `${open}\n      <skipped message="${xmlEscape(rule.meta.needsPackage && r.input.kind === 'manifests' ? 'needs a package directory' : 'ignored')}"/>\n    </testcase>`,
+      );
       continue;
     }
     const fs = r.findings.filter((f) => f.code === code);

@@ -8,14 +8,18 @@ import type { CheckResult } from '../check/index.js';
 import type { Finding, Rule, Severity } from '../rules/types.js';
 
 const LEVEL: Record<Severity, Sarif.Result.level> = {
-  error: 'error', warning: 'warning', info: 'note',
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
 };
 
 function ruleDescriptor(r: Rule): Sarif.ReportingDescriptor {
   const m = r.meta;
   return {
     id: m.code,
-    name: m.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : '')).replace(/^./, (ch) => ch.toUpperCase()),
+    name: m.title
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))
+      .replace(/^./, (ch) => ch.toUpperCase()),
     shortDescription: { text: m.title },
     fullDescription: { text: m.explanation },
     help: {
@@ -46,17 +50,25 @@ function templateLine(file: string, kind: string): number {
 
 function location(f: Finding): Sarif.Location | undefined {
   const s = f.source;
-  const logical: Sarif.LogicalLocation[] = [{
-    name: f.object.name, kind: f.object.kind,
-    fullyQualifiedName: `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
-  }];
+  const logical: Sarif.LogicalLocation[] = [
+    {
+      name: f.object.name,
+      kind: f.object.kind,
+      fullyQualifiedName: `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
+    },
+  ];
   if (!s) return { logicalLocations: logical };
   if (s.file === 'rendered') {
     if (!s.templatePath) return { logicalLocations: logical, message: { text: `rendered line ${s.line}:${s.column}` } };
     return {
-      physicalLocation: { artifactLocation: { uri: s.templatePath, uriBaseId: '%SRCROOT%' }, region: { startLine: s.templateLine ?? templateLine(s.templatePath, f.object.kind) } },
+      physicalLocation: {
+        artifactLocation: { uri: s.templatePath, uriBaseId: '%SRCROOT%' },
+        region: { startLine: s.templateLine ?? templateLine(s.templatePath, f.object.kind) },
+      },
       logicalLocations: logical,
-      message: { text: `${f.render === 'istio-disabled' ? 'render with Istio disabled' : 'render with Istio enabled'}, line ${s.line}:${s.column} of \`bbmesh render\`` },
+      message: {
+        text: `${f.render === 'istio-disabled' ? 'render with Istio disabled' : 'render with Istio enabled'}, line ${s.line}:${s.column} of \`bbmesh render\``,
+      },
     };
   }
   return {
@@ -76,17 +88,32 @@ export function checkToSarif(r: CheckResult, rules: Rule[], version: string): Sa
       message: { text: `${f.message}. Symptom: ${f.symptom}. Fix: ${f.hint}` },
       locations: loc ? [loc] : [],
       partialFingerprints: { bbmeshObject: `${f.code}/${f.object.kind}/${f.object.namespace}/${f.object.name}/${f.message}` },
-      properties: { object: f.object, render: f.render ?? 'input', assumed: f.assumed, renderedLine: f.source?.file === 'rendered' ? f.source.line : undefined },
+      properties: {
+        object: f.object,
+        render: f.render ?? 'input',
+        assumed: f.assumed,
+        renderedLine: f.source?.file === 'rendered' ? f.source.line : undefined,
+      },
     };
   });
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: { driver: { name: 'bbmesh', version, semanticVersion: version, informationUri: 'https://bbmesh.dev', rules: rules.map(ruleDescriptor) } },
-      originalUriBaseIds: { '%SRCROOT%': { uri: `file://${process.cwd().replace(/\/?$/, '/')}` } },
-      results,
-      properties: { summary: r.summary, layout: r.layout },
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'bbmesh',
+            version,
+            semanticVersion: version,
+            informationUri: 'https://bbmesh.dev',
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${process.cwd().replace(/\/?$/, '/')}` } },
+        results,
+        properties: { summary: r.summary, layout: r.layout },
+      },
+    ],
   };
 }

@@ -50,7 +50,9 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
   }
   let renderedPositions = false;
   for (const group of groups.values()) {
-    group.sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code) || (a.source?.line ?? 0) - (b.source?.line ?? 0));
+    group.sort(
+      (a, b) => RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code) || (a.source?.line ?? 0) - (b.source?.line ?? 0),
+    );
     lines.push(c.bold(header(group)));
     for (const f of group) {
       if (f.source?.file === 'rendered') renderedPositions = true;
@@ -65,16 +67,24 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
   const how = s.renders.includes('istio-disabled') ? ', rendered with Istio enabled and disabled' : '';
   const skipped = result.rulesSkipped.length ? `; skipped ${result.rulesSkipped.join(', ')}` : '';
   // Plain manifests do not say whether Istio is meant to be on: say which way it was read.
-  const istioNote = result.input.kind === 'manifests' && !result.input.istioEnabled
-    ? c.dim('Istio read as disabled (no Istio objects, no namespace labelled for injection): rules about missing Istio wiring did not apply; check the package directory for the full picture.')
-    : undefined;
+  const istioNote =
+    result.input.kind === 'manifests' && !result.input.istioEnabled
+      ? c.dim(
+          'Istio read as disabled (no Istio objects, no namespace labelled for injection): rules about missing Istio wiring did not apply; check the package directory for the full picture.',
+        )
+      : undefined;
   if (!result.findings.length) {
     lines.push(`${c.green('No findings')} in ${scope}${how}${skipped}.`);
   } else {
     const counts = [plural(s.errors, 'error'), plural(s.warnings, 'warning'), plural(s.infos, 'info')].join(', ');
     const color = s.errors ? c.red : s.warnings ? c.yellow : c.blue;
     lines.push(`${color(counts)} in ${scope}${how}${skipped}.`);
-    if (renderedPositions) lines.push(c.dim('render L:C = exact position in the output of `bbmesh render` (with Istio disabled for groups marked so); template lines are best effort.'));
+    if (renderedPositions)
+      lines.push(
+        c.dim(
+          'render L:C = exact position in the output of `bbmesh render` (with Istio disabled for groups marked so); template lines are best effort.',
+        ),
+      );
   }
   if (istioNote) lines.push(istioNote);
   return lines.join('\n') + '\n';

@@ -4,21 +4,21 @@ import type { Hop, TraceResult } from '../trace/types.js';
 import { statusText } from './trace-text.js';
 
 const KIND_LABEL: Record<string, string> = {
-  'client': 'Client',
+  client: 'Client',
   'ingress-service': 'Ingress Service',
   'gateway-workload': 'Ingress gateway',
   'gateway-server': 'Gateway server',
-  'redirect': 'Redirect',
+  redirect: 'Redirect',
   'virtual-service': 'VirtualService',
-  'route': 'Route',
-  'authorization': 'Authorization',
-  'fault': 'Fault injection',
-  'destination': 'Destination',
+  route: 'Route',
+  authorization: 'Authorization',
+  fault: 'Fault injection',
+  destination: 'Destination',
   'service-port': 'Service',
   'target-port': 'targetPort',
-  'workload': 'Pod',
-  'sidecar': 'Sidecar',
-  'container': 'Container',
+  workload: 'Pod',
+  sidecar: 'Sidecar',
+  container: 'Container',
 };
 
 /** Text safe inside a quoted Mermaid label. */

@@ -10,7 +10,11 @@ export interface TraceTextOptions {
 
 export function statusText(status: TraceStatus, flag?: string): string {
   if (typeof status === 'number') return `${status}${flag && flag !== 'loop' && flag !== 'FI' ? ` ${flag}` : ''}`;
-  return status === 'tls-handshake-failure' ? 'TLS handshake failure' : status === 'connection-refused' ? 'connection refused' : 'connection reset';
+  return status === 'tls-handshake-failure'
+    ? 'TLS handshake failure'
+    : status === 'connection-refused'
+      ? 'connection refused'
+      : 'connection reset';
 }
 
 /** Where a hop's object is written (see report/position.ts). */

@@ -24,7 +24,10 @@ export function sourceOf(m: Manifest, path?: Path, cwd = process.cwd()): Finding
 function suppressed(m: Manifest, code: string): boolean {
   const v = m.obj.metadata?.annotations?.[IGNORE_ANNOTATION];
   if (!v) return false;
-  return String(v).split(',').map((s) => s.trim()).some((c) => c === code || c === '*');
+  return String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .some((c) => c === code || c === '*');
 }
 
 export interface RunOptions {
@@ -77,12 +80,14 @@ export function toFinding(rule: Rule, d: FindingDraft, render?: Finding['render'
 }
 
 export function sortFindings(fs: Finding[]): Finding[] {
-  return fs.sort((a, b) =>
-    (a.source?.file ?? '').localeCompare(b.source?.file ?? '') ||
-    (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
-    (a.source?.column ?? 0) - (b.source?.column ?? 0) ||
-    a.code.localeCompare(b.code) ||
-    a.message.localeCompare(b.message));
+  return fs.sort(
+    (a, b) =>
+      (a.source?.file ?? '').localeCompare(b.source?.file ?? '') ||
+      (a.source?.line ?? 0) - (b.source?.line ?? 0) ||
+      (a.source?.column ?? 0) - (b.source?.column ?? 0) ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
 }
 
 /** Exit code for findings: 1 when any is at or above `failOn`. */

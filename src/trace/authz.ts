@@ -89,22 +89,32 @@ function conditionValue(key: string, r: AuthzRequest): string | undefined | null
   const h = /^request\.headers\[(.+)\]$/.exec(key);
   if (h) return r.headers[h[1].toLowerCase()];
   switch (key) {
-    case 'source.namespace': return r.source.namespace;
-    case 'source.principal': return r.source.principal;
-    case 'destination.port': return String(r.port);
-    case 'connection.sni': return r.host;
-    case 'request.auth.principal': case 'request.auth.audiences': case 'request.auth.presenter': return undefined;
-    default: return key.startsWith('request.auth.claims') ? undefined : null;
+    case 'source.namespace':
+      return r.source.namespace;
+    case 'source.principal':
+      return r.source.principal;
+    case 'destination.port':
+      return String(r.port);
+    case 'connection.sni':
+      return r.host;
+    case 'request.auth.principal':
+    case 'request.auth.audiences':
+    case 'request.auth.presenter':
+      return undefined;
+    default:
+      return key.startsWith('request.auth.claims') ? undefined : null;
   }
 }
 
 function whenMatches(conds: unknown, r: AuthzRequest): Tri {
   if (!Array.isArray(conds)) return true;
-  return and(...conds.map((c: any): Tri => {
-    const v = conditionValue(String(c?.key ?? ''), r);
-    if (v === null) return 'unknown';
-    return field(c?.values, c?.notValues, v);
-  }));
+  return and(
+    ...conds.map((c: any): Tri => {
+      const v = conditionValue(String(c?.key ?? ''), r);
+      if (v === null) return 'unknown';
+      return field(c?.values, c?.notValues, v);
+    }),
+  );
 }
 
 function ruleMatches(rule: any, r: AuthzRequest): Tri {
@@ -133,7 +143,8 @@ export function authorize(ix: TraceIndex, w: Workload, r: AuthzRequest): AuthzDe
   if (!policies.length) return undefined;
   const assumptions: string[] = [];
   const name = (p: AuthorizationPolicyInfo) => `${p.namespace}/${p.name}`;
-  for (const p of policies) if (p.action === 'CUSTOM') assumptions.push(`CUSTOM policy ${name(p)} asks an external authorizer (assumed to allow)`);
+  for (const p of policies)
+    if (p.action === 'CUSTOM') assumptions.push(`CUSTOM policy ${name(p)} asks an external authorizer (assumed to allow)`);
   const firstMatch = (p: AuthorizationPolicyInfo): { rule: number; m: Tri } => {
     let unknown = -1;
     for (let i = 0; i < p.rules.length; i++) {
@@ -146,18 +157,31 @@ export function authorize(ix: TraceIndex, w: Workload, r: AuthzRequest): AuthzDe
   for (const p of policies) {
     if (p.action !== 'DENY') continue;
     const f = firstMatch(p);
-    if (f.m === true) return { allowed: false, policy: p, rule: f.rule, reason: `DENY policy ${name(p)} rules[${f.rule}] matches`, assumptions };
-    if (f.m === 'unknown') assumptions.push(`DENY policy ${name(p)} rules[${f.rule}] depends on the client IP or token; assumed not to match`);
+    if (f.m === true)
+      return { allowed: false, policy: p, rule: f.rule, reason: `DENY policy ${name(p)} rules[${f.rule}] matches`, assumptions };
+    if (f.m === 'unknown')
+      assumptions.push(`DENY policy ${name(p)} rules[${f.rule}] depends on the client IP or token; assumed not to match`);
   }
   const allows = policies.filter((p) => p.action === 'ALLOW');
-  if (!allows.length) return { allowed: true, reason: `no ALLOW policy applies; ${policies.length} polic${policies.length === 1 ? 'y' : 'ies'} checked`, assumptions };
+  if (!allows.length)
+    return {
+      allowed: true,
+      reason: `no ALLOW policy applies; ${policies.length} polic${policies.length === 1 ? 'y' : 'ies'} checked`,
+      assumptions,
+    };
   for (const p of allows) {
     const f = firstMatch(p);
-    if (f.m === true) return { allowed: true, policy: p, rule: f.rule, reason: `ALLOW policy ${name(p)} rules[${f.rule}] matches`, assumptions };
+    if (f.m === true)
+      return { allowed: true, policy: p, rule: f.rule, reason: `ALLOW policy ${name(p)} rules[${f.rule}] matches`, assumptions };
     if (f.m === 'unknown') {
       assumptions.push(`ALLOW policy ${name(p)} rules[${f.rule}] depends on the client IP or token; assumed to match`);
       return { allowed: true, policy: p, rule: f.rule, reason: `ALLOW policy ${name(p)} rules[${f.rule}] may match`, assumptions };
     }
   }
-  return { allowed: false, policy: allows[0], reason: `ALLOW policies exist (${allows.map(name).join(', ')}) and none matches this request`, assumptions };
+  return {
+    allowed: false,
+    policy: allows[0],
+    reason: `ALLOW policies exist (${allows.map(name).join(', ')}) and none matches this request`,
+    assumptions,
+  };
 }

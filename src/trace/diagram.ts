@@ -44,7 +44,15 @@ export function buildDiagram(model: MeshModel, opts: DiagramOptions = {}): Diagr
       const r: TraceResult = traceRequest(model, { url });
       const last = g.path(r.hops);
       const v = r.verdict;
-      hosts.push({ host, virtualService: `${vs.namespace}/${vs.name}`, url, ok: v.ok, status: statusText(v.status, v.flag), reason: v.reason, code: v.code });
+      hosts.push({
+        host,
+        virtualService: `${vs.namespace}/${vs.name}`,
+        url,
+        ok: v.ok,
+        status: statusText(v.status, v.flag),
+        reason: v.reason,
+        code: v.code,
+      });
       if (!v.ok && last) {
         const id = `v${hosts.length}`;
         const text = mermaidText(`✗ ${statusText(v.status, v.flag)}${v.code ? ` · ${v.code}` : ''}`);
@@ -53,7 +61,9 @@ export function buildDiagram(model: MeshModel, opts: DiagramOptions = {}): Diagr
         g.edge(at, id, undefined, true);
       }
       // The other http routes of the VirtualService that served this host.
-      const vsHop = r.hops.find((h) => h.kind === 'virtual-service' && h.ok && h.object?.name === vs.name && h.object.namespace === vs.namespace);
+      const vsHop = r.hops.find(
+        (h) => h.kind === 'virtual-service' && h.ok && h.object?.name === vs.name && h.object.namespace === vs.namespace,
+      );
       const gwHop = [...r.hops].reverse().find((h) => h.kind === 'gateway-workload');
       if (!vsHop || !gwHop) continue;
       const gw = model.workloadsByNamespace.get(gwHop.object!.namespace)?.find((w) => w.name === gwHop.object!.name);
@@ -85,7 +95,10 @@ export function buildDiagram(model: MeshModel, opts: DiagramOptions = {}): Diagr
   return { mermaid: g.render('LR', `exposed hosts: ${hosts.length}${bad ? `, ${bad} broken` : ''}`), hosts };
 }
 
-export async function diagramPackage(dir: string, opts: DiagramOptions & { layout?: 'bb2' | 'bb3'; platform?: boolean; render?: RenderOptions } = {}): Promise<Diagram> {
+export async function diagramPackage(
+  dir: string,
+  opts: DiagramOptions & { layout?: 'bb2' | 'bb3'; platform?: boolean; render?: RenderOptions } = {},
+): Promise<Diagram> {
   const { loadInput } = await import('../input.js');
   const input = await loadInput({ dir }, { layout: opts.layout, platform: opts.platform, render: opts.render });
   return buildDiagram(input.model, opts);

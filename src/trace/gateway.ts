@@ -57,7 +57,13 @@ export function listenersOf(ix: TraceIndex, w: Workload): Map<number, ServerRef[
     for (const gw of gatewaysOf(ix, w)) {
       for (const server of gw.servers) {
         const listenPort = listenPortOf(ix, w, server);
-        const ref: ServerRef = { gw, server, hosts: server.hosts.map((h) => parseServerHost(h, gw.namespace)), listenPort, kind: serverKind(server) };
+        const ref: ServerRef = {
+          gw,
+          server,
+          hosts: server.hosts.map((h) => parseServerHost(h, gw.namespace)),
+          listenPort,
+          kind: serverKind(server),
+        };
         const l = out.get(listenPort);
         if (l) l.push(ref);
         else out.set(listenPort, [ref]);
@@ -185,7 +191,11 @@ export function lookupVHost(t: RouteTable, host: string): VHost | undefined {
 }
 
 /** TLS-passthrough VirtualServices of a server, in merge order (tls routes match on SNI). */
-export function passthroughServices(ix: TraceIndex, proxyNamespace: string, server: ServerRef): Array<{ vs: VirtualServiceInfo; group: number }> {
+export function passthroughServices(
+  ix: TraceIndex,
+  proxyNamespace: string,
+  server: ServerRef,
+): Array<{ vs: VirtualServiceInfo; group: number }> {
   return memoOn(ix, server.server, `pt:${proxyNamespace}`, () => {
     const out: Array<{ vs: VirtualServiceInfo; group: number }> = [];
     for (const vs of ix.model.virtualServicesByGateway.get(server.gw.key) ?? []) {

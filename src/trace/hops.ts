@@ -23,7 +23,9 @@ export interface HopInit {
 
 function locateSource(m: Manifest, path?: Path): HopSource | undefined {
   const s = sourceOf(m, path);
-  return s ? { template: s.template, templatePath: s.templatePath, templateLine: s.templateLine, file: s.file, line: s.line, column: s.column } : undefined;
+  return s
+    ? { template: s.template, templatePath: s.templatePath, templateLine: s.templateLine, file: s.file, line: s.line, column: s.column }
+    : undefined;
 }
 
 /**

@@ -3,7 +3,14 @@
 // them -> servers by listener port -> route table (vhosts by domain) -> merged routes.
 import { selectorMatches } from '../model/hosts.js';
 import type {
-  AuthorizationPolicyInfo, GatewayInfo, MeshModel, PeerAuthenticationInfo, ServiceInfo, ServicePort, VirtualServiceInfo, Workload,
+  AuthorizationPolicyInfo,
+  GatewayInfo,
+  MeshModel,
+  PeerAuthenticationInfo,
+  ServiceInfo,
+  ServicePort,
+  VirtualServiceInfo,
+  Workload,
 } from '../model/types.js';
 
 export interface IngressEntry {
@@ -34,7 +41,8 @@ export function traceIndex(model: MeshModel): TraceIndex {
     }
   }
   // Istio's own ingress Services first (label istio: ingressgateway or a *-ingressgateway name).
-  const rank = (e: IngressEntry) => (e.svc.m.obj.metadata?.labels?.istio === 'ingressgateway' || /ingressgateway$/.test(e.svc.name) ? 0 : 1);
+  const rank = (e: IngressEntry) =>
+    e.svc.m.obj.metadata?.labels?.istio === 'ingressgateway' || /ingressgateway$/.test(e.svc.name) ? 0 : 1;
   for (const l of ingressByPort.values()) l.sort((a, b) => rank(a) - rank(b));
   ix = { model, ingressByPort, cache: new Map(), objCache: new WeakMap() };
   indexes.set(model, ix);
@@ -73,7 +81,8 @@ export function workloadsOf(ix: TraceIndex, svc: ServiceInfo): Workload[] {
 /** Services in the workload's namespace that select it. */
 export function servicesOf(ix: TraceIndex, w: Workload): ServiceInfo[] {
   return memoOn(ix, w, 'services', () =>
-    (ix.model.servicesByNamespace.get(w.namespace) ?? []).filter((s) => s.selector && selectorMatches(s.selector, w.labels)));
+    (ix.model.servicesByNamespace.get(w.namespace) ?? []).filter((s) => s.selector && selectorMatches(s.selector, w.labels)),
+  );
 }
 
 /** Gateways whose selector is a subset of the workload's labels (any namespace; an empty selector selects all). */
@@ -90,7 +99,10 @@ function created(m: { obj: any }): string {
 }
 
 /** Istio's config order: creationTimestamp, then name, then namespace. */
-export function byAge(a: { m: { obj: any }; name: string; namespace: string }, b: { m: { obj: any }; name: string; namespace: string }): number {
+export function byAge(
+  a: { m: { obj: any }; name: string; namespace: string },
+  b: { m: { obj: any }; name: string; namespace: string },
+): number {
   const ca = created(a.m);
   const cb = created(b.m);
   if (ca !== cb) return ca < cb ? -1 : 1;
@@ -120,7 +132,8 @@ export function virtualServicesForHost(ix: TraceIndex, host: string): VirtualSer
   });
   const h = host.toLowerCase();
   const out = [...(t.exact.get(h) ?? [])];
-  for (const vs of t.wild) if (!out.includes(vs) && vs.hosts.some((p) => p === '*' || (p.startsWith('*.') && h.endsWith(p.slice(1).toLowerCase())))) out.push(vs);
+  for (const vs of t.wild)
+    if (!out.includes(vs) && vs.hosts.some((p) => p === '*' || (p.startsWith('*.') && h.endsWith(p.slice(1).toLowerCase())))) out.push(vs);
   return out;
 }
 

@@ -98,7 +98,8 @@ export function httpMatchBlock(m: HttpMatch, req: MatchRequest, ctx: MatchContex
   if (m.authority && !stringMatches(m.authority, req.authority)) return false;
   if (m.headers) for (const [k, sm] of Object.entries(m.headers)) if (!stringMatches(sm, req.headers[k.toLowerCase()])) return false;
   // withoutHeaders is Envoy's invert_match: an absent header satisfies it.
-  if (m.withoutHeaders) for (const [k, sm] of Object.entries(m.withoutHeaders)) if (stringMatches(sm, req.headers[k.toLowerCase()])) return false;
+  if (m.withoutHeaders)
+    for (const [k, sm] of Object.entries(m.withoutHeaders)) if (stringMatches(sm, req.headers[k.toLowerCase()])) return false;
   if (m.queryParams) for (const [k, sm] of Object.entries(m.queryParams)) if (!stringMatches(sm, req.query[k])) return false;
   return true;
 }
@@ -114,17 +115,39 @@ export function firstMatchingBlock(blocks: HttpMatch[] | undefined, req: MatchRe
 export function isCatchAll(m: HttpMatch | undefined): boolean {
   if (!m) return true;
   const u = m.uri;
-  const uriAll = !u || u.prefix === '/' || u.regex === '*' || u.regex === '.*' || (u.exact === undefined && u.prefix === undefined && u.regex === undefined);
+  const uriAll =
+    !u ||
+    u.prefix === '/' ||
+    u.regex === '*' ||
+    u.regex === '.*' ||
+    (u.exact === undefined && u.prefix === undefined && u.regex === undefined);
   if (!uriAll) return false;
   const empty = (x?: Record<string, unknown>) => !x || Object.keys(x).length === 0;
-  return !m.method && !m.scheme && !m.authority && empty(m.headers) && empty(m.withoutHeaders) && empty(m.queryParams) &&
-    m.port === undefined && !(m.gateways && m.gateways.length) && !m.sourceLabels && m.sourceNamespace === undefined;
+  return (
+    !m.method &&
+    !m.scheme &&
+    !m.authority &&
+    empty(m.headers) &&
+    empty(m.withoutHeaders) &&
+    empty(m.queryParams) &&
+    m.port === undefined &&
+    !(m.gateways && m.gateways.length) &&
+    !m.sourceLabels &&
+    m.sourceNamespace === undefined
+  );
 }
 
 /** A short human form of a match block, e.g. `uri prefix /api, header x-env=exact:dev`. */
 export function describeMatch(m: HttpMatch | undefined): string {
   if (!m) return 'no match: every request';
-  const sm = (x: StringMatch) => (x.exact !== undefined ? `exact ${x.exact}` : x.prefix !== undefined ? `prefix ${x.prefix}` : x.regex !== undefined ? `regex ${x.regex}` : 'present');
+  const sm = (x: StringMatch) =>
+    x.exact !== undefined
+      ? `exact ${x.exact}`
+      : x.prefix !== undefined
+        ? `prefix ${x.prefix}`
+        : x.regex !== undefined
+          ? `regex ${x.regex}`
+          : 'present';
   const parts: string[] = [];
   if (m.uri) parts.push(`uri ${sm(m.uri)}${m.ignoreUriCase ? ' (ignoreUriCase)' : ''}`);
   if (m.method) parts.push(`method ${sm(m.method)}`);
@@ -136,6 +159,11 @@ export function describeMatch(m: HttpMatch | undefined): string {
   if (m.port !== undefined) parts.push(`port ${m.port}`);
   if (m.gateways?.length) parts.push(`gateways ${m.gateways.join(',')}`);
   if (m.sourceNamespace) parts.push(`sourceNamespace ${m.sourceNamespace}`);
-  if (m.sourceLabels) parts.push(`sourceLabels ${Object.entries(m.sourceLabels).map(([k, v]) => `${k}=${v}`).join(',')}`);
+  if (m.sourceLabels)
+    parts.push(
+      `sourceLabels ${Object.entries(m.sourceLabels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')}`,
+    );
   return parts.length ? parts.join(', ') : 'empty match: every request';
 }

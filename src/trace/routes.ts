@@ -82,17 +82,23 @@ function stripUndefined(m: HttpMatch): Partial<HttpMatch> {
 function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload, notes: string[]): RouteEntry[] {
   const out: RouteEntry[] = [];
   for (const rule of vs.http) {
-    const rootBlocks: Array<{ m?: HttpMatch; i: number }> = rule.match?.length ? rule.match.map((m, i) => ({ m, i })).filter((x) => inScope(x.m, b, w)) : [{ i: -1 }];
+    const rootBlocks: Array<{ m?: HttpMatch; i: number }> = rule.match?.length
+      ? rule.match.map((m, i) => ({ m, i })).filter((x) => inScope(x.m, b, w))
+      : [{ i: -1 }];
     if (!rootBlocks.length) continue;
     let catchAll = false;
     if (rule.delegate) {
       const d = ix.model.virtualServicesByName.get(`${rule.delegate.namespace}/${rule.delegate.name}`);
       if (!d) {
-        notes.push(`VirtualService ${vs.namespace}/${vs.name} http[${rule.index}] delegates to ${rule.delegate.namespace}/${rule.delegate.name}, which does not exist: the rule is dropped`);
+        notes.push(
+          `VirtualService ${vs.namespace}/${vs.name} http[${rule.index}] delegates to ${rule.delegate.namespace}/${rule.delegate.name}, which does not exist: the rule is dropped`,
+        );
         continue;
       }
       if (visibility(d.exportTo, d.namespace, vs.namespace) < 0) {
-        notes.push(`delegate VirtualService ${d.namespace}/${d.name} is not exported to ${vs.namespace}: http[${rule.index}] of ${vs.namespace}/${vs.name} is dropped`);
+        notes.push(
+          `delegate VirtualService ${d.namespace}/${d.name} is not exported to ${vs.namespace}: http[${rule.index}] of ${vs.namespace}/${vs.name} is dropped`,
+        );
         continue;
       }
       for (const dr of d.http) {
@@ -102,12 +108,22 @@ function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload
           for (const db of dBlocks) {
             const merged = mergeMatch(rb.m, db.m);
             if (merged === null) {
-              notes.push(`delegate ${d.namespace}/${d.name} http[${dr.index}] match conflicts with the root match of ${vs.namespace}/${vs.name} http[${rule.index}]: dropped`);
+              notes.push(
+                `delegate ${d.namespace}/${d.name} http[${dr.index}] match conflicts with the root match of ${vs.namespace}/${vs.name} http[${rule.index}]: dropped`,
+              );
               continue;
             }
             const ca = isCatchAll(merged);
             catchAll ||= ca;
-            out.push({ vs: d, rule: effective, match: merged, matchIndex: db.i, root: { vs, rule, matchIndex: rb.i }, binding: b, catchAll: ca });
+            out.push({
+              vs: d,
+              rule: effective,
+              match: merged,
+              matchIndex: db.i,
+              root: { vs, rule, matchIndex: rb.i },
+              binding: b,
+              catchAll: ca,
+            });
           }
         }
       }
@@ -120,7 +136,10 @@ function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload
     }
     if (catchAll) {
       const rest = vs.http.length - rule.index - 1;
-      if (rest > 0) notes.push(`VirtualService ${vs.namespace}/${vs.name}: http[${rule.index}] catches every request, so the ${rest} rule(s) after it are never used`);
+      if (rest > 0)
+        notes.push(
+          `VirtualService ${vs.namespace}/${vs.name}: http[${rule.index}] catches every request, so the ${rest} rule(s) after it are never used`,
+        );
       break;
     }
   }
@@ -143,7 +162,15 @@ export function mergedRoutes(ix: TraceIndex, vhost: VHost, w: Workload): MergedR
 export function selectRoute(merged: MergedRoutes, req: MatchRequest, w: Workload): RouteEntry | undefined {
   for (const e of merged.entries) {
     if (!e.match) return e;
-    if (httpMatchBlock(e.match, req, { gateway: e.binding.server.gw.key, port: e.binding.server.server.port.number, sourceLabels: w.labels, sourceNamespace: w.namespace })) return e;
+    if (
+      httpMatchBlock(e.match, req, {
+        gateway: e.binding.server.gw.key,
+        port: e.binding.server.server.port.number,
+        sourceLabels: w.labels,
+        sourceNamespace: w.namespace,
+      })
+    )
+      return e;
   }
   return undefined;
 }

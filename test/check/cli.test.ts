@@ -9,8 +9,11 @@ import { INTEGRATED } from './helpers.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv.slice(1)))`, ...args],
-    { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' }, cwd: ROOT });
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv.slice(1)))`, ...args],
+    { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' }, cwd: ROOT },
+  );
 
 test('the un-integrated example: findings, exit 1', () => {
   const r = run(['check', 'examples/podinfo']);
@@ -38,7 +41,13 @@ test('stdin and json', () => {
 });
 
 test('usage errors exit 2 with one line', () => {
-  for (const args of [['check'], ['check', 'examples/podinfo', '--format', 'xml'], ['check', 'examples/podinfo', '--ignore', 'NOPE1'], ['check', 'no/such/dir'], ['check', 'examples/podinfo', '--layout', 'bb9']]) {
+  for (const args of [
+    ['check'],
+    ['check', 'examples/podinfo', '--format', 'xml'],
+    ['check', 'examples/podinfo', '--ignore', 'NOPE1'],
+    ['check', 'no/such/dir'],
+    ['check', 'examples/podinfo', '--layout', 'bb9'],
+  ]) {
     const r = run(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /^bbmesh: /);
@@ -48,5 +57,16 @@ test('usage errors exit 2 with one line', () => {
 test('help lists the flags, the default fail-on and examples', () => {
   const r = run(['check', '--help']);
   assert.equal(r.status, 0);
-  for (const s of ['-f, --file <file>', '--values <file>', '--layout', '--format', '--fail-on', 'default: warning', '--ignore', '--no-platform', 'Examples:']) assert.ok(r.stdout.includes(s), s);
+  for (const s of [
+    '-f, --file <file>',
+    '--values <file>',
+    '--layout',
+    '--format',
+    '--fail-on',
+    'default: warning',
+    '--ignore',
+    '--no-platform',
+    'Examples:',
+  ])
+    assert.ok(r.stdout.includes(s), s);
 });

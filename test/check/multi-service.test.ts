@@ -14,7 +14,10 @@ test('two exposed Services: clean check, both hosts served', async () => {
   const dir = tempCopy(join(ROOT, 'test/fixtures/packages/dashboard'));
   await integratePackage(dir, { service: ['api', 'ui'] });
   const res = await checkPackage(dir);
-  assert.deepEqual(res.findings.map((f) => `${f.code} ${f.message}`), []);
+  assert.deepEqual(
+    res.findings.map((f) => `${f.code} ${f.message}`),
+    [],
+  );
   const { model } = await loadInput({ dir });
   const hosts = model.virtualServices.flatMap((vs) => vs.hosts);
   assert.equal(hosts.length, 2);

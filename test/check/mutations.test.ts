@@ -40,69 +40,128 @@ const NS = 'bigbang/templates/podinfo/namespace.yaml';
 
 const PKG_CASES: PkgCase[] = [
   {
-    code: 'BB001', name: 'namespace template without the injection label',
+    code: 'BB001',
+    name: 'namespace template without the injection label',
     edits: [{ file: NS, from: '    {{- if .Values.istio.enabled }}\n    istio-injection: "enabled"\n    {{- end }}\n', to: '' }],
-    object: 'Namespace//podinfo', at: { in: { file: NS }, marker: 'labels:' },
+    object: 'Namespace//podinfo',
+    at: { in: { file: NS }, marker: 'labels:' },
   },
   {
-    code: 'BB002', name: 'VirtualService not guarded by istio.enabled renders with Istio disabled',
-    edits: [{ file: VS, from: '{{- if and .Values.istio.enabled (get .Values.istio $pkg).enabled }}', to: '{{- if (get .Values.istio $pkg).enabled }}' }],
-    object: 'VirtualService/podinfo/podinfo-podinfo', render: 'istio-disabled', at: { in: 'disabled', marker: 'apiVersion: networking.istio.io', after: '# Source: podinfo/templates/bigbang/virtualservice.yaml' },
+    code: 'BB002',
+    name: 'VirtualService not guarded by istio.enabled renders with Istio disabled',
+    edits: [
+      {
+        file: VS,
+        from: '{{- if and .Values.istio.enabled (get .Values.istio $pkg).enabled }}',
+        to: '{{- if (get .Values.istio $pkg).enabled }}',
+      },
+    ],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    render: 'istio-disabled',
+    at: { in: 'disabled', marker: 'apiVersion: networking.istio.io', after: '# Source: podinfo/templates/bigbang/virtualservice.yaml' },
   },
   {
-    code: 'BB002', name: 'no VirtualService with Istio enabled',
+    code: 'BB002',
+    name: 'no VirtualService with Istio enabled',
     edits: [{ file: VS, from: '' }],
-    object: 'Service/podinfo/podinfo-podinfo', render: 'istio-enabled', at: { in: 'enabled', marker: 'apiVersion: v1', after: '# Source: podinfo/templates/service.yaml' },
+    object: 'Service/podinfo/podinfo-podinfo',
+    render: 'istio-enabled',
+    at: { in: 'enabled', marker: 'apiVersion: v1', after: '# Source: podinfo/templates/service.yaml' },
   },
   {
-    code: 'BB002', name: 'dependsOn istio without the Istio condition',
-    edits: [{ file: HR, from: '  {{- if .Values.istio.enabled }}\n  dependsOn:\n    {{- if .Values.istio.enabled }}\n    - name: istio\n      namespace: {{ .Release.Namespace }}\n    {{- end }}\n  {{- end }}\n', to: '  dependsOn:\n    - name: istio\n      namespace: {{ .Release.Namespace }}\n' }],
-    object: 'HelmRelease/bigbang/podinfo', render: 'istio-disabled', at: { in: 'disabled', marker: 'name: istio', after: 'dependsOn:' },
+    code: 'BB002',
+    name: 'dependsOn istio without the Istio condition',
+    edits: [
+      {
+        file: HR,
+        from: '  {{- if .Values.istio.enabled }}\n  dependsOn:\n    {{- if .Values.istio.enabled }}\n    - name: istio\n      namespace: {{ .Release.Namespace }}\n    {{- end }}\n  {{- end }}\n',
+        to: '  dependsOn:\n    - name: istio\n      namespace: {{ .Release.Namespace }}\n',
+      },
+    ],
+    object: 'HelmRelease/bigbang/podinfo',
+    render: 'istio-disabled',
+    at: { in: 'disabled', marker: 'name: istio', after: 'dependsOn:' },
   },
   {
-    code: 'BB003', name: 'hard-coded VirtualService name',
+    code: 'BB003',
+    name: 'hard-coded VirtualService name',
     edits: [{ file: VS, from: '  name: {{ template "podinfo.fullname" . }}', to: '  name: {{ $pkg }}' }],
-    object: 'VirtualService/podinfo/podinfo', at: { in: 'enabled', marker: 'name: podinfo', after: VS_ANCHOR },
+    object: 'VirtualService/podinfo/podinfo',
+    at: { in: 'enabled', marker: 'name: podinfo', after: VS_ANCHOR },
   },
   {
-    code: 'BB003', name: 'VirtualService without app.kubernetes.io/instance',
+    code: 'BB003',
+    name: 'VirtualService without app.kubernetes.io/instance',
     edits: [{ file: VS, from: '    app.kubernetes.io/instance: {{ .Release.Name }}\n', to: '' }],
-    object: 'VirtualService/podinfo/podinfo-podinfo', at: { in: 'enabled', marker: 'labels:', after: VS_ANCHOR },
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { in: 'enabled', marker: 'labels:', after: VS_ANCHOR },
   },
   {
-    code: 'BB004', name: 'package defaults enable Istio',
+    code: 'BB004',
+    name: 'package defaults enable Istio',
     edits: [{ file: 'chart/values.yaml', from: 'istio:\n  enabled: false', to: 'istio:\n  enabled: true' }],
-    object: 'HelmRelease/bigbang/podinfo', at: { in: { file: 'chart/values.yaml' }, marker: 'enabled: true', after: 'istio:' },
+    object: 'HelmRelease/bigbang/podinfo',
+    at: { in: { file: 'chart/values.yaml' }, marker: 'enabled: true', after: 'istio:' },
   },
   {
-    code: 'BB005', name: 'passdown writes a key the VirtualService does not read',
+    code: 'BB005',
+    name: 'passdown writes a key the VirtualService does not read',
     edits: [{ file: PASSDOWN, from: '  podinfo:\n    gateways:', to: '  podinfo:\n    gateway:' }],
-    object: 'HelmRelease/bigbang/podinfo', at: { in: { file: PASSDOWN }, marker: 'gateway:', after: '  podinfo:' },
+    object: 'HelmRelease/bigbang/podinfo',
+    at: { in: { file: PASSDOWN }, marker: 'gateway:', after: '  podinfo:' },
   },
   {
-    code: 'BB005', name: 'passdown writes istioGateway.<pkg> (podinfo HEAD bug)',
-    edits: [{ file: PASSDOWN, from: '  podinfo:\n    gateways:\n    - istio-system/{{ default "public" .Values.podinfo.ingress.gateway }}\n', to: 'istioGateway:\n  podinfo:\n    gateways:\n    - istio-system/{{ default "public" .Values.podinfo.ingress.gateway }}\n' }],
-    object: 'HelmRelease/bigbang/podinfo', at: { in: { file: PASSDOWN }, marker: 'istioGateway:' },
+    code: 'BB005',
+    name: 'passdown writes istioGateway.<pkg> (podinfo HEAD bug)',
+    edits: [
+      {
+        file: PASSDOWN,
+        from: '  podinfo:\n    gateways:\n    - istio-system/{{ default "public" .Values.podinfo.ingress.gateway }}\n',
+        to: 'istioGateway:\n  podinfo:\n    gateways:\n    - istio-system/{{ default "public" .Values.podinfo.ingress.gateway }}\n',
+      },
+    ],
+    object: 'HelmRelease/bigbang/podinfo',
+    at: { in: { file: PASSDOWN }, marker: 'istioGateway:' },
   },
   {
-    code: 'BB006', name: 'HelmRelease without dependsOn istio',
-    edits: [{ file: HR, from: '  {{- if .Values.istio.enabled }}\n  dependsOn:\n    {{- if .Values.istio.enabled }}\n    - name: istio\n      namespace: {{ .Release.Namespace }}\n    {{- end }}\n  {{- end }}\n', to: '' }],
-    object: 'HelmRelease/bigbang/podinfo', at: { in: 'enabled', marker: 'spec:', after: 'kind: HelmRelease' },
+    code: 'BB006',
+    name: 'HelmRelease without dependsOn istio',
+    edits: [
+      {
+        file: HR,
+        from: '  {{- if .Values.istio.enabled }}\n  dependsOn:\n    {{- if .Values.istio.enabled }}\n    - name: istio\n      namespace: {{ .Release.Namespace }}\n    {{- end }}\n  {{- end }}\n',
+        to: '',
+      },
+    ],
+    object: 'HelmRelease/bigbang/podinfo',
+    at: { in: 'enabled', marker: 'spec:', after: 'kind: HelmRelease' },
   },
   {
-    code: 'BB007', name: 'hard-coded host domain',
+    code: 'BB007',
+    name: 'hard-coded host domain',
     edits: [{ file: 'chart/values.yaml', from: '    - podinfo.{{ .Values.domain }}', to: '    - podinfo.bigbang.dev' }],
-    object: 'VirtualService/podinfo/podinfo-podinfo', at: { in: 'enabled', marker: '- podinfo.bigbang.dev', after: VS_ANCHOR },
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { in: 'enabled', marker: '- podinfo.bigbang.dev', after: VS_ANCHOR },
   },
   {
-    code: 'BB008', name: 'passdown without gateways: VirtualService keeps istio-system/main',
-    edits: [{ file: PASSDOWN, from: '  podinfo:\n    gateways:\n    - istio-system/{{ default "public" .Values.podinfo.ingress.gateway }}\n', to: '' }],
-    object: 'VirtualService/podinfo/podinfo-podinfo', at: { in: 'enabled', marker: '- istio-system/main', after: VS_ANCHOR },
+    code: 'BB008',
+    name: 'passdown without gateways: VirtualService keeps istio-system/main',
+    edits: [
+      {
+        file: PASSDOWN,
+        from: '  podinfo:\n    gateways:\n    - istio-system/{{ default "public" .Values.podinfo.ingress.gateway }}\n',
+        to: '',
+      },
+    ],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { in: 'enabled', marker: '- istio-system/main', after: VS_ANCHOR },
   },
   {
-    code: 'BB009', name: 'mergeOverwrite on the global flux values',
+    code: 'BB009',
+    name: 'mergeOverwrite on the global flux values',
     edits: [{ file: HR, from: 'merge .Values.podinfo.flux .Values.flux', to: 'mergeOverwrite .Values.flux .Values.podinfo.flux' }],
-    object: 'HelmRelease/bigbang/podinfo', at: { in: { file: HR }, marker: 'mergeOverwrite' },
+    object: 'HelmRelease/bigbang/podinfo',
+    at: { in: { file: HR }, marker: 'mergeOverwrite' },
   },
 ];
 
@@ -118,58 +177,167 @@ interface ManifestCase {
   at?: { marker: string; after?: string };
 }
 
-const GW = (spec: string) => `---\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: public\n  namespace: istio-system\nspec:\n${spec}`;
-const GW_SERVERS = (port: number, cred: string) => `  servers:\n  - hosts: ["*.bigbang.dev"]\n    port: {name: https, number: ${port}, protocol: HTTPS}\n    tls: {mode: SIMPLE, credentialName: ${cred}}\n`;
+const GW = (spec: string) =>
+  `---\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: public\n  namespace: istio-system\nspec:\n${spec}`;
+const GW_SERVERS = (port: number, cred: string) =>
+  `  servers:\n  - hosts: ["*.bigbang.dev"]\n    port: {name: https, number: ${port}, protocol: HTTPS}\n    tls: {mode: SIMPLE, credentialName: ${cred}}\n`;
 
 const MESH_CASES: ManifestCase[] = [
-  { code: 'MESH001', name: 'gateway reference typo', edits: [{ from: '  gateways:\n    - istio-system/public', to: '  gateways:\n    - istio-system/publik' }], object: 'VirtualService/podinfo/podinfo-podinfo', at: { marker: '- istio-system/publik' } },
-  { code: 'MESH002', name: 'host outside the Gateway hosts', edits: [{ from: '- podinfo.bigbang.dev', to: '- podinfo.example.com' }], object: 'VirtualService/podinfo/podinfo-podinfo', at: { marker: '- podinfo.example.com' } },
-  { code: 'MESH003', name: 'destination Service name wrong', edits: [{ from: 'host: podinfo-podinfo.podinfo.svc.cluster.local', to: 'host: podinfo.podinfo.svc.cluster.local' }], object: 'VirtualService/podinfo/podinfo-podinfo', at: { marker: 'host: podinfo.podinfo.svc.cluster.local' } },
-  { code: 'MESH004', name: 'destination port not a Service port', edits: [{ from: 'number: 9898', to: 'number: 9899' }], object: 'VirtualService/podinfo/podinfo-podinfo', at: { marker: 'number: 9899' } },
-  { code: 'MESH005', name: 'Service selects nothing', edits: [{ from: '  selector:\n    app.kubernetes.io/name: podinfo-podinfo', to: '  selector:\n    app.kubernetes.io/name: podinfo-typo' }], object: 'Service/podinfo/podinfo-podinfo', at: { marker: 'selector:', after: SVC_ANCHOR } },
-  { code: 'MESH006', name: 'targetPort name no container exposes', edits: [{ from: 'targetPort: http', to: 'targetPort: web' }], object: 'Service/podinfo/podinfo-podinfo', at: { marker: 'targetPort: web' } },
-  { code: 'MESH007', name: 'Gateway selector matches no ingress workload', edits: [], append: GW(`  selector:\n    app: missing-ingressgateway\n${GW_SERVERS(8443, 'public-cert')}`), object: 'Gateway/istio-system/public' },
-  { code: 'MESH008', name: 'Gateway server port not on the ingress Service', edits: [], append: GW(`  selector:\n    app: public-ingressgateway\n${GW_SERVERS(9443, 'public-cert')}`), object: 'Gateway/istio-system/public' },
-  { code: 'MESH009', name: 'Gateway credentialName Secret missing', edits: [], append: GW(`  selector:\n    app: public-ingressgateway\n${GW_SERVERS(8443, 'other-cert')}`), object: 'Gateway/istio-system/public' },
-  { code: 'MESH010', name: 'exportTo hides the VirtualService from the gateway', edits: [{ from: 'spec:\n  gateways:\n    - istio-system/public', to: 'spec:\n  exportTo:\n    - "."\n  gateways:\n    - istio-system/public' }], object: 'VirtualService/podinfo/podinfo-podinfo' },
   {
-    code: 'MESH011', name: 'two VirtualServices bind the same host', edits: [],
-    append: '---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n  name: podinfo-copy\n  namespace: podinfo\nspec:\n  gateways: [istio-system/public]\n  hosts: [podinfo.bigbang.dev]\n  http:\n  - route:\n    - destination:\n        host: podinfo-podinfo.podinfo.svc.cluster.local\n        port: {number: 9898}\n',
+    code: 'MESH001',
+    name: 'gateway reference typo',
+    edits: [{ from: '  gateways:\n    - istio-system/public', to: '  gateways:\n    - istio-system/publik' }],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { marker: '- istio-system/publik' },
+  },
+  {
+    code: 'MESH002',
+    name: 'host outside the Gateway hosts',
+    edits: [{ from: '- podinfo.bigbang.dev', to: '- podinfo.example.com' }],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { marker: '- podinfo.example.com' },
+  },
+  {
+    code: 'MESH003',
+    name: 'destination Service name wrong',
+    edits: [{ from: 'host: podinfo-podinfo.podinfo.svc.cluster.local', to: 'host: podinfo.podinfo.svc.cluster.local' }],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { marker: 'host: podinfo.podinfo.svc.cluster.local' },
+  },
+  {
+    code: 'MESH004',
+    name: 'destination port not a Service port',
+    edits: [{ from: 'number: 9898', to: 'number: 9899' }],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { marker: 'number: 9899' },
+  },
+  {
+    code: 'MESH005',
+    name: 'Service selects nothing',
+    edits: [
+      { from: '  selector:\n    app.kubernetes.io/name: podinfo-podinfo', to: '  selector:\n    app.kubernetes.io/name: podinfo-typo' },
+    ],
+    object: 'Service/podinfo/podinfo-podinfo',
+    at: { marker: 'selector:', after: SVC_ANCHOR },
+  },
+  {
+    code: 'MESH006',
+    name: 'targetPort name no container exposes',
+    edits: [{ from: 'targetPort: http', to: 'targetPort: web' }],
+    object: 'Service/podinfo/podinfo-podinfo',
+    at: { marker: 'targetPort: web' },
+  },
+  {
+    code: 'MESH007',
+    name: 'Gateway selector matches no ingress workload',
+    edits: [],
+    append: GW(`  selector:\n    app: missing-ingressgateway\n${GW_SERVERS(8443, 'public-cert')}`),
+    object: 'Gateway/istio-system/public',
+  },
+  {
+    code: 'MESH008',
+    name: 'Gateway server port not on the ingress Service',
+    edits: [],
+    append: GW(`  selector:\n    app: public-ingressgateway\n${GW_SERVERS(9443, 'public-cert')}`),
+    object: 'Gateway/istio-system/public',
+  },
+  {
+    code: 'MESH009',
+    name: 'Gateway credentialName Secret missing',
+    edits: [],
+    append: GW(`  selector:\n    app: public-ingressgateway\n${GW_SERVERS(8443, 'other-cert')}`),
+    object: 'Gateway/istio-system/public',
+  },
+  {
+    code: 'MESH010',
+    name: 'exportTo hides the VirtualService from the gateway',
+    edits: [
+      {
+        from: 'spec:\n  gateways:\n    - istio-system/public',
+        to: 'spec:\n  exportTo:\n    - "."\n  gateways:\n    - istio-system/public',
+      },
+    ],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+  },
+  {
+    code: 'MESH011',
+    name: 'two VirtualServices bind the same host',
+    edits: [],
+    append:
+      '---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n  name: podinfo-copy\n  namespace: podinfo\nspec:\n  gateways: [istio-system/public]\n  hosts: [podinfo.bigbang.dev]\n  http:\n  - route:\n    - destination:\n        host: podinfo-podinfo.podinfo.svc.cluster.local\n        port: {number: 9898}\n',
     object: ['VirtualService/podinfo/podinfo-podinfo', 'VirtualService/podinfo/podinfo-copy'],
   },
   {
-    code: 'MESH012', name: 'route after a catch-all never matches',
-    edits: [{ from: '        host: podinfo-podinfo.podinfo.svc.cluster.local', to: '        host: podinfo-podinfo.podinfo.svc.cluster.local\n  - match:\n    - uri:\n        prefix: /api\n    route:\n    - destination:\n        host: podinfo-podinfo.podinfo.svc.cluster.local\n        port:\n          number: 9898' }],
+    code: 'MESH012',
+    name: 'route after a catch-all never matches',
+    edits: [
+      {
+        from: '        host: podinfo-podinfo.podinfo.svc.cluster.local',
+        to: '        host: podinfo-podinfo.podinfo.svc.cluster.local\n  - match:\n    - uri:\n        prefix: /api\n    route:\n    - destination:\n        host: podinfo-podinfo.podinfo.svc.cluster.local\n        port:\n          number: 9898',
+      },
+    ],
     object: 'VirtualService/podinfo/podinfo-podinfo',
   },
-  { code: 'MESH013', name: 'namespace without injection', edits: [{ from: '    istio-injection: "enabled"\n', to: '' }], object: 'Deployment/podinfo/podinfo-podinfo' },
-  { code: 'MESH014', name: 'Service port protocol not declared', edits: [{ from: '      name: http\n', to: '      name: web\n' }], object: 'Service/podinfo/podinfo-podinfo', at: { marker: 'name: web' } },
   {
-    code: 'MESH015', name: 'STRICT PeerAuthentication with a DestinationRule disabling TLS', edits: [],
-    append: '---\napiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata:\n  name: default-podinfo\n  namespace: podinfo\nspec:\n  mtls:\n    mode: STRICT\n---\napiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata:\n  name: podinfo-plain\n  namespace: podinfo\nspec:\n  host: podinfo-podinfo.podinfo.svc.cluster.local\n  trafficPolicy:\n    tls:\n      mode: DISABLE\n',
+    code: 'MESH013',
+    name: 'namespace without injection',
+    edits: [{ from: '    istio-injection: "enabled"\n', to: '' }],
+    object: 'Deployment/podinfo/podinfo-podinfo',
+  },
+  {
+    code: 'MESH014',
+    name: 'Service port protocol not declared',
+    edits: [{ from: '      name: http\n', to: '      name: web\n' }],
+    object: 'Service/podinfo/podinfo-podinfo',
+    at: { marker: 'name: web' },
+  },
+  {
+    code: 'MESH015',
+    name: 'STRICT PeerAuthentication with a DestinationRule disabling TLS',
+    edits: [],
+    append:
+      '---\napiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata:\n  name: default-podinfo\n  namespace: podinfo\nspec:\n  mtls:\n    mode: STRICT\n---\napiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata:\n  name: podinfo-plain\n  namespace: podinfo\nspec:\n  host: podinfo-podinfo.podinfo.svc.cluster.local\n  trafficPolicy:\n    tls:\n      mode: DISABLE\n',
     object: ['DestinationRule/podinfo/podinfo-plain', 'PeerAuthentication/podinfo/default-podinfo'],
   },
-  { code: 'MESH016', name: 'destination host svc.ns', edits: [{ from: 'host: podinfo-podinfo.podinfo.svc.cluster.local', to: 'host: podinfo-podinfo.podinfo' }], object: 'VirtualService/podinfo/podinfo-podinfo', at: { marker: 'host: podinfo-podinfo.podinfo' } },
+  {
+    code: 'MESH016',
+    name: 'destination host svc.ns',
+    edits: [{ from: 'host: podinfo-podinfo.podinfo.svc.cluster.local', to: 'host: podinfo-podinfo.podinfo' }],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { marker: 'host: podinfo-podinfo.podinfo' },
+  },
 ];
 
 const objId = (f: Finding) => `${f.object.kind}/${f.object.namespace}/${f.object.name}`;
-const show = (fs: Finding[]) => fs.map((f) => `  ${f.code} ${objId(f)} ${f.render} ${f.source?.file}:${f.source?.line}:${f.source?.column} ${f.message}`).join('\n') || '  (none)';
+const show = (fs: Finding[]) =>
+  fs.map((f) => `  ${f.code} ${objId(f)} ${f.render} ${f.source?.file}:${f.source?.line}:${f.source?.column} ${f.message}`).join('\n') ||
+  '  (none)';
 const serious = (r: CheckResult) => r.findings.filter((f) => f.severity !== 'info');
 
 test('every rule code has a mutation case', () => {
   const covered = new Set([...PKG_CASES, ...MESH_CASES].map((c) => c.code));
-  assert.deepEqual([...codes].filter((c) => !covered.has(c)), []);
+  assert.deepEqual(
+    [...codes].filter((c) => !covered.has(c)),
+    [],
+  );
 });
 
 describe('the correctly integrated package', () => {
   test('checkPackage: no finding at warning or above', async () => {
     const r = await checkPackage(INTEGRATED);
-    assert.deepEqual(serious(r).map((f) => `${f.code} ${objId(f)}: ${f.message}`), [], show(r.findings));
+    assert.deepEqual(
+      serious(r).map((f) => `${f.code} ${objId(f)}: ${f.message}`),
+      [],
+      show(r.findings),
+    );
     assert.equal(r.exitCode, 0);
     assert.deepEqual(r.summary.renders, ['istio-enabled', 'istio-disabled']);
   });
   test('bb3 layout of the same package still renders and is checked', async () => {
-    const r = await checkPackage(INTEGRATED, { layout: 'bb3', ignore: ['BB006', 'BB008', 'MESH001', 'MESH002', 'BB002', 'BB001', 'MESH013'] });
+    const r = await checkPackage(INTEGRATED, {
+      layout: 'bb3',
+      ignore: ['BB006', 'BB008', 'MESH001', 'MESH002', 'BB002', 'BB001', 'MESH013'],
+    });
     assert.ok(r.summary.objects > 0);
   });
 });
@@ -197,7 +365,10 @@ describe('package mutations', { concurrency: 4 }, () => {
             line = lineOf(readFileSync(join(dir, c.at.in.file), 'utf8'), c.at.marker, c.at.after);
             file = relative(process.cwd(), join(dir, c.at.in.file));
           }
-          assert.ok(hits.some((f) => f.source?.line === line && f.source.file === file), `expected ${c.code} at ${file}:${line}; got:\n${show(hits)}`);
+          assert.ok(
+            hits.some((f) => f.source?.line === line && f.source.file === file),
+            `expected ${c.code} at ${file}:${line}; got:\n${show(hits)}`,
+          );
         }
         assert.equal(r.exitCode, 1);
       } finally {
@@ -221,7 +392,10 @@ describe('rendered-manifest mutations', () => {
     const f = join(tmp, 'ok.yaml');
     writeFileSync(f, rendered);
     const r = await checkManifests([f]);
-    assert.deepEqual(serious(r).map((x) => `${x.code} ${objId(x)}: ${x.message}`), []);
+    assert.deepEqual(
+      serious(r).map((x) => `${x.code} ${objId(x)}: ${x.message}`),
+      [],
+    );
   });
 
   for (const c of MESH_CASES) {
@@ -244,7 +418,10 @@ describe('rendered-manifest mutations', () => {
       assert.ok(hits.length > 0, `expected ${c.code} on ${objects.join(' or ')}; got:\n${show(r.findings)}`);
       if (c.at) {
         const line = lineOf(text, c.at.marker, c.at.after ?? (c.object === 'Service/podinfo/podinfo-podinfo' ? undefined : VS_ANCHOR));
-        assert.ok(hits.some((x) => x.source?.line === line && x.source.file === f), `expected ${c.code} at ${f}:${line}; got:\n${show(hits)}`);
+        assert.ok(
+          hits.some((x) => x.source?.line === line && x.source.file === f),
+          `expected ${c.code} at ${f}:${line}; got:\n${show(hits)}`,
+        );
       }
     });
   }

@@ -79,7 +79,10 @@ test('text: colour only when asked; no escape codes without colour; "No findings
   assert.ok(formatText(result, { color: true }).includes('\u001b['));
   assert.ok(!formatText(result, { color: false }).includes('\u001b['));
   const clean = await checkManifests([file], { rules: [bb003, bb008], ignore: ['BB003', 'BB008'] });
-  assert.match(formatText(clean, { color: false }), /^No findings in 2 objects \(\+6 assumed Big Bang platform\); skipped BB003, BB008\.\n$/);
+  assert.match(
+    formatText(clean, { color: false }),
+    /^No findings in 2 objects \(\+6 assumed Big Bang platform\); skipped BB003, BB008\.\n$/,
+  );
 });
 
 test('NO_COLOR turns colour off even when forced', () => {
@@ -91,13 +94,24 @@ test('NO_COLOR turns colour off even when forced', () => {
     process.env.NO_COLOR = '1';
     assert.equal(useColor(), false);
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 });
 
 /** A small JSON Schema checker: type, const, enum, required, additionalProperties, properties, items, $ref, pattern, minimum. */
 function validate(schema: any, value: any, root: any, at = '$'): string[] {
-  if (schema.$ref) return validate(schema.$ref.replace('#/', '').split('/').reduce((o: any, k: string) => o[k], root), value, root, at);
+  if (schema.$ref)
+    return validate(
+      schema.$ref
+        .replace('#/', '')
+        .split('/')
+        .reduce((o: any, k: string) => o[k], root),
+      value,
+      root,
+      at,
+    );
   const errs: string[] = [];
   const typeOf = (v: any) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
   if (schema.type) {
@@ -107,7 +121,8 @@ function validate(schema: any, value: any, root: any, at = '$'): string[] {
   }
   if ('const' in schema && value !== schema.const) errs.push(`${at}: not ${schema.const}`);
   if (schema.enum && !schema.enum.includes(value)) errs.push(`${at}: ${value} not in ${schema.enum}`);
-  if (schema.pattern && typeof value === 'string' && !new RegExp(schema.pattern).test(value)) errs.push(`${at}: ${value} !~ ${schema.pattern}`);
+  if (schema.pattern && typeof value === 'string' && !new RegExp(schema.pattern).test(value))
+    errs.push(`${at}: ${value} !~ ${schema.pattern}`);
   if (schema.minimum !== undefined && typeof value === 'number' && value < schema.minimum) errs.push(`${at}: < ${schema.minimum}`);
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const k of schema.required ?? []) if (!(k in value)) errs.push(`${at}: missing ${k}`);
@@ -140,7 +155,10 @@ test('sarif: 2.1.0 with rules from the catalogue and located results', () => {
   assert.ok(log.$schema);
   const run = log.runs[0];
   assert.equal(run.tool.driver.name, 'bbmesh');
-  assert.deepEqual(run.tool.driver.rules!.map((r) => r.id), RULES.map((r) => r.meta.code));
+  assert.deepEqual(
+    run.tool.driver.rules!.map((r) => r.id),
+    RULES.map((r) => r.meta.code),
+  );
   for (const r of run.tool.driver.rules!) {
     assert.ok(r.shortDescription?.text && r.fullDescription?.text && r.help?.text && r.defaultConfiguration?.level, r.id);
   }
@@ -157,9 +175,15 @@ test('sarif: 2.1.0 with rules from the catalogue and located results', () => {
 
 test('junit: one testcase per rule, failures for findings at or above fail-on', () => {
   const xml = checkToJunit(result, [bb003, bb008]);
-  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="bbmesh check" tests="2" failures="2" errors="0" skipped="0">/);
+  assert.match(
+    xml,
+    /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="bbmesh check" tests="2" failures="2" errors="0" skipped="0">/,
+  );
   assert.equal(xml.match(/<testcase /g)!.length, 2);
-  assert.match(xml, /<testcase classname="bbmesh.check.BB008" name="BB008 VirtualService still binds the package default gateway `istio-system\/main`">\n {6}<failure message="1 finding\(s\): VirtualService shop\/shop binds gateway &quot;istio-system\/main&quot;/);
+  assert.match(
+    xml,
+    /<testcase classname="bbmesh.check.BB008" name="BB008 VirtualService still binds the package default gateway `istio-system\/main`">\n {6}<failure message="1 finding\(s\): VirtualService shop\/shop binds gateway &quot;istio-system\/main&quot;/,
+  );
   const onlyErrors = checkToJunit({ ...result, failOn: 'error' }, [bb003, bb008]);
   assert.match(onlyErrors, /failures="1"/);
   assert.match(onlyErrors, /<system-out>warning VirtualService shop\/shop/);

@@ -22,7 +22,10 @@ test('bbmesh verify against the KUBECONFIG cluster', { skip: kubeconfig ? false 
     timeoutMs: 15_000,
   });
   process.stdout.write(formatText(report));
-  assert.deepEqual(report.steps.map((s) => s.step), [5, 7, 8, 9, 10, 11, 12]);
+  assert.deepEqual(
+    report.steps.map((s) => s.step),
+    [5, 7, 8, 9, 10, 11, 12],
+  );
   assert.equal(report.source.kind, 'cluster');
   const text = JSON.stringify(report);
   assert.ok(!text.includes('PRIVATE KEY'));

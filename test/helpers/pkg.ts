@@ -10,7 +10,9 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const EXAMPLE = join(ROOT, 'examples', 'podinfo');
 
 const made: string[] = [];
-after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** A temp copy of a package directory, removed after the test file. */
 export function tempCopy(src = EXAMPLE): string {
@@ -35,12 +37,19 @@ export function edit(file: string, from: string | RegExp, to: string): void {
   writeFileSync(file, out);
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the built CLI (tests run after `npm run build`, which `npm test` does). */
 export function cli(args: string[], opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'bbmesh.js'), ...args], {
-    input: opts.input, encoding: 'utf8', cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    input: opts.input,
+    encoding: 'utf8',
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -8,7 +8,11 @@ import { copyPackage, FIXTURES, PODINFO, ROOT } from './helpers.js';
 
 function bbmesh(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const code = `const m = await import(${JSON.stringify(join(ROOT, 'src/cli/main.ts'))}); await m.main(process.argv.slice(1));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,7 +49,10 @@ test('bad input exits 2 with the flag to pass', () => {
   const dir = copyPackage(join(FIXTURES, 'dashboard'));
   const r = bbmesh(['integrate', dir]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^bbmesh: the chart exposes 2 Services .*\(pass --service for each one to expose, e\.g\. --service api --service ui\)\n$/);
+  assert.match(
+    r.stderr,
+    /^bbmesh: the chart exposes 2 Services .*\(pass --service for each one to expose, e\.g\. --service api --service ui\)\n$/,
+  );
   const l = bbmesh(['integrate', dir, '--layout', 'bb9']);
   assert.equal(l.code, 2);
   assert.match(l.stderr, /--layout bb2/);

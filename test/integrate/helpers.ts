@@ -11,7 +11,9 @@ export const PODINFO = join(ROOT, 'examples', 'podinfo');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'packages');
 
 const temps: string[] = [];
-process.on('exit', () => { for (const t of temps) rmSync(t, { recursive: true, force: true }); });
+process.on('exit', () => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
 
 /** A temp copy of a package; the original is never touched. */
 export function copyPackage(src: string): string {

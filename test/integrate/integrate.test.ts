@@ -10,7 +10,18 @@ import { copyPackage, find, FIXTURES, PODINFO, render, snapshot } from './helper
 test('podinfo: Istio on renders the label, the VirtualService and the dependency', async () => {
   const dir = copyPackage(PODINFO);
   const r = await integratePackage(dir);
-  assert.deepEqual(r.steps.map((s) => [s.step, s.status]), [['scaffold', 'present'], [1, 'done'], [2, 'done'], [3, 'done'], [4, 'done'], [5, 'done'], [6, 'done']]);
+  assert.deepEqual(
+    r.steps.map((s) => [s.step, s.status]),
+    [
+      ['scaffold', 'present'],
+      [1, 'done'],
+      [2, 'done'],
+      [3, 'done'],
+      [4, 'done'],
+      [5, 'done'],
+      [6, 'done'],
+    ],
+  );
   assert.equal(r.written, true);
   const ms = await render(dir, ['istio.enabled=true']);
   const ns = find(ms, 'Namespace').find((m) => m.name === 'podinfo')!;
@@ -81,10 +92,16 @@ test('whoami: Service name unlike the package, instance label already in the hel
   assert.deepEqual(dest, { port: { number: 8080 }, host: `${svc.name}.whoami.svc.cluster.local` });
   assert.deepEqual((vs.obj.spec as any).hosts, ['whoami.bigbang.dev']);
   const deps = (find(ms, 'HelmRelease')[0].obj.spec as any).dependsOn;
-  assert.deepEqual(deps.map((d: any) => d.name), ['monitoring', 'istio']);
+  assert.deepEqual(
+    deps.map((d: any) => d.name),
+    ['monitoring', 'istio'],
+  );
   // Istio off, monitoring on: only monitoring. Both off: no dependsOn at all.
   const off = await render(dir, ['istio.enabled=false', 'monitoring.enabled=true']);
-  assert.deepEqual((find(off, 'HelmRelease')[0].obj.spec as any).dependsOn.map((d: any) => d.name), ['monitoring']);
+  assert.deepEqual(
+    (find(off, 'HelmRelease')[0].obj.spec as any).dependsOn.map((d: any) => d.name),
+    ['monitoring'],
+  );
   const none = await render(dir, ['istio.enabled=false']);
   assert.equal('dependsOn' in (find(none, 'HelmRelease')[0].obj.spec as any), false);
   // The passdown kept what the define already held.
@@ -95,22 +112,44 @@ test('whoami: Service name unlike the package, instance label already in the hel
 test('dashboard: two Services need --service, then one VirtualService each with its own values block', async () => {
   const dir = copyPackage(join(FIXTURES, 'dashboard'));
   const before = snapshot(dir);
-  await assert.rejects(integratePackage(dir), (err: unknown) => err instanceof UserError && /2 Services/.test(err.message) && /--service ui/.test(err.hint ?? '') && /--service api/.test(err.hint ?? ''));
+  await assert.rejects(
+    integratePackage(dir),
+    (err: unknown) =>
+      err instanceof UserError &&
+      /2 Services/.test(err.message) &&
+      /--service ui/.test(err.hint ?? '') &&
+      /--service api/.test(err.hint ?? ''),
+  );
   assert.deepEqual(snapshot(dir), before, 'nothing written on error');
-  await assert.rejects(integratePackage(dir, { service: ['nope'] }), (err: unknown) => err instanceof UserError && /--service/.test(err.hint ?? ''));
+  await assert.rejects(
+    integratePackage(dir, { service: ['nope'] }),
+    (err: unknown) => err instanceof UserError && /--service/.test(err.hint ?? ''),
+  );
   await integratePackage(dir, { service: ['ui', 'api'] });
   const ms = await render(dir, ['istio.enabled=true']);
   const vss = find(ms, 'VirtualService');
-  assert.deepEqual(vss.map((v) => v.name), ['dashboard-dashboard-ui', 'dashboard-dashboard-api']);
+  assert.deepEqual(
+    vss.map((v) => v.name),
+    ['dashboard-dashboard-ui', 'dashboard-dashboard-api'],
+  );
   const d = (i: number) => (vss[i].obj.spec as any).http[0].route[0].destination;
   assert.deepEqual(d(0), { port: { number: 3000 }, host: 'dashboard-dashboard-ui.dashboard.svc.cluster.local' });
   assert.deepEqual(d(1), { port: { number: 8080 }, host: 'dashboard-dashboard-api.dashboard.svc.cluster.local' });
-  assert.deepEqual(vss.map((v) => (v.obj.spec as any).hosts[0]), ['dashboard-ui.bigbang.dev', 'dashboard-api.bigbang.dev']);
-  assert.deepEqual(vss.map((v) => (v.obj.spec as any).gateways), [['istio-system/public'], ['istio-system/public']]);
+  assert.deepEqual(
+    vss.map((v) => (v.obj.spec as any).hosts[0]),
+    ['dashboard-ui.bigbang.dev', 'dashboard-api.bigbang.dev'],
+  );
+  assert.deepEqual(
+    vss.map((v) => (v.obj.spec as any).gateways),
+    [['istio-system/public'], ['istio-system/public']],
+  );
   assert.equal(vss[0].obj.metadata!.labels!['app.kubernetes.io/instance'], 'dashboard-dashboard');
   // Only one VirtualService enabled: the other is not rendered.
   const one = await render(dir, ['istio.enabled=true', 'dashboard.values.istio.api.enabled=false']);
-  assert.deepEqual(find(one, 'VirtualService').map((v) => v.name), ['dashboard-dashboard-ui']);
+  assert.deepEqual(
+    find(one, 'VirtualService').map((v) => v.name),
+    ['dashboard-dashboard-ui'],
+  );
   // Four-space file: the merged block uses four spaces and keeps the chart's own istio key.
   const values = readFileSync(join(dir, 'chart/values.yaml'), 'utf8');
   assert.match(values, /^istio:\n {4}# upstream flag, unrelated to Big Bang\n {4}sidecarResources: \{\}\n/m);
@@ -130,7 +169,11 @@ test('echo: no bigbang/ folder: the dev chart is scaffolded and renders right af
   const ms = await render(dir, ['istio.enabled=true']);
   const vs = find(ms, 'VirtualService')[0];
   assert.equal(vs.name, 'echo-echo-echo');
-  assert.deepEqual(vs.obj.metadata!.labels, { 'app.kubernetes.io/name': 'echo', 'app.kubernetes.io/instance': 'echo-echo', 'app.kubernetes.io/managed-by': 'Helm' });
+  assert.deepEqual(vs.obj.metadata!.labels, {
+    'app.kubernetes.io/name': 'echo',
+    'app.kubernetes.io/instance': 'echo-echo',
+    'app.kubernetes.io/managed-by': 'Helm',
+  });
   assert.deepEqual((vs.obj.spec as any).http[0].route[0].destination.port, { number: 5678 });
   assert.equal(find(ms, 'Namespace')[0].obj.metadata!.labels!['istio-injection'], 'enabled');
   assert.deepEqual((find(ms, 'HelmRelease')[0].obj.spec as any).dependsOn, [{ name: 'istio', namespace: 'bigbang' }]);

@@ -24,9 +24,15 @@ for (const [port, message] of bad) {
 }
 
 test('--port with a Service port number or its values path is used as given', async () => {
-  for (const [port, expect] of [['9898', 'number: 9898'], ['service.externalPort', 'number: {{ .Values.service.externalPort }}']]) {
+  for (const [port, expect] of [
+    ['9898', 'number: 9898'],
+    ['service.externalPort', 'number: {{ .Values.service.externalPort }}'],
+  ]) {
     const dir = tempCopy();
     await integratePackage(dir, { port });
-    assert.match(readFileSync(join(dir, 'chart/templates/bigbang/virtualservice.yaml'), 'utf8'), new RegExp(expect.replace(/[{}.|]/g, '\\$&')));
+    assert.match(
+      readFileSync(join(dir, 'chart/templates/bigbang/virtualservice.yaml'), 'utf8'),
+      new RegExp(expect.replace(/[{}.|]/g, '\\$&')),
+    );
   }
 });

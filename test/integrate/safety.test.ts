@@ -47,7 +47,16 @@ test('atomicity: a failure while renaming leaves every file (and directory) as i
   const dir = copyPackage(PODINFO);
   const before = snapshot(dir);
   const boom = new Error('disk full (simulated)');
-  await assert.rejects(integratePackage(dir, { hooks: { afterRename: (i) => { if (i === 3) throw boom; } } }), boom);
+  await assert.rejects(
+    integratePackage(dir, {
+      hooks: {
+        afterRename: (i) => {
+          if (i === 3) throw boom;
+        },
+      },
+    }),
+    boom,
+  );
   assert.deepEqual(snapshot(dir), before);
   assert.equal(existsSync(join(dir, 'chart/templates/bigbang')), false, 'created directory removed');
   // An error in a step (analysis) also writes nothing, even when bigbang/ would be scaffolded.
@@ -57,7 +66,10 @@ test('atomicity: a failure while renaming leaves every file (and directory) as i
   await assert.rejects(integratePackage(echo, { service: ['missing'], port: 'x y' }), UserError);
   assert.deepEqual(snapshot(echo), eb);
   assert.equal(existsSync(join(echo, 'bigbang')), false);
-  const leftovers = (d: string): string[] => readdirSync(d, { withFileTypes: true, recursive: true }).filter((e) => e.name.includes('.bbmesh-')).map((e) => e.name);
+  const leftovers = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true, recursive: true })
+      .filter((e) => e.name.includes('.bbmesh-'))
+      .map((e) => e.name);
   assert.deepEqual(leftovers(dir), []);
 });
 
@@ -66,7 +78,13 @@ function assertOnlyAdditions(before: string, after: string, allowed: RegExp[] = 
   const kept: string[] = [];
   for (const part of diffLines(before, after)) {
     if (part.removed) {
-      assert.ok(part.value.split(/\r?\n/).filter(Boolean).every((l) => allowed.some((re) => re.test(l))), `unexpected removal: ${JSON.stringify(part.value)}`);
+      assert.ok(
+        part.value
+          .split(/\r?\n/)
+          .filter(Boolean)
+          .every((l) => allowed.some((re) => re.test(l))),
+        `unexpected removal: ${JSON.stringify(part.value)}`,
+      );
       kept.push(part.value);
     } else if (!part.added) kept.push(part.value);
   }
@@ -75,7 +93,13 @@ function assertOnlyAdditions(before: string, after: string, allowed: RegExp[] = 
 
 test('byte preservation: comments, odd indentation and CRLF endings are kept outside the edited blocks', async () => {
   const dir = copyPackage(PODINFO);
-  const files = ['bigbang/values.yaml', 'bigbang/templates/podinfo/namespace.yaml', 'bigbang/templates/podinfo/values.yaml', 'bigbang/templates/podinfo/helmrelease.yaml', 'chart/values.yaml'];
+  const files = [
+    'bigbang/values.yaml',
+    'bigbang/templates/podinfo/namespace.yaml',
+    'bigbang/templates/podinfo/values.yaml',
+    'bigbang/templates/podinfo/helmrelease.yaml',
+    'chart/values.yaml',
+  ];
   // CRLF everywhere, a comment and odd spacing in chart/values.yaml, no final newline in bigbang/values.yaml.
   for (const f of files) {
     const p = join(dir, f);
@@ -111,7 +135,11 @@ test('byte preservation on the other fixtures: only additions, except the or-ed 
 });
 
 test('an existing istio-injection label (enabled, disabled or a ternary) is respected', async () => {
-  for (const label of ['istio-injection: enabled', 'istio-injection: "disabled"', 'istio-injection: {{ ternary "enabled" "disabled" (and .Values.istio.enabled (eq (dig "istio" "injection" "enabled" .Values.podinfo) "enabled")) }}']) {
+  for (const label of [
+    'istio-injection: enabled',
+    'istio-injection: "disabled"',
+    'istio-injection: {{ ternary "enabled" "disabled" (and .Values.istio.enabled (eq (dig "istio" "injection" "enabled" .Values.podinfo) "enabled")) }}',
+  ]) {
     const dir = copyPackage(PODINFO);
     const f = join(dir, 'bigbang/templates/podinfo/namespace.yaml');
     const t = readFileSync(f, 'utf8').replace('    {{- include "commonLabels"', `    ${label}\n    {{- include "commonLabels"`);
@@ -134,7 +162,10 @@ test('never writes outside the package directory through a symlink', async () =>
     symlinkSync(target, join(dir, 'bigbang/values.yaml'));
     const before = snapshot(dir);
     const outBefore = readFileSync(target, 'utf8');
-    await assert.rejects(integratePackage(dir), (err: unknown) => err instanceof UserError && /outside the package directory/.test(err.message));
+    await assert.rejects(
+      integratePackage(dir),
+      (err: unknown) => err instanceof UserError && /outside the package directory/.test(err.message),
+    );
     assert.deepEqual(snapshot(dir), before);
     assert.equal(readFileSync(target, 'utf8'), outBefore);
   } finally {
@@ -144,14 +175,19 @@ test('never writes outside the package directory through a symlink', async () =>
 
 test('in a git work tree, uncommitted changes in files to edit stop it unless allowDirty', async () => {
   const dir = copyPackage(PODINFO);
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', 'init');
   writeFileSync(join(dir, 'chart/values.yaml'), readFileSync(join(dir, 'chart/values.yaml'), 'utf8') + '# local edit\n');
   writeFileSync(join(dir, 'unrelated.txt'), 'x\n');
   const before = snapshot(dir);
-  await assert.rejects(integratePackage(dir), (err: unknown) => err instanceof UserError && err.message === 'uncommitted changes in chart/values.yaml' && /--allow-dirty/.test(err.hint ?? ''));
+  await assert.rejects(
+    integratePackage(dir),
+    (err: unknown) =>
+      err instanceof UserError && err.message === 'uncommitted changes in chart/values.yaml' && /--allow-dirty/.test(err.hint ?? ''),
+  );
   assert.deepEqual(snapshot(dir), before);
   assert.equal((await integratePackage(dir, { dryRun: true })).written, false, 'dry-run is always allowed');
   const r = await integratePackage(dir, { allowDirty: true });

@@ -33,7 +33,18 @@ after(async () => {
 
 describe('bbmesh verify (live, CLI)', () => {
   test('all steps pass: exit 0, --context, --address with a port, --ca', async () => {
-    const r = await verifyCli(['--kubeconfig', api.kubeconfig, '--context', 'fake', '--package', 'podinfo', '--address', `127.0.0.1:${ing.httpsPort}`, '--ca', caFile]);
+    const r = await verifyCli([
+      '--kubeconfig',
+      api.kubeconfig,
+      '--context',
+      'fake',
+      '--package',
+      'podinfo',
+      '--address',
+      `127.0.0.1:${ing.httpsPort}`,
+      '--ca',
+      caFile,
+    ]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^✓ 12 HTTPS request to https:\/\/podinfo\.bigbang\.dev\/$/m);
     assert.match(r.stdout, /^7 passed \(/m);
@@ -51,7 +62,17 @@ describe('bbmesh verify (live, CLI)', () => {
     api.setObjects(clusterObjects({ cert: certs.valid, podReady: false }));
     try {
       const t0 = Date.now();
-      const r = await verifyCli(['--kubeconfig', api.kubeconfig, '--package', 'podinfo', '--wait', '1s', '--insecure', '--address', `127.0.0.1:${ing.httpsPort}`]);
+      const r = await verifyCli([
+        '--kubeconfig',
+        api.kubeconfig,
+        '--package',
+        'podinfo',
+        '--wait',
+        '1s',
+        '--insecure',
+        '--address',
+        `127.0.0.1:${ing.httpsPort}`,
+      ]);
       assert.ok(Date.now() - t0 < 15_000);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^bbmesh verify: waiting 0:0\d\/0:01: HelmReleases 3\/3 ready, GitRepositories 3\/3, pods in podinfo 0\/1$/m);

@@ -21,12 +21,21 @@ before(async () => {
 after(() => api.close());
 
 /** Runs verify with `secret` in the cluster and an ingress serving `served`. */
-async function probe(secret: Pair & { ca?: string }, served: Pair, o: { caPem?: string; insecure?: boolean; status?: number; redirect?: boolean; host?: string } = {}): Promise<StepResult> {
+async function probe(
+  secret: Pair & { ca?: string },
+  served: Pair,
+  o: { caPem?: string; insecure?: boolean; status?: number; redirect?: boolean; host?: string } = {},
+): Promise<StepResult> {
   api.setObjects(clusterObjects({ cert: secret }));
   const ing = await startIngress(served, { status: o.status, redirect: o.redirect });
   try {
     const r: VerifyReport = await verifyCluster({
-      kubeconfig: api.kubeconfig, packageName: 'podinfo', host: o.host, caPem: o.caPem, insecure: o.insecure, timeoutMs: 3000,
+      kubeconfig: api.kubeconfig,
+      packageName: 'podinfo',
+      host: o.host,
+      caPem: o.caPem,
+      insecure: o.insecure,
+      timeoutMs: 3000,
       address: { host: '127.0.0.1', httpsPort: ing.httpsPort, httpPort: ing.httpPort },
     });
     return r.steps.find((s) => s.step === 12)!;
@@ -44,7 +53,10 @@ describe('step 12: HTTPS request through the ingress', () => {
     assert.match(text(s), /SNI and Host podinfo\.bigbang\.dev/);
     assert.match(text(s), /http:\/\/podinfo\.bigbang\.dev\/ -> 301 redirect to https:\/\/podinfo\.bigbang\.dev\//);
     assert.match(text(s), /HTTP 200 in \d+ ms/);
-    assert.match(text(s), /podinfo-like JSON: hostname=podinfo-podinfo-7d9c8b6f4-abcde, version=6\.0\.0, message=greetings from podinfo v6\.0\.0/);
+    assert.match(
+      text(s),
+      /podinfo-like JSON: hostname=podinfo-podinfo-7d9c8b6f4-abcde, version=6\.0\.0, message=greetings from podinfo v6\.0\.0/,
+    );
     assert.match(text(s), /served certificate: .*the one in public-cert/);
   });
 
@@ -102,7 +114,12 @@ describe('step 12: HTTPS request through the ingress', () => {
 
   test('fail: connection refused at the ingress address', async () => {
     api.setObjects(clusterObjects({ cert: certs.valid }));
-    const r = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: await closedPort() }, timeoutMs: 2000 });
+    const r = await verifyCluster({
+      kubeconfig: api.kubeconfig,
+      packageName: 'podinfo',
+      address: { host: '127.0.0.1', httpsPort: await closedPort() },
+      timeoutMs: 2000,
+    });
     const s = r.steps.find((x) => x.step === 12)!;
     assert.equal(s.status, 'fail');
     assert.match(text(s), /connection refused/);

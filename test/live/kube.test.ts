@@ -67,7 +67,13 @@ describe('KubeReader against the fake API server', () => {
 
   test('verify reads concurrently and asks for the expected paths', async () => {
     api.requests.length = 0;
-    await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', insecure: true, address: { host: '127.0.0.1', httpsPort: await closedPort() }, timeoutMs: 2000 });
+    await verifyCluster({
+      kubeconfig: api.kubeconfig,
+      packageName: 'podinfo',
+      insecure: true,
+      address: { host: '127.0.0.1', httpsPort: await closedPort() },
+      timeoutMs: 2000,
+    });
     assert.ok(api.maxInFlight >= 3, `max in flight ${api.maxInFlight}`);
     for (const p of [
       'GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/bigbang/helmreleases',
@@ -80,7 +86,8 @@ describe('KubeReader against the fake API server', () => {
       'GET /api/v1/namespaces/istio-system/pods',
       'GET /api/v1/namespaces/istio-system/services/public-ingressgateway',
       'GET /api/v1/namespaces/istio-system/secrets/public-cert',
-    ]) assert.ok(api.requests.includes(p), `missing ${p} in ${api.requests.join('\n')}`);
+    ])
+      assert.ok(api.requests.includes(p), `missing ${p} in ${api.requests.join('\n')}`);
     assert.ok(!api.requests.some((p) => p.endsWith('/secrets')), 'never lists secrets');
   });
 });
@@ -97,10 +104,13 @@ describe('version fallback', () => {
       assert.equal(vs.value![0].apiVersion, 'networking.istio.io/v1');
       const hr = await r.list('HelmRelease', 'bigbang');
       assert.equal(hr.value?.length, 3);
-      assert.deepEqual(api.requests.filter((p) => p.includes('helmreleases')), [
-        'GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/bigbang/helmreleases',
-        'GET /apis/helm.toolkit.fluxcd.io/v2beta2/namespaces/bigbang/helmreleases',
-      ]);
+      assert.deepEqual(
+        api.requests.filter((p) => p.includes('helmreleases')),
+        [
+          'GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/bigbang/helmreleases',
+          'GET /apis/helm.toolkit.fluxcd.io/v2beta2/namespaces/bigbang/helmreleases',
+        ],
+      );
     } finally {
       await api.close();
     }
@@ -115,8 +125,16 @@ describe('failures become cannot-check, and the other steps still run', () => {
       const hr = await r.list('HelmRelease', 'bigbang');
       assert.equal(hr.error?.reason, 'forbidden');
       assert.equal(hr.error?.permission, 'list helmreleases.helm.toolkit.fluxcd.io in namespace bigbang');
-      assert.match(hr.error!.message, /cannot list resource "helmreleases" in API group "helm.toolkit.fluxcd.io" in the namespace "bigbang"/);
-      const report = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: await closedPort() }, timeoutMs: 2000 });
+      assert.match(
+        hr.error!.message,
+        /cannot list resource "helmreleases" in API group "helm.toolkit.fluxcd.io" in the namespace "bigbang"/,
+      );
+      const report = await verifyCluster({
+        kubeconfig: api.kubeconfig,
+        packageName: 'podinfo',
+        address: { host: '127.0.0.1', httpsPort: await closedPort() },
+        timeoutMs: 2000,
+      });
       const s5 = report.steps.find((s) => s.step === 5)!;
       assert.equal(s5.status, 'cannot-check');
       assert.match(s5.fix!, /kubectl auth can-i list helmreleases.helm.toolkit.fluxcd.io -n bigbang/);
@@ -130,7 +148,12 @@ describe('failures become cannot-check, and the other steps still run', () => {
   test('RBAC: 403 on get secret makes step 7 cannot-check with the get permission', async () => {
     const api = await startFakeApi(certs, clusterObjects({ cert: certs.valid }), { forbid: ['secrets'] });
     try {
-      const report = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: await closedPort() }, timeoutMs: 2000 });
+      const report = await verifyCluster({
+        kubeconfig: api.kubeconfig,
+        packageName: 'podinfo',
+        address: { host: '127.0.0.1', httpsPort: await closedPort() },
+        timeoutMs: 2000,
+      });
       const s7 = report.steps.find((s) => s.step === 7)!;
       assert.equal(s7.status, 'cannot-check');
       assert.match(s7.details.join('\n'), /missing RBAC permission to get secrets in namespace istio-system/);
@@ -145,12 +168,21 @@ describe('failures become cannot-check, and the other steps still run', () => {
       served: { '': ['v1'], 'helm.toolkit.fluxcd.io': ['v2'], 'source.toolkit.fluxcd.io': ['v1'] },
     });
     try {
-      const report = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', host: 'podinfo.bigbang.dev', address: { host: '127.0.0.1', httpsPort: await closedPort() }, timeoutMs: 2000 });
+      const report = await verifyCluster({
+        kubeconfig: api.kubeconfig,
+        packageName: 'podinfo',
+        host: 'podinfo.bigbang.dev',
+        address: { host: '127.0.0.1', httpsPort: await closedPort() },
+        timeoutMs: 2000,
+      });
       for (const n of [9, 10]) {
         const s = report.steps.find((x) => x.step === n)!;
         assert.equal(s.status, 'cannot-check', `step ${n}`);
         assert.match(s.details.join('\n'), /VirtualService|Gateway/);
-        assert.match(s.details.join('\n'), /CRD .* is not installed: 404 for API versions networking.istio.io\/v1beta1, networking.istio.io\/v1/);
+        assert.match(
+          s.details.join('\n'),
+          /CRD .* is not installed: 404 for API versions networking.istio.io\/v1beta1, networking.istio.io\/v1/,
+        );
         assert.match(s.fix!, /Istio is not installed/);
       }
       assert.equal(report.steps.find((s) => s.step === 5)!.status, 'pass');
@@ -190,10 +222,17 @@ describe('failures become cannot-check, and the other steps still run', () => {
   });
 
   test('timeout: a call that hangs is bounded, the others answer', async () => {
-    const api = await startFakeApi(certs, clusterObjects({ cert: certs.valid }), { slowPaths: { '/apis/helm.toolkit.fluxcd.io/v2/namespaces/bigbang/helmreleases': 5000 } });
+    const api = await startFakeApi(certs, clusterObjects({ cert: certs.valid }), {
+      slowPaths: { '/apis/helm.toolkit.fluxcd.io/v2/namespaces/bigbang/helmreleases': 5000 },
+    });
     try {
       const t0 = Date.now();
-      const report = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: await closedPort() }, timeoutMs: 400 });
+      const report = await verifyCluster({
+        kubeconfig: api.kubeconfig,
+        packageName: 'podinfo',
+        address: { host: '127.0.0.1', httpsPort: await closedPort() },
+        timeoutMs: 400,
+      });
       assert.ok(Date.now() - t0 < 3000, `bounded: ${Date.now() - t0} ms`);
       const s5 = report.steps.find((s) => s.step === 5)!;
       assert.equal(s5.status, 'cannot-check');
@@ -211,7 +250,10 @@ describe('kubeconfig input errors are UserErrors (exit 2)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bbmesh-kc-'));
     const kc = join(dir, 'config');
     writeFileSync(kc, kubeconfigText('https://127.0.0.1:1', certs.ca.cert));
-    assert.throws(() => loadKubeConfig({ kubeconfig: kc, context: 'other' }), (e: any) => e instanceof UserError && /no context "other"/.test(e.message) && /fake/.test(e.hint ?? ''));
+    assert.throws(
+      () => loadKubeConfig({ kubeconfig: kc, context: 'other' }),
+      (e: any) => e instanceof UserError && /no context "other"/.test(e.message) && /fake/.test(e.hint ?? ''),
+    );
     const bad = join(dir, 'bad');
     writeFileSync(bad, 'clusters: [unclosed');
     assert.throws(() => loadKubeConfig({ kubeconfig: bad }), UserError);

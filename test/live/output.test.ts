@@ -22,7 +22,15 @@ const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/veri
 
 /** A small JSON Schema subset: type, const, enum, required, properties, additionalProperties:false, items, $ref. */
 function validate(value: any, s: any, path = '$'): string[] {
-  if (s.$ref) return validate(value, s.$ref.split('/').slice(1).reduce((o: any, k: string) => o[k], schema), path);
+  if (s.$ref)
+    return validate(
+      value,
+      s.$ref
+        .split('/')
+        .slice(1)
+        .reduce((o: any, k: string) => o[k], schema),
+      path,
+    );
   const errs: string[] = [];
   if ('const' in s && value !== s.const) errs.push(`${path}: not ${s.const}`);
   if (s.enum && !s.enum.includes(value)) errs.push(`${path}: ${value} not in ${s.enum}`);
@@ -67,11 +75,19 @@ describe('no key material in any output', () => {
     for (const secret of [
       { ...certs.valid, ca: certs.ca.cert },
       { cert: certs.valid.cert, key: certs.otherKey },
-      { cert: certs.valid.cert, key: '-----BEGIN PRIVATE KEY-----\nnot-really-a-key-' + certs.valid.key.slice(40, 80) + '\n-----END PRIVATE KEY-----\n' },
+      {
+        cert: certs.valid.cert,
+        key: '-----BEGIN PRIVATE KEY-----\nnot-really-a-key-' + certs.valid.key.slice(40, 80) + '\n-----END PRIVATE KEY-----\n',
+      },
       { cert: certs.expired.cert, key: certs.expired.key },
     ]) {
       api.setObjects(clusterObjects({ cert: secret }));
-      const r = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: ing.httpsPort, httpPort: ing.httpPort }, timeoutMs: 3000 });
+      const r = await verifyCluster({
+        kubeconfig: api.kubeconfig,
+        packageName: 'podinfo',
+        address: { host: '127.0.0.1', httpsPort: ing.httpsPort, httpPort: ing.httpPort },
+        timeoutMs: 3000,
+      });
       for (const [format, out] of Object.entries(renderAll(r))) {
         for (const f of [...fragments, b64cert, 'not-really-a-key', certs.valid.key.slice(40, 80)]) {
           assert.ok(!out.includes(f), `${format} output contains key material or secret data: ${f}`);
@@ -100,7 +116,14 @@ describe('no key material in any output', () => {
 describe('JSON report', () => {
   test('matches schemas/verify.schema.json (live, snapshot, --wait)', async () => {
     api.setObjects(clusterObjects({ cert: certs.valid }));
-    const live = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', insecure: true, address: { host: '127.0.0.1', httpsPort: ing.httpsPort }, timeoutMs: 3000, waitMs: 1000 });
+    const live = await verifyCluster({
+      kubeconfig: api.kubeconfig,
+      packageName: 'podinfo',
+      insecure: true,
+      address: { host: '127.0.0.1', httpsPort: ing.httpsPort },
+      timeoutMs: 3000,
+      waitMs: 1000,
+    });
     const snap = await verifySnapshot(fixture('snapshot-broken.yaml'), { packageName: 'podinfo' });
     assert.equal(snap.findings.length, 1);
     for (const r of [live, snap]) {

@@ -55,17 +55,32 @@ describe('verifySnapshot', () => {
   });
 
   test('the correct dumps are what a cluster running the integrated podinfo holds', async () => {
-    for (const [f, dep] of [['snapshot-bb2.yaml', 'istio'], ['snapshot-bb3.yaml', 'istiod']]) {
+    for (const [f, dep] of [
+      ['snapshot-bb2.yaml', 'istio'],
+      ['snapshot-bb3.yaml', 'istiod'],
+    ]) {
       const ms = parseSnapshot(readFileSync(fixture(f), 'utf8'), f);
       const hr = ms.find((m) => m.kind === 'HelmRelease' && m.name === 'podinfo')!;
       assert.deepEqual((hr.obj as any).spec.dependsOn, [{ name: dep, namespace: 'bigbang' }], f);
       const pods = ms.filter((m) => m.kind === 'Pod' && m.namespace === 'podinfo');
       assert.equal(pods.length, 1, `${f}: replicas 1`);
       const spec = (pods[0].obj as any).spec;
-      assert.deepEqual(spec.containers.map((c: any) => c.name), ['podinfo', 'istio-proxy']);
-      assert.deepEqual(spec.containers[0].ports.map((p: any) => `${p.name}:${p.containerPort}`), ['http:9898', 'http-metrics:9797', 'grpc:9999']);
-      assert.deepEqual(spec.containers[1].ports.map((p: any) => `${p.name}:${p.containerPort}`), ['http-envoy-prom:15090']);
-      assert.deepEqual(spec.initContainers.map((c: any) => c.name), ['istio-init']);
+      assert.deepEqual(
+        spec.containers.map((c: any) => c.name),
+        ['podinfo', 'istio-proxy'],
+      );
+      assert.deepEqual(
+        spec.containers[0].ports.map((p: any) => `${p.name}:${p.containerPort}`),
+        ['http:9898', 'http-metrics:9797', 'grpc:9999'],
+      );
+      assert.deepEqual(
+        spec.containers[1].ports.map((p: any) => `${p.name}:${p.containerPort}`),
+        ['http-envoy-prom:15090'],
+      );
+      assert.deepEqual(
+        spec.initContainers.map((c: any) => c.name),
+        ['istio-init'],
+      );
       assert.equal(pods[0].obj.metadata?.labels?.['app.kubernetes.io/name'], 'podinfo-podinfo');
       assert.equal(pods[0].obj.metadata?.labels?.['security.istio.io/tlsMode'], 'istio');
       const vs = ms.find((m) => m.kind === 'VirtualService')!;
@@ -93,7 +108,10 @@ describe('verifySnapshot', () => {
     assert.match(step(8).details.join('\n'), /EXTERNAL-IP <pending>/);
     assert.match(step(10).details.join('\n'), /has no port 8080/);
     assert.match(step(11).fix!, /kubectl rollout restart -n podinfo deployment\/podinfo-podinfo/);
-    assert.match(step(9).details.join('\n'), /credentialName public-cert: secret istio-system\/public-cert not in the snapshot \(see step 7\)/);
+    assert.match(
+      step(9).details.join('\n'),
+      /credentialName public-cert: secret istio-system\/public-cert not in the snapshot \(see step 7\)/,
+    );
     assert.equal(r.ok, false);
     // The rules: only the wrong destination port. The missing sidecar is step 11's (MESH013 judges the
     // namespace label, which is right here, and reports controllers, not pods).
@@ -117,20 +135,31 @@ describe('verifySnapshot', () => {
     assert.ok(!parseSnapshot(text, example).some((m) => m.kind === 'Secret'), 'no Secret in the example');
     assert.ok(!/PRIVATE KEY|tls\.key|tls\.crt/.test(text), 'no key material in the example');
     assert.ok(text.startsWith('# A snapshot of a Big Bang 2.x cluster'));
-    assert.ok(text.includes('kubectl get namespaces,gitrepositories.source.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io,pods,services,'));
+    assert.ok(
+      text.includes('kubectl get namespaces,gitrepositories.source.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io,pods,services,'),
+    );
   });
 
   test('findings on otherwise healthy dumps: BB006 without dependsOn, BB003 without the instance label, MESH006 without named ports', async () => {
-    const noDep = await verifySnapshot(snapshotWith((o) => delete (byKind(o, 'HelmRelease', 'podinfo') as any).spec.dependsOn), { packageName: 'podinfo' });
+    const noDep = await verifySnapshot(
+      snapshotWith((o) => delete (byKind(o, 'HelmRelease', 'podinfo') as any).spec.dependsOn),
+      { packageName: 'podinfo' },
+    );
     assert.equal(noDep.summary.fail, 0);
     assert.deepEqual(found(noDep), ['BB006 error HelmRelease bigbang/podinfo']);
     assert.equal(noDep.ok, false, 'an error finding makes the run fail');
-    const noLabel = await verifySnapshot(snapshotWith((o) => delete byKind(o, 'VirtualService', 'podinfo-podinfo').metadata!.labels!['app.kubernetes.io/instance']), { packageName: 'podinfo' });
+    const noLabel = await verifySnapshot(
+      snapshotWith((o) => delete byKind(o, 'VirtualService', 'podinfo-podinfo').metadata!.labels!['app.kubernetes.io/instance']),
+      { packageName: 'podinfo' },
+    );
     assert.deepEqual(found(noLabel), ['BB003 warning VirtualService podinfo/podinfo-podinfo']);
     assert.equal(noLabel.ok, true, 'a warning does not');
-    const noPorts = await verifySnapshot(snapshotWith((o) => {
-      for (const c of (o.find((x) => x.kind === 'Pod' && x.metadata?.namespace === 'podinfo') as any).spec.containers) delete c.ports;
-    }), { packageName: 'podinfo' });
+    const noPorts = await verifySnapshot(
+      snapshotWith((o) => {
+        for (const c of (o.find((x) => x.kind === 'Pod' && x.metadata?.namespace === 'podinfo') as any).spec.containers) delete c.ports;
+      }),
+      { packageName: 'podinfo' },
+    );
     assert.deepEqual(found(noPorts), ['MESH006 error Service podinfo/podinfo-podinfo', 'MESH006 error Service podinfo/podinfo-podinfo']);
   });
 
@@ -160,11 +189,26 @@ describe('bbmesh verify --snapshot (CLI)', () => {
   });
 
   test('an error finding exits 1 although every step passes; a warning finding exits 0', async () => {
-    const err = await verifyCli(['--snapshot', snapshotWith((o) => delete (byKind(o, 'HelmRelease', 'podinfo') as any).spec.dependsOn), '--package', 'podinfo']);
+    const err = await verifyCli([
+      '--snapshot',
+      snapshotWith((o) => delete (byKind(o, 'HelmRelease', 'podinfo') as any).spec.dependsOn),
+      '--package',
+      'podinfo',
+    ]);
     assert.equal(err.code, 1, err.stderr);
     assert.doesNotMatch(err.stdout, /failed/);
-    assert.match(err.stdout, /^error {3}BB006 HelmRelease bigbang\/podinfo: HelmRelease bigbang\/podinfo has no dependsOn "istio" although Istio is enabled$/m);
-    const warn = await verifyCli(['--snapshot', snapshotWith((o) => delete byKind(o, 'VirtualService', 'podinfo-podinfo').metadata!.labels!['app.kubernetes.io/instance']), '--package', 'podinfo', '--format', 'json']);
+    assert.match(
+      err.stdout,
+      /^error {3}BB006 HelmRelease bigbang\/podinfo: HelmRelease bigbang\/podinfo has no dependsOn "istio" although Istio is enabled$/m,
+    );
+    const warn = await verifyCli([
+      '--snapshot',
+      snapshotWith((o) => delete byKind(o, 'VirtualService', 'podinfo-podinfo').metadata!.labels!['app.kubernetes.io/instance']),
+      '--package',
+      'podinfo',
+      '--format',
+      'json',
+    ]);
     assert.equal(warn.code, 0, warn.stderr);
     assert.deepEqual(found(JSON.parse(warn.stdout)), ['BB003 warning VirtualService podinfo/podinfo-podinfo']);
   });
@@ -182,7 +226,10 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     const section = text.stdout.slice(text.stdout.indexOf('Findings from the check rules on the live objects'));
     const fl = section.split('\n');
     assert.equal(fl[0], 'Findings from the check rules on the live objects');
-    assert.equal(fl[1], 'error   MESH004 VirtualService podinfo/podinfo-podinfo: port 8080 is not a port of Service podinfo/podinfo-podinfo (ports: 9898, 9999)');
+    assert.equal(
+      fl[1],
+      'error   MESH004 VirtualService podinfo/podinfo-podinfo: port 8080 is not a port of Service podinfo/podinfo-podinfo (ports: 9898, 9999)',
+    );
     assert.equal(fl[2], '     symptom: 503 NC (cluster_not_found)');
     assert.match(fl[3], /^ {5}fix: Set `destination\.port\.number` to one of the Service's `port` values/);
     assert.match(fl[4], /^ {5}\S*test\/live\/fixtures\/snapshot-broken\.yaml:\d+:\d+$/);
@@ -193,7 +240,10 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     assert.equal(json.code, 1);
     const report = JSON.parse(json.stdout);
     assert.equal(report.schemaVersion, 1);
-    assert.deepEqual(report.steps.map((s: any) => s.step), [5, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(
+      report.steps.map((s: any) => s.step),
+      [5, 7, 8, 9, 10, 11, 12],
+    );
     assert.deepEqual(found(report), ['MESH004 error VirtualService podinfo/podinfo-podinfo']);
     assert.equal(report.findings[0].render, 'cluster');
     assert.equal(report.findings[0].source.template, null);
@@ -201,7 +251,10 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     const junit = await verifyCli(['--snapshot', fixture('snapshot-broken.yaml'), '--package', 'podinfo', '--format', 'junit']);
     assert.equal(junit.code, 1);
     assert.match(junit.stdout, /<testsuite name="bbmesh verify podinfo" tests="8" failures="5" errors="0" skipped="2"/);
-    assert.match(junit.stdout, /<testcase classname="bbmesh\.verify\.findings" name="MESH004 VirtualService podinfo\/podinfo-podinfo" file="[^"]*snapshot-broken\.yaml" line="\d+">\n {6}<failure message="port 8080 is not a port of Service podinfo\/podinfo-podinfo \(ports: 9898, 9999\)" type="error">/);
+    assert.match(
+      junit.stdout,
+      /<testcase classname="bbmesh\.verify\.findings" name="MESH004 VirtualService podinfo\/podinfo-podinfo" file="[^"]*snapshot-broken\.yaml" line="\d+">\n {6}<failure message="port 8080 is not a port of Service podinfo\/podinfo-podinfo \(ports: 9898, 9999\)" type="error">/,
+    );
     assert.equal(junit.stdout.match(/classname="bbmesh\.verify\.findings"/g)?.length, 1);
     assert.match(junit.stdout, /<skipped message="cannot check: a snapshot cannot answer HTTPS requests"\/>/);
   });

@@ -27,7 +27,13 @@ after(() => api.close());
 
 async function run(o: ClusterOpts, extra: Partial<Parameters<typeof verifyCluster>[0]> = {}): Promise<VerifyReport> {
   api.setObjects(clusterObjects({ cert: certs.valid, ...o }));
-  return verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: noIngress }, timeoutMs: 3000, ...extra });
+  return verifyCluster({
+    kubeconfig: api.kubeconfig,
+    packageName: 'podinfo',
+    address: { host: '127.0.0.1', httpsPort: noIngress },
+    timeoutMs: 3000,
+    ...extra,
+  });
 }
 
 function step(r: VerifyReport, n: number): StepResult {
@@ -225,8 +231,13 @@ describe('--wait', () => {
     api.setObjects(clusterObjects({ cert: certs.valid, podReady: false }));
     const seen: WaitProgress[] = [];
     const p = verifyCluster({
-      kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: noIngress }, timeoutMs: 3000,
-      waitMs: 10_000, pollMs: 100, onProgress: (x) => {
+      kubeconfig: api.kubeconfig,
+      packageName: 'podinfo',
+      address: { host: '127.0.0.1', httpsPort: noIngress },
+      timeoutMs: 3000,
+      waitMs: 10_000,
+      pollMs: 100,
+      onProgress: (x) => {
         seen.push(x);
         if (seen.length === 2) api.setObjects(clusterObjects({ cert: certs.valid }));
       },
@@ -241,7 +252,13 @@ describe('--wait', () => {
   test('is bounded: gives up after the duration', async () => {
     api.setObjects(clusterObjects({ cert: certs.valid, podReady: false }));
     const t0 = Date.now();
-    const r = await verifyCluster({ kubeconfig: api.kubeconfig, packageName: 'podinfo', address: { host: '127.0.0.1', httpsPort: noIngress }, waitMs: 600, pollMs: 150 });
+    const r = await verifyCluster({
+      kubeconfig: api.kubeconfig,
+      packageName: 'podinfo',
+      address: { host: '127.0.0.1', httpsPort: noIngress },
+      waitMs: 600,
+      pollMs: 150,
+    });
     assert.ok(Date.now() - t0 < 3000);
     assert.equal(r.wait?.ready, false);
     assert.equal(step(r, 5).status, 'fail');

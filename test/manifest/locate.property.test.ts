@@ -26,7 +26,11 @@ function agree(ms: Manifest[]): number {
       if (!f) continue;
       fast++;
       const s = locateSlow(m, p)!;
-      assert.deepEqual({ line: d.line + f.line - 1, column: f.column }, { line: s.line, column: s.column }, `${m.kind}/${m.name} ${p.join('.')}`);
+      assert.deepEqual(
+        { line: d.line + f.line - 1, column: f.column },
+        { line: s.line, column: s.column },
+        `${m.kind}/${m.name} ${p.join('.')}`,
+      );
     }
   }
   return fast;
@@ -53,29 +57,38 @@ test('property: agree on generated block-style documents (lists of maps and scal
   })).node;
   const render = (v: unknown, indent: number): string => {
     const pad = ' '.repeat(indent);
-    if (Array.isArray(v)) return v.map((x) => {
-      if (typeof x === 'string') return `${pad}- ${x.replace(/\n/g, `\n${pad}  `)}\n`;
-      const inner = render(x, indent + 2);
-      return `${pad}- ${inner.slice(indent + 2)}`;
-    }).join('');
-    if (v && typeof v === 'object') return Object.entries(v).map(([k, x]) => {
-      if (typeof x === 'string') return `${pad}${k}: ${x.replace(/\n/g, `\n${pad}`)}\n`;
-      return `${pad}${k}:\n${render(x, Array.isArray(x) ? indent : indent + 2)}`;
-    }).join('');
+    if (Array.isArray(v))
+      return v
+        .map((x) => {
+          if (typeof x === 'string') return `${pad}- ${x.replace(/\n/g, `\n${pad}  `)}\n`;
+          const inner = render(x, indent + 2);
+          return `${pad}- ${inner.slice(indent + 2)}`;
+        })
+        .join('');
+    if (v && typeof v === 'object')
+      return Object.entries(v)
+        .map(([k, x]) => {
+          if (typeof x === 'string') return `${pad}${k}: ${x.replace(/\n/g, `\n${pad}`)}\n`;
+          return `${pad}${k}:\n${render(x, Array.isArray(x) ? indent : indent + 2)}`;
+        })
+        .join('');
     return `${pad}${String(v)}\n`;
   };
   let valid = 0;
   let answered = 0;
-  fc.assert(fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), (obj) => {
-    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${render(obj, 2)}`;
-    let ms: Manifest[];
-    try {
-      ms = loadManifests(text, { file: 'g', stage: 'input' });
-    } catch {
-      return; // a generated document that is not valid YAML says nothing about locators
-    }
-    valid++;
-    answered += agree(ms);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), (obj) => {
+      const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n${render(obj, 2)}`;
+      let ms: Manifest[];
+      try {
+        ms = loadManifests(text, { file: 'g', stage: 'input' });
+      } catch {
+        return; // a generated document that is not valid YAML says nothing about locators
+      }
+      valid++;
+      answered += agree(ms);
+    }),
+    { numRuns: 300 },
+  );
   assert.ok(valid > 200 && answered > 1000, `valid documents ${valid}, fast answers ${answered}`);
 });

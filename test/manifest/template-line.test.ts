@@ -23,15 +23,21 @@ test('content from a helper falls back to the key that includes it', () => {
 
 test('quoted keys, comments, action lines and unknown files', () => {
   const f = join(tempDir(), 't.yaml');
-  writeFileSync(f, '{{- if .Values.on }}\n# comment\napiVersion: v1\nkind: ConfigMap\ndata:\n  "key.one": {{ .Values.a }}\n  {{- range .Values.list }}\n  item: x\n  {{- end }}\n{{- end }}\n');
+  writeFileSync(
+    f,
+    '{{- if .Values.on }}\n# comment\napiVersion: v1\nkind: ConfigMap\ndata:\n  "key.one": {{ .Values.a }}\n  {{- range .Values.list }}\n  item: x\n  {{- end }}\n{{- end }}\n',
+  );
   assert.deepEqual(templateLine(f, ['data', 'key.one']), { line: 6, column: 3 });
   assert.equal(templateLine(f, ['kind'])?.line, 4);
   assert.equal(templateLine(join(tempDir(), 'missing.yaml'), ['a']), undefined);
 });
 
-test('indentless sequences (a list at its key\'s own column)', () => {
+test("indentless sequences (a list at its key's own column)", () => {
   const f = join(tempDir(), 'vs.yaml');
-  writeFileSync(f, 'spec:\n  http:\n  - match:\n    - uri:\n        prefix: /api\n    route:\n    - destination:\n        host: a\n  - route:\n    - destination:\n        host: b\n  tcp: []\n');
+  writeFileSync(
+    f,
+    'spec:\n  http:\n  - match:\n    - uri:\n        prefix: /api\n    route:\n    - destination:\n        host: a\n  - route:\n    - destination:\n        host: b\n  tcp: []\n',
+  );
   assert.equal(templateLine(f, ['spec', 'http', 1, 'route', 0, 'destination', 'host'])?.line, 11);
   assert.equal(templateLine(f, ['spec', 'http', 0, 'route', 0, 'destination'])?.line, 7);
   assert.equal(templateLine(f, ['spec', 'tcp'])?.line, 12);

@@ -12,8 +12,10 @@ const domain = fc.array(label, { minLength: 1, maxLength: 4 }).map((ls) => ls.jo
 const dotted = fc.array(label, { minLength: 2, maxLength: 5 }).map((ls) => ls.join('.'));
 const wildcard = domain.map((d) => `*.${d}`);
 const host = fc.oneof(domain, wildcard, fc.constant('*'));
-const anyCase = (s: string) => fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length })
-  .map((up) => [...s].map((c, i) => (up[i] ? c.toUpperCase() : c)).join(''));
+const anyCase = (s: string) =>
+  fc
+    .array(fc.boolean(), { minLength: s.length, maxLength: s.length })
+    .map((up) => [...s].map((c, i) => (up[i] ? c.toUpperCase() : c)).join(''));
 
 test('hostMatches is symmetric and reflexive', () => {
   fc.assert(fc.property(host, host, (a, b) => hostMatches(a, b) === hostMatches(b, a)));
@@ -21,7 +23,13 @@ test('hostMatches is symmetric and reflexive', () => {
 });
 
 test('hostMatches ignores case', () => {
-  fc.assert(fc.property(host, host.chain((h) => anyCase(h)), (a, b) => hostMatches(a, b) === hostMatches(a.toLowerCase(), b.toLowerCase())));
+  fc.assert(
+    fc.property(
+      host,
+      host.chain((h) => anyCase(h)),
+      (a, b) => hostMatches(a, b) === hostMatches(a.toLowerCase(), b.toLowerCase()),
+    ),
+  );
 });
 
 test('`*.d` never matches `d`', () => {
@@ -58,28 +66,40 @@ test('resolveGatewayRef: `ns/name` is a fixed point; every form resolves to one'
     fc.constant('mesh'),
   );
   fc.assert(fc.property(label, label, label, (n, ns, vsNs) => resolveGatewayRef(`${ns}/${n}`, vsNs) === `${ns}/${n}`));
-  fc.assert(fc.property(ref, label, label, (r, vsNs, other) => {
-    const once = resolveGatewayRef(r, vsNs);
-    return resolveGatewayRef(once, other) === once;
-  }));
-  fc.assert(fc.property(label, label, (n, vsNs) => resolveGatewayRef(n, vsNs) === `${vsNs}/${n}` && resolveGatewayRef(`./${n}`, vsNs) === `${vsNs}/${n}`));
+  fc.assert(
+    fc.property(ref, label, label, (r, vsNs, other) => {
+      const once = resolveGatewayRef(r, vsNs);
+      return resolveGatewayRef(once, other) === once;
+    }),
+  );
+  fc.assert(
+    fc.property(
+      label,
+      label,
+      (n, vsNs) => resolveGatewayRef(n, vsNs) === `${vsNs}/${n}` && resolveGatewayRef(`./${n}`, vsNs) === `${vsNs}/${n}`,
+    ),
+  );
   fc.assert(fc.property(label, label, label, (n, ns, vsNs) => resolveGatewayRef(`${n}.${ns}.svc.cluster.local`, vsNs) === `${ns}/${n}`));
 });
 
 test('parseServerHost: no prefix means any namespace, `./` the Gateway namespace', () => {
-  fc.assert(fc.property(host, label, (h, gwNs) => {
-    const a = parseServerHost(h, gwNs);
-    const b = parseServerHost(`./${h}`, gwNs);
-    const c = parseServerHost(`*/${h}`, gwNs);
-    return a.namespace === '*' && a.host === h && b.namespace === gwNs && b.host === h && c.namespace === '*';
-  }));
+  fc.assert(
+    fc.property(host, label, (h, gwNs) => {
+      const a = parseServerHost(h, gwNs);
+      const b = parseServerHost(`./${h}`, gwNs);
+      const c = parseServerHost(`*/${h}`, gwNs);
+      return a.namespace === '*' && a.host === h && b.namespace === gwNs && b.host === h && c.namespace === '*';
+    }),
+  );
 });
 
 // Names are quoted: the generator produces `n`, `y`, which YAML 1.1 reads as booleans.
 function model(services: Array<[string, string]>, namespaces: string[]) {
   const docs = [
     ...namespaces.map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: "${ns}"}`),
-    ...services.map(([n, ns]) => `apiVersion: v1\nkind: Service\nmetadata: {name: "${n}", namespace: "${ns}"}\nspec:\n  ports: [{name: http, port: 80}]`),
+    ...services.map(
+      ([n, ns]) => `apiVersion: v1\nkind: Service\nmetadata: {name: "${n}", namespace: "${ns}"}\nspec:\n  ports: [{name: http, port: 80}]`,
+    ),
   ];
   return buildModel(loadManifests(docs.join('\n---\n'), { file: 'gen.yaml', stage: 'input' }));
 }
@@ -87,28 +107,43 @@ function model(services: Array<[string, string]>, namespaces: string[]) {
 const dest = (host: string, vsNs: string) => ({ host, fqdn: resolveShortName(host, vsNs), path: [] as (string | number)[] });
 
 test('destination resolution: a short name finds the Service of the VirtualService namespace, FQDN anywhere', () => {
-  fc.assert(fc.property(fc.uniqueArray(fc.tuple(label, label), { minLength: 1, maxLength: 6, selector: ([n, ns]) => `${n}.${ns}` }), fc.nat(), (svcs, i) => {
-    const m = model(svcs, [...new Set(svcs.map(([, ns]) => ns))]);
-    const [n, ns] = svcs[i % svcs.length];
-    const short = resolveDestination(m, dest(n, ns));
-    const full = resolveDestination(m, dest(`${n}.${ns}.svc.cluster.local`, 'elsewhere'));
-    return short.kind === 'service' && short.service.name === n && short.service.namespace === ns &&
-      full.kind === 'service' && full.service.name === n;
-  }));
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.tuple(label, label), { minLength: 1, maxLength: 6, selector: ([n, ns]) => `${n}.${ns}` }),
+      fc.nat(),
+      (svcs, i) => {
+        const m = model(svcs, [...new Set(svcs.map(([, ns]) => ns))]);
+        const [n, ns] = svcs[i % svcs.length];
+        const short = resolveDestination(m, dest(n, ns));
+        const full = resolveDestination(m, dest(`${n}.${ns}.svc.cluster.local`, 'elsewhere'));
+        return (
+          short.kind === 'service' &&
+          short.service.name === n &&
+          short.service.namespace === ns &&
+          full.kind === 'service' &&
+          full.service.name === n
+        );
+      },
+    ),
+  );
 });
 
 test('destination resolution: `svc.ns` never resolves to a Service', () => {
-  fc.assert(fc.property(label, label, label, (n, ns, vsNs) => {
-    const m = model([[n, ns]], [ns]);
-    const r = resolveDestination(m, dest(`${n}.${ns}`, vsNs));
-    return r.kind === 'svcDotNs' && r.name === n && r.namespace === ns && r.service?.name === n;
-  }));
+  fc.assert(
+    fc.property(label, label, label, (n, ns, vsNs) => {
+      const m = model([[n, ns]], [ns]);
+      const r = resolveDestination(m, dest(`${n}.${ns}`, vsNs));
+      return r.kind === 'svcDotNs' && r.name === n && r.namespace === ns && r.service?.name === n;
+    }),
+  );
 });
 
 test('destination resolution: a short name of a missing Service in a known namespace is missing', () => {
-  fc.assert(fc.property(label, label, label, (n, other, ns) => {
-    fc.pre(n !== other);
-    const m = model([[other, ns]], [ns]);
-    assert.equal(resolveDestination(m, dest(n, ns)).kind, 'missing');
-  }));
+  fc.assert(
+    fc.property(label, label, label, (n, other, ns) => {
+      fc.pre(n !== other);
+      const m = model([[other, ns]], [ns]);
+      assert.equal(resolveDestination(m, dest(n, ns)).kind, 'missing');
+    }),
+  );
 });

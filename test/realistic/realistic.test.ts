@@ -55,7 +55,8 @@ const ONLY_OWN_GATEWAY = ['istio.gateways.public.enabled=false'];
 
 const PACKAGES: Pkg[] = [
   {
-    name: 'kiali-like', ns: 'kiali',
+    name: 'kiali-like',
+    ns: 'kiali',
     virtualServices: ['kiali'],
     istioObjects: ['PeerAuthentication/default-kiali'],
     dependsOn: { on: ['istio'], off: [] },
@@ -65,16 +66,16 @@ const PACKAGES: Pkg[] = [
     ],
   },
   {
-    name: 'mattermost-like', ns: 'mattermost',
+    name: 'mattermost-like',
+    ns: 'mattermost',
     virtualServices: ['mattermost-mattermost'],
     istioObjects: ['PeerAuthentication/default-mattermost', 'PeerAuthentication/postgres-exception'],
     dependsOn: { on: ['istio'], off: [] },
-    traces: [
-      { url: 'https://chat.bigbang.dev/', ok: true, status: 200, destinationPort: 8065 },
-    ],
+    traces: [{ url: 'https://chat.bigbang.dev/', ok: true, status: 200, destinationPort: 8065 }],
   },
   {
-    name: 'anchore-like', ns: 'anchore',
+    name: 'anchore-like',
+    ns: 'anchore',
     virtualServices: ['anchore-anchore-ui', 'anchore-anchore-api'],
     istioObjects: ['PeerAuthentication/default-anchore'],
     dependsOn: { on: ['istio'], off: [] },
@@ -86,7 +87,8 @@ const PACKAGES: Pkg[] = [
     ],
   },
   {
-    name: 'gitlab-like', ns: 'gitlab',
+    name: 'gitlab-like',
+    ns: 'gitlab',
     virtualServices: ['gitlab-gitlab', 'gitlab-gitlab-registry', 'gitlab-gitlab-pages'],
     istioObjects: ['PeerAuthentication/default-gitlab'],
     dependsOn: { on: ['istio'], off: [] },
@@ -103,20 +105,37 @@ const PACKAGES: Pkg[] = [
     ],
   },
   {
-    name: 'keycloak-like', ns: 'keycloak',
+    name: 'keycloak-like',
+    ns: 'keycloak',
     virtualServices: ['keycloak-keycloak'],
     istioObjects: ['PeerAuthentication/default-keycloak'],
     dependsOn: { on: ['istio'], off: [] },
     traces: [
       // TLS passthrough: routed on SNI by the tls route, Keycloak terminates TLS on 8443.
       { url: 'https://keycloak.bigbang.dev/', ok: true, status: 200, destinationPort: 8443, route: 'tls[0]', set: ONLY_OWN_GATEWAY },
-      { url: 'https://keycloak.bigbang.dev/realms/master', ok: true, status: 200, destinationPort: 8443, route: 'tls[0]', set: ONLY_OWN_GATEWAY },
-      { url: 'http://keycloak.bigbang.dev/', ok: true, status: 200, hops: ['redirect'], destinationPort: 8443, route: 'tls[0]', set: ONLY_OWN_GATEWAY },
+      {
+        url: 'https://keycloak.bigbang.dev/realms/master',
+        ok: true,
+        status: 200,
+        destinationPort: 8443,
+        route: 'tls[0]',
+        set: ONLY_OWN_GATEWAY,
+      },
+      {
+        url: 'http://keycloak.bigbang.dev/',
+        ok: true,
+        status: 200,
+        hops: ['redirect'],
+        destinationPort: 8443,
+        route: 'tls[0]',
+        set: ONLY_OWN_GATEWAY,
+      },
       { url: 'https://keycloak.bigbang.dev/realms/master', ok: true, status: 200, destinationPort: 8443, route: 'tls[0]' },
     ],
   },
   {
-    name: 'monitoring-like', ns: 'monitoring',
+    name: 'monitoring-like',
+    ns: 'monitoring',
     virtualServices: ['monitoring-monitoring-kube-prometheus', 'monitoring-monitoring-kube-alertmanager'],
     istioObjects: ['PeerAuthentication/default-monitoring'],
     // kyverno-policies is enabled in bigbang/values.yaml: it stays when Istio is off.
@@ -154,15 +173,22 @@ for (const pkg of PACKAGES) {
       const r = await renderPackage(dir, { set: ['istio.enabled=true'] });
       const ms = own(r.manifests);
       assert.equal(r.packageName, pkg.ns);
-      assert.deepEqual(r.releases.map((x) => [x.releaseName, x.namespace]), [[`${pkg.ns}-${pkg.ns}`, pkg.ns]]);
+      assert.deepEqual(
+        r.releases.map((x) => [x.releaseName, x.namespace]),
+        [[`${pkg.ns}-${pkg.ns}`, pkg.ns]],
+      );
       const vs = ms.filter((m) => m.kind === 'VirtualService');
       assert.deepEqual(vs.map((m) => m.name).sort(), [...pkg.virtualServices].sort());
       for (const v of vs) {
         assert.equal(v.namespace, pkg.ns);
         for (const h of (v.obj as any).spec.hosts as string[]) assert.match(h, /\.bigbang\.dev$/, `host ${h} of ${v.name}`);
-        for (const g of (v.obj as any).spec.gateways as string[]) assert.doesNotMatch(g, /\/main$/, `gateway ${g} of ${v.name} is the package default`);
+        for (const g of (v.obj as any).spec.gateways as string[])
+          assert.doesNotMatch(g, /\/main$/, `gateway ${g} of ${v.name} is the package default`);
       }
-      const others = ms.filter((m) => isIstio(m) && m.kind !== 'VirtualService').map((m) => `${m.kind}/${m.name}`).sort();
+      const others = ms
+        .filter((m) => isIstio(m) && m.kind !== 'VirtualService')
+        .map((m) => `${m.kind}/${m.name}`)
+        .sort();
       assert.deepEqual(others, [...pkg.istioObjects].sort());
       assert.equal(injectionLabel(ms, pkg.ns), 'enabled');
       assert.deepEqual(dependsOnNames(ms, pkg.ns), [...pkg.dependsOn.on].sort());
@@ -184,7 +210,9 @@ for (const pkg of PACKAGES) {
       const { checkPackage } = await import('../../src/check/index.js');
       const res = await checkPackage(dir);
       const bad = res.findings;
-      const show = bad.map((f) => `${f.code} ${f.severity} ${f.object.kind} ${f.object.namespace}/${f.object.name}: ${f.message}`).join('\n');
+      const show = bad
+        .map((f) => `${f.code} ${f.severity} ${f.object.kind} ${f.object.namespace}/${f.object.name}: ${f.message}`)
+        .join('\n');
       assert.equal(bad.length, 0, `false alarms on a correct package:\n${show}`);
     });
 
@@ -199,7 +227,11 @@ for (const pkg of PACKAGES) {
           assert.equal(res.verdict.status, c.status, ctx);
           assert.equal(res.verdict.ok, c.ok, ctx);
           if (c.flag) assert.equal(res.verdict.flag, c.flag, ctx);
-          for (const k of c.hops ?? []) assert.ok(res.hops.some((h) => h.kind === k), `hop ${k} expected\n${ctx}`);
+          for (const k of c.hops ?? [])
+            assert.ok(
+              res.hops.some((h) => h.kind === k),
+              `hop ${k} expected\n${ctx}`,
+            );
           if (c.route) {
             const route = res.hops.filter((h) => h.kind === 'route').at(-1);
             assert.ok(route?.title.includes(c.route), `route ${c.route} expected\n${ctx}`);

@@ -17,7 +17,10 @@ function uiColor(r: Awaited<ReturnType<typeof renderPackage>>): string {
 test('renders both stages of examples/podinfo with Flux names and namespaces', async () => {
   const r = await renderPackage(EXAMPLE);
   assert.equal(r.packageName, 'podinfo');
-  assert.deepEqual(r.releases.map((x) => [x.releaseName, x.namespace]), [['podinfo-podinfo', 'podinfo']]);
+  assert.deepEqual(
+    r.releases.map((x) => [x.releaseName, x.namespace]),
+    [['podinfo-podinfo', 'podinfo']],
+  );
   const hr = find(r.manifests, 'HelmRelease', 'bigbang')[0];
   assert.equal(hr.namespace, 'bigbang');
   const svc = find(r.manifests, 'Service', 'package')[0];
@@ -48,10 +51,18 @@ test('stage-2 values: overlays > defaults > common > chart defaults', async () =
 
 test('spec.values win over valuesFrom, and targetPath sets one key', async () => {
   const dir = tempCopy();
-  edit(join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'), '  valuesFrom:\n', '  values:\n    ui:\n      color: from-spec-values\n  valuesFrom:\n');
+  edit(
+    join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'),
+    '  valuesFrom:\n',
+    '  values:\n    ui:\n      color: from-spec-values\n  valuesFrom:\n',
+  );
   assert.equal(uiColor(await renderPackage(dir, { set: ['podinfo.values.ui.color=from-overlays'] })), 'from-spec-values');
   const dir2 = tempCopy();
-  edit(join(dir2, 'bigbang/templates/podinfo/helmrelease.yaml'), '      valuesKey: "overlays"\n', '      valuesKey: "overlays"\n    - name: {{ .Release.Name }}-podinfo-values\n      kind: Secret\n      valuesKey: "color"\n      targetPath: ui.color\n');
+  edit(
+    join(dir2, 'bigbang/templates/podinfo/helmrelease.yaml'),
+    '      valuesKey: "overlays"\n',
+    '      valuesKey: "overlays"\n    - name: {{ .Release.Name }}-podinfo-values\n      kind: Secret\n      valuesKey: "color"\n      targetPath: ui.color\n',
+  );
   edit(join(dir2, 'bigbang/templates/_helpers.tpl'), '  common: |\n', '  color: from-target-path\n  common: |\n');
   assert.equal(uiColor(await renderPackage(dir2)), 'from-target-path');
 });
@@ -66,8 +77,16 @@ test('release name and namespace rules, including the 53-character rule', async 
   assert.equal(long.length, 53);
 
   const dir = tempCopy();
-  edit(join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'), 'targetNamespace: podinfo', 'targetNamespace: a-very-long-target-namespace-name');
-  edit(join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'), /metadata:\n {2}name: podinfo/, 'metadata:\n  name: a-really-long-helmrelease-name');
+  edit(
+    join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'),
+    'targetNamespace: podinfo',
+    'targetNamespace: a-very-long-target-namespace-name',
+  );
+  edit(
+    join(dir, 'bigbang/templates/podinfo/helmrelease.yaml'),
+    /metadata:\n {2}name: podinfo/,
+    'metadata:\n  name: a-really-long-helmrelease-name',
+  );
   const r = await renderPackage(dir);
   assert.equal(r.releases[0].releaseName, 'a-very-long-target-namespace-name-a-real-942e9803b731');
   const svc = find(r.manifests, 'Service', 'package')[0];
@@ -86,9 +105,17 @@ test('bad input: each error names the file and the fix, exits 2, no stack trace'
   const noChart = tempCopy();
   rmSync(join(noChart, 'chart'), { recursive: true });
   const badTpl = tempCopy();
-  edit(join(badTpl, 'chart/templates/service.yaml'), 'type: {{ .Values.service.type }}', 'type: {{ required "service.type is needed" .Values.nope }}');
+  edit(
+    join(badTpl, 'chart/templates/service.yaml'),
+    'type: {{ .Values.service.type }}',
+    'type: {{ required "service.type is needed" .Values.nope }}',
+  );
   const noSecret = tempCopy();
-  edit(join(noSecret, 'bigbang/templates/podinfo/helmrelease.yaml'), /name: \{\{ \.Release\.Name \}\}-podinfo-values\n {6}kind: Secret\n {6}valuesKey: "common"/, 'name: missing-values\n      kind: Secret\n      valuesKey: "common"');
+  edit(
+    join(noSecret, 'bigbang/templates/podinfo/helmrelease.yaml'),
+    /name: \{\{ \.Release\.Name \}\}-podinfo-values\n {6}kind: Secret\n {6}valuesKey: "common"/,
+    'name: missing-values\n      kind: Secret\n      valuesKey: "common"',
+  );
   const badValues = tempCopy();
   writeFileSync(join(badValues, 'extra.yaml'), 'podinfo:\n  values:\n    a: b: c\n');
 
@@ -110,7 +137,7 @@ test('bad input: each error names the file and the fix, exits 2, no stack trace'
   }
 });
 
-test('render -o json keeps each object\'s stage, chart and template', () => {
+test("render -o json keeps each object's stage, chart and template", () => {
   const r = cli(['render', EXAMPLE, '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
@@ -125,7 +152,10 @@ test('credentials in rendered Secrets are redacted line for line unless --show-s
   const args = ['render', EXAMPLE, '--set', 'registryCredentials.username=robot', '--set', 'registryCredentials.password=s3cr3t-pat'];
   const r = cli(args);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /kind: Secret\n[\s\S]*?type: kubernetes.io\/dockerconfigjson\ndata:\n {2}\.dockerconfigjson: "<redacted by bbmesh; --show-secrets prints it>"/);
+  assert.match(
+    r.stdout,
+    /kind: Secret\n[\s\S]*?type: kubernetes.io\/dockerconfigjson\ndata:\n {2}\.dockerconfigjson: "<redacted by bbmesh; --show-secrets prints it>"/,
+  );
   const b64 = Buffer.from('robot:s3cr3t-pat').toString('base64');
   assert.doesNotMatch(r.stdout, /s3cr3t-pat/);
   assert.ok(!r.stdout.includes(b64), 'no base64 of the credentials');

@@ -40,13 +40,20 @@ export function ruleTester(rule: Rule, cases: { valid: Case[]; invalid: Array<Ca
   for (const c of cases.valid) {
     test(`${rule.meta.code} valid: ${c.name}`, () => {
       const fs = findingsFor(rule, c);
-      assert.deepEqual(fs.map((f) => `${f.code} ${f.object.kind}/${f.object.namespace}/${f.object.name}: ${f.message}`), []);
+      assert.deepEqual(
+        fs.map((f) => `${f.code} ${f.object.kind}/${f.object.namespace}/${f.object.name}: ${f.message}`),
+        [],
+      );
     });
   }
   for (const c of cases.invalid) {
     test(`${rule.meta.code} invalid: ${c.name}`, () => {
       const fs = findingsFor(rule, c);
-      assert.equal(fs.length, c.errors.length, `expected ${c.errors.length} finding(s), got:\n${fs.map((f) => `  ${f.code} ${f.object.kind}/${f.object.namespace}/${f.object.name} @${f.source?.line}:${f.source?.column} ${f.message}`).join('\n')}`);
+      assert.equal(
+        fs.length,
+        c.errors.length,
+        `expected ${c.errors.length} finding(s), got:\n${fs.map((f) => `  ${f.code} ${f.object.kind}/${f.object.namespace}/${f.object.name} @${f.source?.line}:${f.source?.column} ${f.message}`).join('\n')}`,
+      );
       c.errors.forEach((e, i) => {
         const f = fs[i];
         assert.equal(f.code, e.code ?? rule.meta.code);

@@ -36,79 +36,147 @@ const cases: Case[] = [
     name: '301 loop: a route redirects https back to http',
     yaml: mutate(PODINFO, VS_ROUTE, '  http:\n    - redirect:\n        scheme: http\n'),
     req: 'http://podinfo.bigbang.dev/',
-    status: 301, flag: 'loop', hop: 'redirect', object: VS,
+    status: 301,
+    flag: 'loop',
+    hop: 'redirect',
+    object: VS,
   },
   {
     name: 'TLS handshake failure: no server for the SNI (VirtualService host outside *.bigbang.dev)',
     yaml: mutate(PODINFO, '    - podinfo.bigbang.dev\n', '    - podinfo.example.com\n'),
     req: 'https://podinfo.example.com/',
-    status: 'tls-handshake-failure', hop: 'gateway-server', code: 'MESH002', object: 'Gateway/istio-system/public',
+    status: 'tls-handshake-failure',
+    hop: 'gateway-server',
+    code: 'MESH002',
+    object: 'Gateway/istio-system/public',
   },
   {
     name: 'TLS handshake failure: credentialName Secret missing in the gateway namespace',
-    yaml: PODINFO + PUBLIC_GW(`    - hosts: ["*.bigbang.dev"]
+    yaml:
+      PODINFO +
+      PUBLIC_GW(`    - hosts: ["*.bigbang.dev"]
       port: {name: https, number: 8443, protocol: HTTPS}
       tls: {mode: SIMPLE, credentialName: podinfo-cert}
 `),
-    status: 'tls-handshake-failure', hop: 'gateway-server', code: 'MESH009', object: 'Gateway/istio-system/public', reason: /istio-system\/podinfo-cert/,
+    status: 'tls-handshake-failure',
+    hop: 'gateway-server',
+    code: 'MESH009',
+    object: 'Gateway/istio-system/public',
+    reason: /istio-system\/podinfo-cert/,
   },
   {
     name: '404 NR: VirtualService bound to a Gateway that does not exist (istio-system/main)',
     yaml: mutate(PODINFO, '    - istio-system/public\n', '    - istio-system/main\n'),
-    status: 404, flag: 'NR', hop: 'virtual-service', code: 'MESH001', object: VS,
+    status: 404,
+    flag: 'NR',
+    hop: 'virtual-service',
+    code: 'MESH001',
+    object: VS,
   },
   {
     name: '404 NR: exportTo hides the VirtualService from the gateway namespace',
     yaml: mutate(PODINFO, '  gateways:\n    - istio-system/public\n', '  exportTo: ["."]\n  gateways:\n    - istio-system/public\n'),
-    status: 404, flag: 'NR', hop: 'virtual-service', code: 'MESH010', object: VS,
+    status: 404,
+    flag: 'NR',
+    hop: 'virtual-service',
+    code: 'MESH010',
+    object: VS,
   },
   {
     name: '404 NR: the server host prefix admits no VirtualService from podinfo',
-    yaml: PODINFO + PUBLIC_GW(`    - hosts: ["istio-system/*.bigbang.dev"]
+    yaml:
+      PODINFO +
+      PUBLIC_GW(`    - hosts: ["istio-system/*.bigbang.dev"]
       port: {name: https, number: 8443, protocol: HTTPS}
       tls: {mode: SIMPLE, credentialName: public-cert}
 `),
-    status: 404, flag: 'NR', hop: 'virtual-service', code: 'MESH002', object: VS,
+    status: 404,
+    flag: 'NR',
+    hop: 'virtual-service',
+    code: 'MESH002',
+    object: VS,
   },
   {
     name: '404 NR: no route matches the path',
-    yaml: mutate(PODINFO, VS_ROUTE, VS_ROUTE.replace('    - route:', '    - match:\n        - uri:\n            prefix: /api\n      route:')),
+    yaml: mutate(
+      PODINFO,
+      VS_ROUTE,
+      VS_ROUTE.replace('    - route:', '    - match:\n        - uri:\n            prefix: /api\n      route:'),
+    ),
     req: 'https://podinfo.bigbang.dev/ap',
-    status: 404, flag: 'NR', hop: 'route', object: VS,
+    status: 404,
+    flag: 'NR',
+    hop: 'route',
+    object: VS,
   },
   {
     name: '503 NC: destination port is not a port of the Service',
     yaml: mutate(PODINFO, '              number: 9898\n', '              number: 8080\n'),
-    status: 503, flag: 'NC', hop: 'service-port', code: 'MESH004', object: VS,
+    status: 503,
+    flag: 'NC',
+    hop: 'service-port',
+    code: 'MESH004',
+    object: VS,
   },
   {
     name: '503 NC: no destination port, several Service ports: the listener port 8443 is used',
     yaml: mutate(PODINFO, '            port:\n              number: 9898\n', ''),
-    status: 503, flag: 'NC', hop: 'service-port', code: 'MESH004', object: 'Service/podinfo/podinfo-podinfo', reason: /port 8443/,
+    status: 503,
+    flag: 'NC',
+    hop: 'service-port',
+    code: 'MESH004',
+    object: 'Service/podinfo/podinfo-podinfo',
+    reason: /port 8443/,
   },
   {
     name: '503 NC: destination host in svc.ns form is not expanded',
     yaml: mutate(PODINFO, '            host: podinfo-podinfo.podinfo.svc.cluster.local\n', '            host: podinfo-podinfo.podinfo\n'),
-    status: 503, flag: 'NC', hop: 'service-port', code: 'MESH016', object: VS,
+    status: 503,
+    flag: 'NC',
+    hop: 'service-port',
+    code: 'MESH016',
+    object: VS,
   },
   {
     name: '503 NC: destination host is no Service',
-    yaml: mutate(PODINFO, '            host: podinfo-podinfo.podinfo.svc.cluster.local\n', '            host: podinfo.podinfo.svc.cluster.local\n'),
-    status: 503, flag: 'NC', hop: 'service-port', code: 'MESH003', object: VS,
+    yaml: mutate(
+      PODINFO,
+      '            host: podinfo-podinfo.podinfo.svc.cluster.local\n',
+      '            host: podinfo.podinfo.svc.cluster.local\n',
+    ),
+    status: 503,
+    flag: 'NC',
+    hop: 'service-port',
+    code: 'MESH003',
+    object: VS,
   },
   {
     name: '503 UH: the Service selects no workload',
-    yaml: mutate(PODINFO, '  selector:\n    app.kubernetes.io/name: podinfo-podinfo\n', '  selector:\n    app.kubernetes.io/name: podinfo\n'),
-    status: 503, flag: 'UH', hop: 'workload', code: 'MESH005', object: 'Service/podinfo/podinfo-podinfo',
+    yaml: mutate(
+      PODINFO,
+      '  selector:\n    app.kubernetes.io/name: podinfo-podinfo\n',
+      '  selector:\n    app.kubernetes.io/name: podinfo\n',
+    ),
+    status: 503,
+    flag: 'UH',
+    hop: 'workload',
+    code: 'MESH005',
+    object: 'Service/podinfo/podinfo-podinfo',
   },
   {
     name: '503 UH: named targetPort resolves on no container',
     yaml: mutate(PODINFO, '      targetPort: http\n', '      targetPort: web\n'),
-    status: 503, flag: 'UH', hop: 'target-port', code: 'MESH006', object: 'Service/podinfo/podinfo-podinfo',
+    status: 503,
+    flag: 'UH',
+    hop: 'target-port',
+    code: 'MESH006',
+    object: 'Service/podinfo/podinfo-podinfo',
   },
   {
     name: '503 UC: DestinationRule sends plain text to a STRICT mTLS sidecar',
-    yaml: PODINFO + `
+    yaml:
+      PODINFO +
+      `
 ---
 apiVersion: networking.istio.io/v1beta1
 kind: DestinationRule
@@ -117,24 +185,36 @@ spec:
   host: podinfo-podinfo.podinfo.svc.cluster.local
   trafficPolicy: {tls: {mode: DISABLE}}
 `,
-    status: 503, flag: 'UC', hop: 'sidecar', code: 'MESH015',
+    status: 503,
+    flag: 'UC',
+    hop: 'sidecar',
+    code: 'MESH015',
   },
   {
     name: 'connection refused: no ingress Service port',
-    yaml: PODINFO, req: 'https://podinfo.bigbang.dev:8443/',
-    status: 'connection-refused', hop: 'ingress-service',
+    yaml: PODINFO,
+    req: 'https://podinfo.bigbang.dev:8443/',
+    status: 'connection-refused',
+    hop: 'ingress-service',
   },
   {
     name: 'connection refused: no Gateway server on the listener port',
-    yaml: PODINFO + PUBLIC_GW(`    - hosts: ["*.bigbang.dev"]
+    yaml:
+      PODINFO +
+      PUBLIC_GW(`    - hosts: ["*.bigbang.dev"]
       port: {name: https, number: 9443, protocol: HTTPS}
       tls: {mode: SIMPLE, credentialName: public-cert}
 `),
-    status: 'connection-refused', hop: 'gateway-server', code: 'MESH008', object: 'Gateway/istio-system/public',
+    status: 'connection-refused',
+    hop: 'gateway-server',
+    code: 'MESH008',
+    object: 'Gateway/istio-system/public',
   },
   {
     name: '403: AuthorizationPolicy DENY at the sidecar',
-    yaml: PODINFO + `
+    yaml:
+      PODINFO +
+      `
 ---
 apiVersion: security.istio.io/v1beta1
 kind: AuthorizationPolicy
@@ -145,11 +225,15 @@ spec:
     - to: [{operation: {paths: ["/admin*"]}}]
 `,
     req: 'https://podinfo.bigbang.dev/admin/x',
-    status: 403, hop: 'authorization', object: 'AuthorizationPolicy/podinfo/deny-admin',
+    status: 403,
+    hop: 'authorization',
+    object: 'AuthorizationPolicy/podinfo/deny-admin',
   },
   {
     name: '403: ALLOW policy that does not admit the gateway',
-    yaml: PODINFO + `
+    yaml:
+      PODINFO +
+      `
 ---
 apiVersion: security.istio.io/v1beta1
 kind: AuthorizationPolicy
@@ -158,12 +242,24 @@ spec:
   rules:
     - from: [{source: {namespaces: ["monitoring"]}}]
 `,
-    status: 403, hop: 'authorization', object: 'AuthorizationPolicy/podinfo/only-monitoring',
+    status: 403,
+    hop: 'authorization',
+    object: 'AuthorizationPolicy/podinfo/only-monitoring',
   },
   {
     name: '403: fault injection abort',
-    yaml: mutate(PODINFO, VS_ROUTE, VS_ROUTE.replace('    - route:', '    - fault:\n        abort:\n          httpStatus: 403\n          percentage: {value: 100}\n      route:')),
-    status: 403, flag: 'FI', hop: 'fault', object: VS,
+    yaml: mutate(
+      PODINFO,
+      VS_ROUTE,
+      VS_ROUTE.replace(
+        '    - route:',
+        '    - fault:\n        abort:\n          httpStatus: 403\n          percentage: {value: 100}\n      route:',
+      ),
+    ),
+    status: 403,
+    flag: 'FI',
+    hop: 'fault',
+    object: VS,
   },
 ];
 
@@ -180,7 +276,10 @@ for (const c of cases) {
     if (c.object) assert.equal(`${h.object?.kind}/${h.object?.namespace}/${h.object?.name}`, c.object);
     if (c.reason) assert.match(r.verdict.reason, c.reason);
     assert.ok(r.verdict.fix, 'every failure has a fix');
-    assert.ok(r.hops.slice(0, r.verdict.hop).every((x) => x.ok), 'hops before the failure pass');
+    assert.ok(
+      r.hops.slice(0, r.verdict.hop).every((x) => x.ok),
+      'hops before the failure pass',
+    );
     if (h.object && h.object.namespace !== 'istio-system') assert.ok(h.source && h.source.line > 0, 'located');
   });
 }
@@ -194,7 +293,10 @@ test('no sidecar: the request works in plain HTTP, and the sidecar hop names MES
 });
 
 test('a weighted split with one broken destination fails for its share', () => {
-  const yaml = mutate(PODINFO, VS_ROUTE, `  http:
+  const yaml = mutate(
+    PODINFO,
+    VS_ROUTE,
+    `  http:
     - route:
         - destination:
             host: podinfo-podinfo.podinfo.svc.cluster.local
@@ -204,7 +306,8 @@ test('a weighted split with one broken destination fails for its share', () => {
             host: podinfo-podinfo.podinfo.svc.cluster.local
             port: {number: 1234}
           weight: 20
-`);
+`,
+  );
   const r = trace(yaml, 'https://podinfo.bigbang.dev/');
   assert.equal(r.verdict.status, 503);
   assert.equal(r.verdict.flag, 'NC');

@@ -6,16 +6,35 @@ import { traceToText } from '../../src/report/trace-text.js';
 import { traceToMermaid } from '../../src/report/trace-mermaid.js';
 import { FIXTURE, PODINFO, trace } from './helpers.js';
 
-const HTTPS_PATH = ['client', 'ingress-service', 'gateway-workload', 'gateway-server', 'virtual-service', 'route', 'destination', 'service-port', 'target-port', 'workload', 'sidecar', 'container'];
+const HTTPS_PATH = [
+  'client',
+  'ingress-service',
+  'gateway-workload',
+  'gateway-server',
+  'virtual-service',
+  'route',
+  'destination',
+  'service-port',
+  'target-port',
+  'workload',
+  'sidecar',
+  'container',
+];
 
 function assertGuidePath(hops: ReturnType<typeof trace>['hops']) {
-  assert.deepEqual(hops.map((h) => h.kind), HTTPS_PATH);
+  assert.deepEqual(
+    hops.map((h) => h.kind),
+    HTTPS_PATH,
+  );
   const by = (k: string) => hops.find((h) => h.kind === k)!;
   assert.equal(by('ingress-service').ports, '443 -> 8443');
   assert.deepEqual(by('ingress-service').object, { kind: 'Service', namespace: 'istio-system', name: 'public-ingressgateway' });
   assert.equal(by('ingress-service').assumed, true);
   assert.deepEqual(by('gateway-server').object, { kind: 'Gateway', namespace: 'istio-system', name: 'public' });
-  assert.match(by('gateway-server').detail, /\*\.bigbang\.dev matches SNI podinfo\.bigbang\.dev; TLS SIMPLE with Secret istio-system\/public-cert/);
+  assert.match(
+    by('gateway-server').detail,
+    /\*\.bigbang\.dev matches SNI podinfo\.bigbang\.dev; TLS SIMPLE with Secret istio-system\/public-cert/,
+  );
   assert.deepEqual(by('virtual-service').object, { kind: 'VirtualService', namespace: 'podinfo', name: 'podinfo-podinfo' });
   assert.equal(by('service-port').title, 'Service podinfo/podinfo-podinfo port 9898 (http)');
   assert.equal(by('target-port').ports, 'http -> 9898');
@@ -43,7 +62,10 @@ test('http://podinfo.bigbang.dev/ gets the 301 from httpsRedirect, then the same
   const r = trace(PODINFO, 'http://podinfo.bigbang.dev/');
   assert.equal(r.verdict.ok, true);
   const i = r.hops.findIndex((h) => h.kind === 'redirect');
-  assert.deepEqual(r.hops.slice(0, i + 1).map((h) => h.kind), ['client', 'ingress-service', 'gateway-workload', 'gateway-server', 'redirect']);
+  assert.deepEqual(
+    r.hops.slice(0, i + 1).map((h) => h.kind),
+    ['client', 'ingress-service', 'gateway-workload', 'gateway-server', 'redirect'],
+  );
   assert.equal(r.hops[1].ports, '80 -> 8080');
   assert.equal(r.hops[i].title, '301 to https://podinfo.bigbang.dev/');
   assertGuidePath(r.hops.slice(i + 1));
@@ -65,7 +87,10 @@ test('an unknown host gives 404 NR at the gateway', () => {
   const h = r.hops[r.verdict.hop!];
   assert.equal(h.kind, 'virtual-service');
   assert.deepEqual(h.object, { kind: 'Gateway', namespace: 'istio-system', name: 'public' });
-  assert.equal(r.hops.slice(0, r.verdict.hop).every((x) => x.ok), true);
+  assert.equal(
+    r.hops.slice(0, r.verdict.hop).every((x) => x.ok),
+    true,
+  );
 });
 
 test('library traceManifests, text and mermaid reports', async () => {

@@ -28,12 +28,14 @@ export const bb001: Rule = {
     if (!ns) {
       if (!hr) return [];
       const file = join(ctx.pkg.dir, 'bigbang', 'templates', ctx.pkg.name, 'namespace.yaml');
-      return [{
-        object: hr,
-        path: ['spec', 'targetNamespace'],
-        message: `the bigbang/ chart renders no Namespace ${nsName ?? ctx.pkg.name} for the package, so nothing labels it for sidecar injection`,
-        hint: `add ${display(file)} creating the namespace with \`istio-injection: "enabled"\` under \`{{- if ${enabledExpr} }}\``,
-      }];
+      return [
+        {
+          object: hr,
+          path: ['spec', 'targetNamespace'],
+          message: `the bigbang/ chart renders no Namespace ${nsName ?? ctx.pkg.name} for the package, so nothing labels it for sidecar injection`,
+          hint: `add ${display(file)} creating the namespace with \`istio-injection: "enabled"\` under \`{{- if ${enabledExpr} }}\``,
+        },
+      ];
     }
     const labels = ns.obj.metadata?.labels ?? {};
     if (MESH_LABELS.some((k) => labels[k] !== undefined)) return [];
@@ -51,10 +53,12 @@ export const bb001: Rule = {
         message = `Namespace ${ns.name}: the template has an istio-injection label, but its condition is false with Istio enabled (${ctx.layout.layout} enables Istio with ${enabledExpr})`;
       }
     }
-    return [{
-      object: ns,
-      message,
-      file: file ? { path: display(file), line: pos.line, column: pos.column } : undefined,
-    }];
+    return [
+      {
+        object: ns,
+        message,
+        file: file ? { path: display(file), line: pos.line, column: pos.column } : undefined,
+      },
+    ];
   },
 };

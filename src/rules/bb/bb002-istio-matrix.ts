@@ -12,9 +12,21 @@ export const bb002: Rule = {
     explanation:
       'A Big Bang package must render cleanly in both states of `istio.enabled`. With Istio disabled the Istio CRDs do not exist, so any networking.istio.io or security.istio.io object ' +
       'fails the whole HelmRelease, a dependsOn on the Istio HelmRelease never becomes ready, and an `istio-injection: enabled` label is misleading. With Istio enabled, a package with a Service needs a VirtualService to be reachable through the ingress gateway.',
-    symptom: 'Istio disabled: HelmRelease fails with `no matches for kind "VirtualService"` or waits forever on dependency `istio`; Istio enabled without a VirtualService: 404 NR at the ingress gateway for https://<pkg>.<domain>',
+    symptom:
+      'Istio disabled: HelmRelease fails with `no matches for kind "VirtualService"` or waits forever on dependency `istio`; Istio enabled without a VirtualService: 404 NR at the ingress gateway for https://<pkg>.<domain>',
     hint: 'guard every Istio template with `{{- if .Values.istio.enabled }}` (and the per-package `enabled`); add chart/templates/bigbang/virtualservice.yaml from the service-mesh guide',
-    reads: ['VirtualService', 'Gateway', 'DestinationRule', 'PeerAuthentication', 'AuthorizationPolicy', 'ServiceEntry', 'Sidecar', 'Namespace', 'HelmRelease', 'Service'],
+    reads: [
+      'VirtualService',
+      'Gateway',
+      'DestinationRule',
+      'PeerAuthentication',
+      'AuthorizationPolicy',
+      'ServiceEntry',
+      'Sidecar',
+      'Namespace',
+      'HelmRelease',
+      'Service',
+    ],
     needsPackage: true,
   },
   check(ctx: RuleContext): FindingDraft[] {
@@ -30,12 +42,15 @@ function disabledHalf(ctx: RuleContext): FindingDraft[] {
   for (const m of own(ctx.model)) {
     if (isIstioKind(m)) {
       out.push({
-        object: m, message: `${m.kind} ${m.namespace}/${m.name} renders with Istio disabled; without the Istio CRDs the HelmRelease fails to install`,
+        object: m,
+        message: `${m.kind} ${m.namespace}/${m.name} renders with Istio disabled; without the Istio CRDs the HelmRelease fails to install`,
         symptom: `HelmRelease install fails: no matches for kind "${m.kind}" in version "${m.apiVersion}"`,
       });
     } else if (m.kind === 'Namespace' && m.obj.metadata?.labels?.['istio-injection'] === 'enabled') {
       out.push({
-        object: m, path: ['metadata', 'labels', 'istio-injection'], severity: 'warning',
+        object: m,
+        path: ['metadata', 'labels', 'istio-injection'],
+        severity: 'warning',
         message: `Namespace ${m.name} is labelled istio-injection: enabled with Istio disabled; the label must be conditional on Istio`,
         symptom: 'pods would get sidecars from any injector present, and the namespace claims a mesh that is not there',
       });
@@ -44,7 +59,8 @@ function disabledHalf(ctx: RuleContext): FindingDraft[] {
       deps.forEach((d, i) => {
         if (d && istioHr.has(String(d.name))) {
           out.push({
-            object: m, path: ['spec', 'dependsOn', i, 'name'],
+            object: m,
+            path: ['spec', 'dependsOn', i, 'name'],
             message: `HelmRelease ${m.namespace}/${m.name} depends on ${d.name} with Istio disabled; that HelmRelease does not exist, so this one never installs`,
             symptom: `HelmRelease stays "dependency '${m.namespace}/${d.name}' is not ready"`,
           });
@@ -61,11 +77,13 @@ function enabledHalf(ctx: RuleContext): FindingDraft[] {
   if (objs.some((m) => m.kind === 'VirtualService')) return [];
   const svc = objs.find((m) => m.kind === 'Service' && (m.obj.spec as any)?.type !== 'ExternalName');
   if (!svc) return [];
-  return [{
-    object: svc,
-    severity: 'warning',
-    symptom: '404 NR at the ingress gateway for https://<pkg>.<domain>: no route exists for the package',
-    message: `no VirtualService renders with Istio enabled, so Service ${svc.namespace}/${svc.name} is not reachable through the ingress gateway`,
-    hint: 'add chart/templates/bigbang/virtualservice.yaml (service-mesh guide); if the package is internal only, ignore BB002 on this Service with the annotation bbmesh.dev/ignore: BB002',
-  }];
+  return [
+    {
+      object: svc,
+      severity: 'warning',
+      symptom: '404 NR at the ingress gateway for https://<pkg>.<domain>: no route exists for the package',
+      message: `no VirtualService renders with Istio enabled, so Service ${svc.namespace}/${svc.name} is not reachable through the ingress gateway`,
+      hint: 'add chart/templates/bigbang/virtualservice.yaml (service-mesh guide); if the package is internal only, ignore BB002 on this Service with the annotation bbmesh.dev/ignore: BB002',
+    },
+  ];
 }

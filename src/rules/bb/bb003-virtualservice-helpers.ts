@@ -16,7 +16,7 @@ export const bb003: Rule = {
     explanation:
       "The VirtualService should be named like the release's other objects (the chart's fullname helper) and carry the chart's common labels plus `app.kubernetes.io/instance`. " +
       'A hard-coded name collides when the chart is installed twice or renamed with fullnameOverride, and objects without the standard labels escape label-based tooling (kubectl -l, Big Bang policies, monitoring).',
-    symptom: 'two installs overwrite each other\'s VirtualService; `kubectl get vs -l app.kubernetes.io/instance=<release>` misses it',
+    symptom: "two installs overwrite each other's VirtualService; `kubectl get vs -l app.kubernetes.io/instance=<release>` misses it",
     hint: 'name it `{{ template "<chart>.fullname" . }}`; labels: `{{- include "<chart>.labels" . | nindent 4 }}` and `app.kubernetes.io/instance: {{ .Release.Name }}`',
     reads: ['VirtualService', 'Service', 'Deployment', 'StatefulSet', 'DaemonSet'],
   },
@@ -46,22 +46,31 @@ export const bb003: Rule = {
       const labels = vs.obj.metadata?.labels ?? {};
       const labelsPath = vs.obj.metadata?.labels ? ['metadata', 'labels'] : ['metadata'];
       if (labels['app.kubernetes.io/instance'] === undefined) {
-        out.push({ object: vs, path: labelsPath, message: `VirtualService ${vs.namespace}/${vs.name} has no app.kubernetes.io/instance label` });
+        out.push({
+          object: vs,
+          path: labelsPath,
+          message: `VirtualService ${vs.namespace}/${vs.name} has no app.kubernetes.io/instance label`,
+        });
       }
-      const missing = HELPER_LABELS.filter((k) => labels[k] === undefined && siblings.some((s) => s.obj.metadata?.labels?.[k] !== undefined));
+      const missing = HELPER_LABELS.filter(
+        (k) => labels[k] === undefined && siblings.some((s) => s.obj.metadata?.labels?.[k] !== undefined),
+      );
       if (missing.length) {
         out.push({
-          object: vs, path: labelsPath,
+          object: vs,
+          path: labelsPath,
           message: `VirtualService ${vs.namespace}/${vs.name} lacks the chart's common labels ${missing.join(', ')} that its Service/workloads carry (include the chart's labels helper)`,
         });
       }
       const release = vs.origin.release;
       // `vs.name` is `n` or starts with `${n}-` (tested without building the string).
-      const follows = (n: string) => vs.name === n || (vs.name.length > n.length && vs.name.charCodeAt(n.length) === 45 && vs.name.startsWith(n));
+      const follows = (n: string) =>
+        vs.name === n || (vs.name.length > n.length && vs.name.charCodeAt(n.length) === 45 && vs.name.startsWith(n));
       if (siblings.length && !siblings.some((s) => follows(s.name)) && !(release && follows(release))) {
         const names = siblings.map((s) => s.name);
         out.push({
-          object: vs, path: ['metadata', 'name'],
+          object: vs,
+          path: ['metadata', 'name'],
           message: `VirtualService name "${vs.name}" is not the chart's fullname: the release's objects are named ${[...new Set(names)].map((n) => `"${n}"`).join(', ')}`,
         });
       }

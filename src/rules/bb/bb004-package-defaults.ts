@@ -15,8 +15,9 @@ export const bb004: Rule = {
     title: 'Package defaults lack the `istio` block or enable Istio by default',
     explanation:
       'chart/values.yaml must define `istio.enabled: false` and the per-package block (`istio.<pkg>.enabled/gateways/hosts`) as placeholders: templates read them, and a package installed without Big Bang must not assume Istio. ' +
-      'Big Bang\'s passdown turns Istio on.',
-    symptom: 'without Big Bang: `helm install` fails with `nil pointer evaluating interface {}.enabled`, or renders VirtualServices on a cluster without Istio (`no matches for kind "VirtualService"`)',
+      "Big Bang's passdown turns Istio on.",
+    symptom:
+      'without Big Bang: `helm install` fails with `nil pointer evaluating interface {}.enabled`, or renders VirtualServices on a cluster without Istio (`no matches for kind "VirtualService"`)',
     hint: 'add to chart/values.yaml (with a "# Big Bang Values" comment): `domain: bigbang.dev`, `istio: {enabled: false, <pkg>: {enabled: true, gateways: [istio-system/main], hosts: [<pkg>.{{ .Values.domain }}]}}`',
     reads: ['chart/values.yaml'],
     needsPackage: true,
@@ -40,13 +41,23 @@ export const bb004: Rule = {
     };
     const istio = values?.istio;
     if (istio === undefined || istio === null || typeof istio !== 'object') {
-      return [{ object: hr, file: at(['istio']), message: `chart/values.yaml has no \`istio:\` block: the package's Istio templates have no defaults to read` }];
+      return [
+        {
+          object: hr,
+          file: at(['istio']),
+          message: `chart/values.yaml has no \`istio:\` block: the package's Istio templates have no defaults to read`,
+        },
+      ];
     }
     const out: FindingDraft[] = [];
     if (istio.enabled === undefined) {
       out.push({ object: hr, file: at(['istio']), message: `chart/values.yaml: \`istio.enabled\` has no default; set it to false` });
     } else if (istio.enabled === true || istio.enabled === 'true') {
-      out.push({ object: hr, file: at(['istio', 'enabled']), message: `chart/values.yaml: \`istio.enabled\` defaults to true; a package must assume Istio is not installed (Big Bang's passdown enables it)` });
+      out.push({
+        object: hr,
+        file: at(['istio', 'enabled']),
+        message: `chart/values.yaml: \`istio.enabled\` defaults to true; a package must assume Istio is not installed (Big Bang's passdown enables it)`,
+      });
     }
     // The VirtualService blocks the chart's templates read: `istio.<key>.{enabled,gateways,hosts}`
     // (often the package name, but `istio.chat`, `istio.ui`/`istio.api` in real packages).
@@ -59,7 +70,9 @@ export const bb004: Rule = {
     for (const key of keys.size ? keys : [ctx.pkg.name]) {
       if (istio[key] !== undefined) continue;
       out.push({
-        object: hr, file: at(['istio']), severity: 'info',
+        object: hr,
+        file: at(['istio']),
+        severity: 'info',
         message: `chart/values.yaml: no \`istio.${key}\` defaults (enabled, gateways, hosts) for the VirtualService`,
       });
     }

@@ -39,12 +39,25 @@ export function valuesRefs(text: string, file: string): ValuesRef[] {
   };
   const seg = (s: string | undefined) => (s ? s.split('.').filter(Boolean) : []);
   for (const m of text.matchAll(/\((?:get|index)\s+\.Values((?:\.\w+)*)\s+((?:(?:\$\w+|"[^"]*")\s*)+)\)((?:\.\w+)*)/g)) {
-    const keys = m[2].trim().split(/\s+/).map((a) => (a.startsWith('"') ? a.slice(1, -1) : varAt(a, m.index)));
+    const keys = m[2]
+      .trim()
+      .split(/\s+/)
+      .map((a) => (a.startsWith('"') ? a.slice(1, -1) : varAt(a, m.index)));
     add([...seg(m[1]), ...keys, ...seg(m[3])], m.index, m[0].length);
   }
   for (const m of text.matchAll(/\b(?:index)\s+\.Values((?:\.\w+)*)\s+((?:(?:\$\w+|"[^"]*")\s*)+)/g)) {
     if (covered.some(([a, b]) => m.index >= a && m.index < b)) continue;
-    add([...seg(m[1]), ...m[2].trim().split(/\s+/).map((a) => (a.startsWith('"') ? a.slice(1, -1) : varAt(a, m.index)))], m.index, m[0].length);
+    add(
+      [
+        ...seg(m[1]),
+        ...m[2]
+          .trim()
+          .split(/\s+/)
+          .map((a) => (a.startsWith('"') ? a.slice(1, -1) : varAt(a, m.index))),
+      ],
+      m.index,
+      m[0].length,
+    );
   }
   for (const m of text.matchAll(/\.Values((?:\.\w+)+)/g)) {
     if (covered.some(([a, b]) => m.index >= a && m.index < b)) continue;
@@ -102,7 +115,9 @@ export const bb005: Rule = {
     const defineLine = Math.max(1, passdownText.split('\n').findIndex((l) => l.includes('define "bigbang.defaults.')) + 1);
 
     // 1. Keys written under an Istio root that no template reads.
-    const written = Object.entries(rel.values).filter(([k]) => ISTIO_ROOT.test(k)).flatMap(([k, v]) => leaves(v, [k]));
+    const written = Object.entries(rel.values)
+      .filter(([k]) => ISTIO_ROOT.test(k))
+      .flatMap(([k, v]) => leaves(v, [k]));
     const reported = new Set<string>();
     for (const w of written) {
       if (refs.some((r) => isPrefix(r.path, w) || isPrefix(w, r.path))) continue;
@@ -116,8 +131,16 @@ export const bb005: Rule = {
       const found = findKeyLine(passdownText, keyPath, defineLine);
       const inPassdown = found.depth === keyPath.length;
       const pos = found.pos ?? { line: defineLine, column: 1 };
-      const readsSameLeaf = refs.filter((r) => r.path.length >= 2 && ISTIO_ROOT.test(r.path[0]) && r.path.slice(1).join('.') === keyPath.slice(1).join('.') && r.path[0] !== keyPath[0]);
-      const alt = readsSameLeaf[0] ? `; the chart reads \`${readsSameLeaf[0].path.join('.')}\` (${display(readsSameLeaf[0].file)}:${readsSameLeaf[0].pos.line})` : '';
+      const readsSameLeaf = refs.filter(
+        (r) =>
+          r.path.length >= 2 &&
+          ISTIO_ROOT.test(r.path[0]) &&
+          r.path.slice(1).join('.') === keyPath.slice(1).join('.') &&
+          r.path[0] !== keyPath[0],
+      );
+      const alt = readsSameLeaf[0]
+        ? `; the chart reads \`${readsSameLeaf[0].path.join('.')}\` (${display(readsSameLeaf[0].file)}:${readsSameLeaf[0].pos.line})`
+        : '';
       out.push({
         object: hr,
         file: { path: display(passdownFile), line: pos.line, column: pos.column },
@@ -141,7 +164,9 @@ export const bb005: Rule = {
       const key = need.join('.');
       if (seen.has(key)) continue;
       seen.add(key);
-      const writesOther = written.find((w) => w.length >= 2 && w.slice(1).join('.').startsWith(need.slice(1).join('.')) && w[0] !== need[0]);
+      const writesOther = written.find(
+        (w) => w.length >= 2 && w.slice(1).join('.').startsWith(need.slice(1).join('.')) && w[0] !== need[0],
+      );
       out.push({
         object: hr,
         file: { path: display(r.file), line: r.pos.line, column: r.pos.column },

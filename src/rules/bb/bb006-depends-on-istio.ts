@@ -11,7 +11,8 @@ export const bb006: Rule = {
     explanation:
       'Flux installs HelmReleases in parallel unless `spec.dependsOn` orders them. A package that installs before Istio gets pods without sidecars (the injector is not there yet) and its VirtualService fails while the CRDs are missing. ' +
       'Big Bang 2.x names the Istio HelmRelease `istio`, 3.x `istiod`.',
-    symptom: 'on a fresh install: pods without istio-proxy until restarted, HelmRelease install failures `no matches for kind "VirtualService"`',
+    symptom:
+      'on a fresh install: pods without istio-proxy until restarted, HelmRelease install failures `no matches for kind "VirtualService"`',
     hint: 'in bigbang/templates/<pkg>/helmrelease.yaml: `{{- if .Values.istio.enabled }}` / `dependsOn:` / `- name: istio` (bb3: `istiod`) / `namespace: {{ .Release.Namespace }}` / `{{- end }}`',
     reads: ['HelmRelease'],
   },
@@ -23,18 +24,21 @@ export const bb006: Rule = {
       if (ISTIO_RELEASES.has(hr.name) || hr.name.endsWith('-ingressgateway')) continue;
       const spec: any = hr.obj.spec ?? {};
       const deps: any[] = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
-      if (deps.some((d) => d?.name === want && (d.namespace === undefined || d.namespace === hr.namespace || d.namespace === 'bigbang'))) continue;
+      if (deps.some((d) => d?.name === want && (d.namespace === undefined || d.namespace === hr.namespace || d.namespace === 'bigbang')))
+        continue;
       const wrong = deps.findIndex((d) => ISTIO_RELEASES.has(String(d?.name)));
       if (wrong >= 0) {
         out.push({
-          object: hr, path: ['spec', 'dependsOn', wrong, 'name'],
+          object: hr,
+          path: ['spec', 'dependsOn', wrong, 'name'],
           message: `HelmRelease ${hr.namespace}/${hr.name} depends on "${deps[wrong].name}", but ${ctx.layout.layout === 'bb3' ? 'Big Bang 3.x' : 'Big Bang 2.x'} names the Istio HelmRelease "${want}"`,
           symptom: `HelmRelease waits forever: dependency '${hr.namespace}/${deps[wrong].name}' is not ready`,
         });
         continue;
       }
       out.push({
-        object: hr, path: spec.dependsOn ? ['spec', 'dependsOn'] : ['spec'],
+        object: hr,
+        path: spec.dependsOn ? ['spec', 'dependsOn'] : ['spec'],
         message: `HelmRelease ${hr.namespace}/${hr.name} has no dependsOn "${want}" although Istio is enabled`,
       });
     }

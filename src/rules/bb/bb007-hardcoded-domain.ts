@@ -10,7 +10,8 @@ export const bb007: Rule = {
     title: 'VirtualService host hard-codes a domain instead of using `domain`',
     explanation:
       'Big Bang passes its `domain` down to every package, and the ingress Gateway serves `*.<domain>`. A VirtualService host written as `pkg.bigbang.dev` instead of `pkg.{{ .Values.domain }}` (rendered through `tpl`) works in the dev domain and breaks in every real deployment.',
-    symptom: 'with any other domain: 404 NR at the ingress gateway (the host is not served by the Gateway) and the certificate does not match',
+    symptom:
+      'with any other domain: 404 NR at the ingress gateway (the host is not served by the Gateway) and the certificate does not match',
     hint: 'in chart/values.yaml write the host as `<pkg>.{{ .Values.domain }}` and render it with `{{ tpl . $ }}` in the VirtualService; pass `domain` in bigbang.defaults.<pkg>',
     reads: ['VirtualService'],
     needsPackage: true,
@@ -30,7 +31,8 @@ export const bb007: Rule = {
         if (!host.includes('.') || host.endsWith('.svc.cluster.local') || host.endsWith('.svc')) return;
         if (probeHosts.map(String).includes(host) && !host.endsWith(PROBE_DOMAIN)) {
           out.push({
-            object: vs, path: ['spec', 'hosts', i],
+            object: vs,
+            path: ['spec', 'hosts', i],
             message: `VirtualService host "${host}" does not follow Big Bang's domain (it stays the same when rendered with domain=${PROBE_DOMAIN})`,
           });
         }

@@ -10,7 +10,8 @@ export const bb008: Rule = {
     explanation:
       "`istio-system/main` is the package's placeholder default (the Istio chart's own default Gateway). Big Bang does not create it: the umbrella sets `gateways.main: null` and passes `istio-system/public` (2.x) or `istio-gateway/public-ingressgateway` (3.x) through `bigbang.defaults.<pkg>`. " +
       'A VirtualService still bound to `main` means the passdown is missing or writes a key the chart does not read.',
-    symptom: '404 NR at the ingress gateway: no Gateway selects the VirtualService, `istioctl analyze` reports IST0101 (referenced gateway not found)',
+    symptom:
+      '404 NR at the ingress gateway: no Gateway selects the VirtualService, `istioctl analyze` reports IST0101 (referenced gateway not found)',
     hint: 'the VirtualService template must take its gateways from values (`range (get .Values.istio $pkg).gateways`), not hard-code them; and bigbang/templates/<pkg>/values.yaml must pass `istio.<pkg>.gateways: [istio-system/{{ default "public" .Values.<pkg>.ingress.gateway }}]` (bb3: `istio-gateway/<name>-ingressgateway`) under the key the template reads',
     reads: ['VirtualService', 'Gateway'],
   },
@@ -23,7 +24,8 @@ export const bb008: Rule = {
       for (const g of vs.gateways) {
         if (g.resolved !== main) continue;
         out.push({
-          object: vs.m, path: ['spec', 'gateways', g.index],
+          object: vs.m,
+          path: ['spec', 'gateways', g.index],
           message: `VirtualService ${vs.namespace}/${vs.name} binds gateway "${g.raw}", the package default Big Bang does not create (Big Bang's gateway is ${ctx.layout.gatewayRef('public')})`,
         });
       }

@@ -11,11 +11,11 @@ export const bb009: Rule = {
   meta: {
     code: 'BB009',
     severity: 'warning',
-    title: '`mergeOverwrite` on the global `.Values.flux` leaks one package\'s Flux settings into others',
+    title: "`mergeOverwrite` on the global `.Values.flux` leaks one package's Flux settings into others",
     explanation:
       "sprig's `merge`/`mergeOverwrite` write into their first argument. With `.Values.flux` first, one package's `flux:` overrides (timeouts, retries, test) become the global defaults for every HelmRelease rendered after it in the umbrella chart. " +
-      'Big Bang\'s templates merge into the package\'s own map: `merge .Values.<pkg>.flux .Values.flux` (package settings win, globals untouched).',
-    symptom: 'other packages\' HelmReleases get this package\'s timeout/retry/test settings, depending on template order',
+      "Big Bang's templates merge into the package's own map: `merge .Values.<pkg>.flux .Values.flux` (package settings win, globals untouched).",
+    symptom: "other packages' HelmReleases get this package's timeout/retry/test settings, depending on template order",
     hint: 'use `{{- $fluxSettings<Pkg> := merge .Values.<pkg>.flux .Values.flux -}}` (or `merge (deepCopy .Values.flux) ...`), never `.Values.flux` as the first argument',
     reads: ['bigbang/templates/**'],
     needsPackage: true,

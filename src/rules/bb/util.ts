@@ -21,7 +21,13 @@ export interface ProbedPackageContext extends PackageContext {
 
 export const PROBE_DOMAIN = 'bbmesh-probe.example';
 
-export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'install.istio.io']);
+export const ISTIO_GROUPS = new Set([
+  'networking.istio.io',
+  'security.istio.io',
+  'telemetry.istio.io',
+  'extensions.istio.io',
+  'install.istio.io',
+]);
 
 /** HelmReleases that are Istio itself (never checked for a dependency on Istio). */
 export const ISTIO_RELEASES = new Set(['istio', 'istiod', 'istio-operator', 'istio-crds', 'istio-cni', 'ztunnel', 'istio-base']);

@@ -18,6 +18,20 @@ import { mesh016 } from './mesh016-service-dot-namespace.js';
 
 /** Mesh wiring rules (MESHnnn), in code order. */
 export const MESH_RULES: Rule[] = [
-  mesh001, mesh002, mesh003, mesh004, mesh005, mesh006, mesh007, mesh008,
-  mesh009, mesh010, mesh011, mesh012, mesh013, mesh014, mesh015, mesh016,
+  mesh001,
+  mesh002,
+  mesh003,
+  mesh004,
+  mesh005,
+  mesh006,
+  mesh007,
+  mesh008,
+  mesh009,
+  mesh010,
+  mesh011,
+  mesh012,
+  mesh013,
+  mesh014,
+  mesh015,
+  mesh016,
 ];

@@ -6,7 +6,8 @@ export const mesh001: Rule = {
     code: 'MESH001',
     severity: 'error',
     title: 'VirtualService gateway reference does not resolve',
-    explanation: 'istiod resolves each `gateways` entry (a bare name is in the VirtualService\'s namespace, `ns/name` as is, the legacy ' +
+    explanation:
+      "istiod resolves each `gateways` entry (a bare name is in the VirtualService's namespace, `ns/name` as is, the legacy " +
       '`name.ns.svc.cluster.local` as `ns/name`). A reference to a Gateway that does not exist binds the routes to nothing.',
     symptom: '404 NR at the ingress gateway: the host has no route (or the 301 redirect on http, then 404 on https)',
     hint: 'Reference the Gateway as `<namespace>/<name>`, e.g. `istio-system/public` (Big Bang 2.x) or `istio-gateway/public-ingressgateway` (3.x).',
@@ -21,7 +22,11 @@ export const mesh001: Rule = {
       for (const g of vs.gateways) {
         if (g.index < 0 || g.resolved === 'mesh' || model.gateways.has(g.resolved)) continue;
         // A Kubernetes Gateway API Gateway of that name is also a valid target.
-        k8sGateways ??= new Set(model.manifests.filter((m) => m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/')).map((m) => `${m.namespace}/${m.name}`));
+        k8sGateways ??= new Set(
+          model.manifests
+            .filter((m) => m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/'))
+            .map((m) => `${m.namespace}/${m.name}`),
+        );
         if (k8sGateways.has(g.resolved)) continue;
         if (!byName) {
           byName = new Map();
@@ -32,14 +37,21 @@ export const mesh001: Rule = {
         const how = g.raw === g.resolved ? '' : ` (resolves to ${g.resolved})`;
         const expected = ctx.layout.gatewayRef(name);
         // A Big Bang gateway name from the other layout usually means the wrong --layout.
-        const otherLayout = ctx.layout.layout === 'bb2'
-          ? (/^istio-gateway\/.+-ingressgateway$/.test(g.resolved) ? 'bb3' : undefined)
-          : (/^istio-system\/(?!main$)[^/]+$/.test(g.resolved) && !g.resolved.endsWith('-ingressgateway') ? 'bb2' : undefined);
+        const otherLayout =
+          ctx.layout.layout === 'bb2'
+            ? /^istio-gateway\/.+-ingressgateway$/.test(g.resolved)
+              ? 'bb3'
+              : undefined
+            : /^istio-system\/(?!main$)[^/]+$/.test(g.resolved) && !g.resolved.endsWith('-ingressgateway')
+              ? 'bb2'
+              : undefined;
         const hint = otherLayout
           ? `${g.resolved} is how Big Bang ${otherLayout === 'bb3' ? '3.x' : '1.x/2.x'} names its gateway: if the package targets that release, run with --layout ${otherLayout}; otherwise write \`${ctx.layout.gatewayRef('public')}\`.`
           : elsewhere.length
             ? `A Gateway named ${name} exists as ${elsewhere.join(', ')}: write \`${elsewhere[0]}\`.`
-            : model.gateways.has(expected) ? `Write \`${expected}\`.` : undefined;
+            : model.gateways.has(expected)
+              ? `Write \`${expected}\`.`
+              : undefined;
         out.push({
           object: vs.m,
           path: ['spec', 'gateways', g.index],

@@ -11,8 +11,9 @@ export const mesh002: Rule = {
     code: 'MESH002',
     severity: 'error',
     title: 'VirtualService host not served by its Gateway',
-    explanation: 'A gateway-bound VirtualService only gets the hosts that intersect a server\'s hosts (after the server\'s `ns/` filter). ' +
-      '`*.bigbang.dev` matches `app.bigbang.dev` but not `bigbang.dev`; `./host` admits only the Gateway\'s namespace.',
+    explanation:
+      "A gateway-bound VirtualService only gets the hosts that intersect a server's hosts (after the server's `ns/` filter). " +
+      "`*.bigbang.dev` matches `app.bigbang.dev` but not `bigbang.dev`; `./host` admits only the Gateway's namespace.",
     symptom: '404 NR at the ingress gateway for that host (http gets the 301 redirect first)',
     hint: 'Use a host under one of the Gateway server hosts (e.g. `<app>.bigbang.dev` for `*.bigbang.dev`), or bind the right Gateway.',
     reads: ['VirtualService', 'Gateway'],

@@ -7,10 +7,11 @@ export const mesh003: Rule = {
     code: 'MESH003',
     severity: 'error',
     title: 'Destination host resolves to no Service or ServiceEntry',
-    explanation: 'A destination host must be a Service (`name`, expanded in the VirtualService\'s namespace, or ' +
+    explanation:
+      "A destination host must be a Service (`name`, expanded in the VirtualService's namespace, or " +
       '`name.ns.svc.cluster.local`) or a ServiceEntry host. Otherwise istiod builds a route to a cluster that does not exist.',
     symptom: '503 NC (cluster_not_found) for requests on that route',
-    hint: 'Point the destination at an existing Service: a short name from the VirtualService\'s namespace or `svc.ns.svc.cluster.local`; for an external host add a ServiceEntry.',
+    hint: "Point the destination at an existing Service: a short name from the VirtualService's namespace or `svc.ns.svc.cluster.local`; for an external host add a ServiceEntry.",
     reads: ['VirtualService', 'Service', 'ServiceEntry'],
   },
   check(ctx: RuleContext): FindingDraft[] {

@@ -22,10 +22,11 @@ export const mesh004: Rule = {
     code: 'MESH004',
     severity: 'error',
     title: 'Destination port missing or not a port of the Service',
-    explanation: 'The cluster is `outbound|<port>||<host>`. Without `destination.port`, a Service with several ports is reached on the ' +
+    explanation:
+      'The cluster is `outbound|<port>||<host>`. Without `destination.port`, a Service with several ports is reached on the ' +
       'listener port (8443 on the Big Bang gateway); a port the Service does not have names a cluster that does not exist.',
     symptom: '503 NC (cluster_not_found)',
-    hint: 'Set `destination.port.number` to one of the Service\'s `port` values (not its targetPort).',
+    hint: "Set `destination.port.number` to one of the Service's `port` values (not its targetPort).",
     reads: ['VirtualService', 'Service', 'ServiceEntry', 'Gateway'],
   },
   check(ctx: RuleContext): FindingDraft[] {

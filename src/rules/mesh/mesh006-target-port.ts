@@ -14,7 +14,8 @@ export const mesh006: Rule = {
     code: 'MESH006',
     severity: 'error',
     title: 'Service targetPort not exposed by the selected workloads',
-    explanation: 'A named targetPort is resolved against the container port names of each pod; a pod without that name gives no ' +
+    explanation:
+      'A named targetPort is resolved against the container port names of each pod; a pod without that name gives no ' +
       'endpoint. A numeric targetPort must be where the application listens.',
     symptom: '503 UH (no endpoints for the port), or 503 UF/connection refused when nothing listens on the numeric port',
     hint: 'Make targetPort the `name` (or `containerPort`) of the container port the application listens on.',
@@ -37,7 +38,8 @@ export const mesh006: Rule = {
           out.push({
             object: svc.m,
             path: ['spec', 'ports', p.index, 'targetPort'],
-            message: `${label}: targetPort "${t}" is not the name of a container port of ${ws.map((w) => `${w.kind}/${w.name}`).join(', ')}` +
+            message:
+              `${label}: targetPort "${t}" is not the name of a container port of ${ws.map((w) => `${w.kind}/${w.name}`).join(', ')}` +
               (names.length ? ` (names: ${names.join(', ')})` : ' (no named container ports)'),
           });
           continue;

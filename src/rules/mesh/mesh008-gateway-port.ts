@@ -10,7 +10,8 @@ export const mesh008: Rule = {
     code: 'MESH008',
     severity: 'error',
     title: 'Gateway server port not exposed by the gateway Service',
-    explanation: 'istiod listens on the server port (translated to the targetPort when it equals a port of a Service selecting the ' +
+    explanation:
+      'istiod listens on the server port (translated to the targetPort when it equals a port of a Service selecting the ' +
       'gateway pod). A server port that is neither a port nor a targetPort of such a Service receives no traffic from the load balancer.',
     symptom: 'connection refused or timeout on that port at the load balancer',
     hint: 'Use a targetPort of the ingress Service (Big Bang: 8080 for http, 8443 for https) or one of its ports (80/443).',
@@ -31,7 +32,9 @@ export const mesh008: Rule = {
           if (p.protocol.toUpperCase() === 'UDP') continue;
           accepted.add(p.port);
           if (typeof p.targetPort === 'number') accepted.add(p.targetPort);
-          else for (const w of ws) for (const c of w.containers) for (const cp of c.ports) if (cp.name === p.targetPort) accepted.add(cp.containerPort);
+          else
+            for (const w of ws)
+              for (const c of w.containers) for (const cp of c.ports) if (cp.name === p.targetPort) accepted.add(cp.containerPort);
         }
       }
       for (const s of gw.servers) {

@@ -11,9 +11,12 @@ function providedSecrets(model: MeshModel): Set<string> {
   const out = new Set(model.secrets.keys());
   for (const m of model.manifests) {
     const spec: any = m.obj.spec;
-    if (m.kind === 'Certificate' && m.apiVersion.startsWith('cert-manager.io/') && spec?.secretName) out.add(`${m.namespace}/${spec.secretName}`);
-    else if (m.kind === 'ExternalSecret' && m.apiVersion.startsWith('external-secrets.io/')) out.add(`${m.namespace}/${spec?.target?.name ?? m.name}`);
-    else if (m.kind === 'SealedSecret' && m.apiVersion.startsWith('bitnami.com/')) out.add(`${m.namespace}/${spec?.template?.metadata?.name ?? m.name}`);
+    if (m.kind === 'Certificate' && m.apiVersion.startsWith('cert-manager.io/') && spec?.secretName)
+      out.add(`${m.namespace}/${spec.secretName}`);
+    else if (m.kind === 'ExternalSecret' && m.apiVersion.startsWith('external-secrets.io/'))
+      out.add(`${m.namespace}/${spec?.target?.name ?? m.name}`);
+    else if (m.kind === 'SealedSecret' && m.apiVersion.startsWith('bitnami.com/'))
+      out.add(`${m.namespace}/${spec?.template?.metadata?.name ?? m.name}`);
   }
   return out;
 }
@@ -22,11 +25,12 @@ export const mesh009: Rule = {
   meta: {
     code: 'MESH009',
     severity: 'error',
-    title: 'Gateway TLS Secret missing from the gateway workload\'s namespace',
-    explanation: 'The gateway proxy fetches `credentialName` from its own namespace (the namespace of the pod backing the ' +
-      'Gateway), not from the Gateway object\'s namespace. A missing Secret leaves the TLS listener without a certificate.',
+    title: "Gateway TLS Secret missing from the gateway workload's namespace",
+    explanation:
+      'The gateway proxy fetches `credentialName` from its own namespace (the namespace of the pod backing the ' +
+      "Gateway), not from the Gateway object's namespace. A missing Secret leaves the TLS listener without a certificate.",
     symptom: 'TLS handshake failure / connection reset on https',
-    hint: 'Create the TLS Secret (tls.crt/tls.key) in the ingress gateway\'s namespace, or fix credentialName.',
+    hint: "Create the TLS Secret (tls.crt/tls.key) in the ingress gateway's namespace, or fix credentialName.",
     reads: ['Gateway', 'Secret', 'Deployment', 'Pod', 'Certificate'],
   },
   check(ctx: RuleContext): FindingDraft[] {
@@ -50,7 +54,8 @@ export const mesh009: Rule = {
         out.push({
           object: gw.m,
           path: ['spec', 'servers', s.index, 'tls', 'credentialName'],
-          message: `Secret ${missing.join(', ')} does not exist` +
+          message:
+            `Secret ${missing.join(', ')} does not exist` +
             (inGwNs ? `; it is in the Gateway's namespace ${gw.namespace}, but the gateway workload runs in ${namespaces.join(', ')}` : ''),
         });
       }

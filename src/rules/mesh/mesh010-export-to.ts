@@ -14,10 +14,11 @@ export const mesh010: Rule = {
     code: 'MESH010',
     severity: 'error',
     title: 'exportTo hides the VirtualService from its gateway',
-    explanation: 'Visibility is evaluated for the gateway proxy\'s namespace: a VirtualService is used by a gateway only when it is ' +
+    explanation:
+      "Visibility is evaluated for the gateway proxy's namespace: a VirtualService is used by a gateway only when it is " +
       'exported there. `exportTo: ["."]` in the package namespace hides it from the istio-system ingress gateway.',
     symptom: '404 NR at the ingress gateway',
-    hint: 'Remove exportTo, or add the gateway workload\'s namespace (or `*`) to it.',
+    hint: "Remove exportTo, or add the gateway workload's namespace (or `*`) to it.",
     reads: ['VirtualService', 'Gateway', 'Deployment', 'Pod'],
   },
   check(ctx: RuleContext): FindingDraft[] {
@@ -34,10 +35,12 @@ export const mesh010: Rule = {
         for (const ns of namespaces) if (!exportedTo(vs, ns) && !hidden.includes(`${gw.key}@${ns}`)) hidden.push(`${gw.key}@${ns}`);
       }
       if (!hidden.length) continue;
-      const list = hidden.map((h) => {
-        const [key, ns] = h.split('@');
-        return `${key} (workload namespace ${ns})`;
-      }).join(', ');
+      const list = hidden
+        .map((h) => {
+          const [key, ns] = h.split('@');
+          return `${key} (workload namespace ${ns})`;
+        })
+        .join(', ');
       out.push({
         object: vs.m,
         path: ['spec', 'exportTo'],

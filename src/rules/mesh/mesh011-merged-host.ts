@@ -37,9 +37,10 @@ export const mesh011: Rule = {
     code: 'MESH011',
     severity: 'warning',
     title: 'Several VirtualServices bind the same host on one gateway with overlapping routes',
-    explanation: 'On a gateway, the routes of every VirtualService for a host are merged into one virtual host, ordered by creation ' +
+    explanation:
+      'On a gateway, the routes of every VirtualService for a host are merged into one virtual host, ordered by creation ' +
       'time (catch-alls last). When their matches overlap, which route a request takes depends on which object was created first.',
-    symptom: 'requests intermittently (per rollout) routed to the other VirtualService\'s destination, or 404 NR after a re-create',
+    symptom: "requests intermittently (per rollout) routed to the other VirtualService's destination, or 404 NR after a re-create",
     hint: 'Keep one VirtualService per host and gateway, or make the matches disjoint (distinct path prefixes).',
     reads: ['VirtualService', 'Gateway'],
   },
@@ -68,7 +69,9 @@ export const mesh011: Rule = {
           return ns.length ? ns : [gw.namespace];
         })();
         const nss = wsNs;
-        const bound = entries.filter(({ vs, host }) => serversForHost(model, gw, host, vs.namespace).length > 0 && nss.some((ns) => exportedTo(vs, ns)));
+        const bound = entries.filter(
+          ({ vs, host }) => serversForHost(model, gw, host, vs.namespace).length > 0 && nss.some((ns) => exportedTo(vs, ns)),
+        );
         const seen = new Set<VirtualServiceInfo>();
         for (let j = 1; j < bound.length; j++) {
           const b = bound[j];
@@ -83,9 +86,16 @@ export const mesh011: Rule = {
             out.push({
               object: b.vs.m,
               path: hostPath(b.vs, b.host),
-              message: `host ${b.host} on gateway ${key} is also bound by VirtualService ${a.vs.namespace}/${a.vs.name}; ` +
+              message:
+                `host ${b.host} on gateway ${key} is also bound by VirtualService ${a.vs.namespace}/${a.vs.name}; ` +
                 `route ${rb.name ?? `#${rb.index}`} overlaps its route ${ra.name ?? `#${ra.index}`}, so creation order decides`,
-              related: [{ object: a.vs.m, path: hostPath(a.vs, a.host), message: `VirtualService ${a.vs.namespace}/${a.vs.name} binds the same host` }],
+              related: [
+                {
+                  object: a.vs.m,
+                  path: hostPath(a.vs, a.host),
+                  message: `VirtualService ${a.vs.namespace}/${a.vs.name} binds the same host`,
+                },
+              ],
             });
             break;
           }

@@ -8,7 +8,11 @@ function describe(r: HttpRoute): string {
   if (!r.match?.length) return `${name} has no match`;
   const m = r.match.find(isCatchAllMatch);
   const u = m?.uri;
-  return u?.prefix !== undefined ? `${name} matches prefix ${u.prefix}` : u?.regex !== undefined ? `${name} matches regex ${u.regex}` : `${name} matches everything`;
+  return u?.prefix !== undefined
+    ? `${name} matches prefix ${u.prefix}`
+    : u?.regex !== undefined
+      ? `${name} matches regex ${u.regex}`
+      : `${name} matches everything`;
 }
 
 export const mesh012: Rule = {
@@ -16,9 +20,10 @@ export const mesh012: Rule = {
     code: 'MESH012',
     severity: 'warning',
     title: 'Route can never match: an earlier route catches everything',
-    explanation: 'Routes are tried in order and the first match wins. A route without `match`, or with prefix `/` or regex `.*` and no ' +
+    explanation:
+      'Routes are tried in order and the first match wins. A route without `match`, or with prefix `/` or regex `.*` and no ' +
       'other condition, takes every request, and istiod stops generating routes for the VirtualService after it.',
-    symptom: 'requests meant for the later route go to the catch-all route\'s destination',
+    symptom: "requests meant for the later route go to the catch-all route's destination",
     hint: 'Move the catch-all route last (or give it a narrower match).',
     reads: ['VirtualService'],
   },

@@ -12,7 +12,8 @@ export const mesh013: Rule = {
     code: 'MESH013',
     severity: 'warning',
     title: 'Workload gets no Istio sidecar',
-    explanation: 'Pods are injected when their namespace has `istio-injection=enabled` (or `istio.io/rev`), or, in an unlabelled ' +
+    explanation:
+      'Pods are injected when their namespace has `istio-injection=enabled` (or `istio.io/rev`), or, in an unlabelled ' +
       'namespace, when the pod has the label `sidecar.istio.io/inject: "true"`. `istio-injection=disabled` on the namespace wins over the pod label.',
     symptom: 'the pod runs without a sidecar: its calls to STRICT-mTLS services are reset (503 UC/UF), and it is outside mesh policy',
     hint: 'Label the namespace `istio-injection: enabled` when Istio is enabled (Big Bang: from `.Values.istio.enabled`).',
@@ -26,7 +27,12 @@ export const mesh013: Rule = {
       if (NEVER_INJECTED.has(w.namespace)) continue;
       if (RUN_TO_COMPLETION.has(w.kind) || w.ownerKind === 'Job') continue;
       if (w.kind === 'Pod' && w.ownerKind) continue; // reported on its controller
-      if (w.kind === 'ReplicaSet' && Array.isArray(w.m.obj.metadata?.ownerReferences) && (w.m.obj.metadata.ownerReferences as unknown[]).length) continue;
+      if (
+        w.kind === 'ReplicaSet' &&
+        Array.isArray(w.m.obj.metadata?.ownerReferences) &&
+        (w.m.obj.metadata.ownerReferences as unknown[]).length
+      )
+        continue;
       const ns = model.namespaces.get(w.namespace);
       if (!ns) continue;
       const podLabel = w.labels['sidecar.istio.io/inject'];

@@ -21,7 +21,8 @@ export const mesh014: Rule = {
     code: 'MESH014',
     severity: 'info',
     title: 'Service port protocol not declared',
-    explanation: 'Istio picks a port\'s protocol from `appProtocol`, else from the name prefix before the first `-` (http, http2, https, grpc, ' +
+    explanation:
+      "Istio picks a port's protocol from `appProtocol`, else from the name prefix before the first `-` (http, http2, https, grpc, " +
       'grpc-web, tcp, tls, udp, mongo, redis, mysql, http_proxy). Otherwise it sniffs the traffic, which adds latency and fails for server-first protocols.',
     symptom: 'protocol sniffing: HTTP features (retries, routing on headers) may not apply, server-first protocols can hang',
     hint: 'Name the port `http`, `http-<suffix>`, `grpc`, `tcp-<suffix>`... or set `appProtocol`.',
@@ -37,9 +38,10 @@ export const mesh014: Rule = {
         out.push({
           object: svc.m,
           path: p.name !== undefined ? ['spec', 'ports', p.index, 'name'] : ['spec', 'ports', p.index],
-          message: p.name !== undefined
-            ? `port ${p.port} is named "${p.name}", which declares no protocol, and has no appProtocol`
-            : `port ${p.port} has neither a name nor an appProtocol`,
+          message:
+            p.name !== undefined
+              ? `port ${p.port} is named "${p.name}", which declares no protocol, and has no appProtocol`
+              : `port ${p.port} has neither a name nor an appProtocol`,
         });
       }
     }

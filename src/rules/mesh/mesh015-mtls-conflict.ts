@@ -5,7 +5,12 @@ import type { DestinationRuleInfo, MeshModel, PeerAuthenticationInfo, ServiceInf
 import type { FindingDraft, RelatedLocation, Rule, RuleContext } from '../types.js';
 
 /** The first sidecar workload of the Service that is STRICT on the container port(s) behind one of `svcPorts`. */
-function strictTarget(model: MeshModel, svc: ServiceInfo, ws: Workload[], svcPorts: ServiceInfo['ports']): { w: Workload; pa?: PeerAuthenticationInfo; port?: number } | undefined {
+function strictTarget(
+  model: MeshModel,
+  svc: ServiceInfo,
+  ws: Workload[],
+  svcPorts: ServiceInfo['ports'],
+): { w: Workload; pa?: PeerAuthenticationInfo; port?: number } | undefined {
   for (const w of ws) {
     for (const p of svcPorts) {
       const cps = targetContainerPorts(p, w);
@@ -27,7 +32,8 @@ export const mesh015: Rule = {
     code: 'MESH015',
     severity: 'error',
     title: 'mTLS conflict: DestinationRule disables TLS toward a STRICT workload',
-    explanation: 'An explicit DestinationRule `tls` overrides auto-mTLS. `DISABLE` makes clients send plaintext, which a workload whose ' +
+    explanation:
+      'An explicit DestinationRule `tls` overrides auto-mTLS. `DISABLE` makes clients send plaintext, which a workload whose ' +
       'effective PeerAuthentication (workload > namespace > root namespace) is STRICT rejects. `portLevelMtls` needs a selector.',
     symptom: '503 UC / connection reset by peer (upstream_reset_before_response_started)',
     hint: 'Remove the DestinationRule tls setting (auto-mTLS), or use ISTIO_MUTUAL; put portLevelMtls on a PeerAuthentication with a selector.',
@@ -61,20 +67,32 @@ export const mesh015: Rule = {
         out.push({
           object: dr.m,
           path,
-          message: `${what} disables TLS toward Service ${svc.namespace}/${svc.name}, but ${hit.w.kind} ${hit.w.name} is STRICT` +
-            (hit.pa ? ` (PeerAuthentication ${hit.pa.namespace}/${hit.pa.name})` : '') + (hit.port !== undefined ? ` on port ${hit.port}` : ''),
+          message:
+            `${what} disables TLS toward Service ${svc.namespace}/${svc.name}, but ${hit.w.kind} ${hit.w.name} is STRICT` +
+            (hit.pa ? ` (PeerAuthentication ${hit.pa.namespace}/${hit.pa.name})` : '') +
+            (hit.port !== undefined ? ` on port ${hit.port}` : ''),
           related: paRelated(hit.pa),
         });
       };
       if (disables) {
         // Ports the DestinationRule re-enables at port level are not affected.
         const overridden = new Set(dr.portTls.filter((p) => p.mode && String(p.mode).toUpperCase() !== 'DISABLE').map((p) => p.port));
-        check(dr, svc.ports.filter((p) => !overridden.has(p.port)), ['spec', 'trafficPolicy', 'tls', 'mode'], 'trafficPolicy.tls.mode DISABLE');
+        check(
+          dr,
+          svc.ports.filter((p) => !overridden.has(p.port)),
+          ['spec', 'trafficPolicy', 'tls', 'mode'],
+          'trafficPolicy.tls.mode DISABLE',
+        );
       }
       for (const p of portDisables) {
         const ports = svc.ports.filter((sp) => sp.port === p.port);
         if (!ports.length) continue;
-        check(dr, ports, ['spec', 'trafficPolicy', 'portLevelSettings', p.index, 'tls', 'mode'], `portLevelSettings for port ${p.port} (tls DISABLE)`);
+        check(
+          dr,
+          ports,
+          ['spec', 'trafficPolicy', 'portLevelSettings', p.index, 'tls', 'mode'],
+          `portLevelSettings for port ${p.port} (tls DISABLE)`,
+        );
       }
     }
     return out;

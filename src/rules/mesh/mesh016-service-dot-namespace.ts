@@ -8,7 +8,8 @@ export const mesh016: Rule = {
     code: 'MESH016',
     severity: 'error',
     title: 'Destination host `svc.ns` is not expanded by Istio',
-    explanation: 'Istio expands only dot-less short names (to `name.<vs namespace>.svc.cluster.local`). A host with a dot is taken ' +
+    explanation:
+      'Istio expands only dot-less short names (to `name.<vs namespace>.svc.cluster.local`). A host with a dot is taken ' +
       'literally, so `podinfo.podinfo` matches no Service even though Kubernetes DNS would resolve it.',
     symptom: '503 NC (cluster_not_found), or 404 NR when the route is dropped',
     hint: 'Use `svc.ns.svc.cluster.local`, or the short name `svc` from a VirtualService in the same namespace.',

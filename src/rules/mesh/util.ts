@@ -1,6 +1,16 @@
 // Helpers shared by the mesh rules: destination resolution, route-match overlap.
 import type { Path } from '../../manifest/types.js';
-import type { HttpMatch, HttpRoute, MeshModel, RouteDestination, ServiceEntryInfo, ServiceInfo, StringMatch, VirtualServiceInfo, Workload } from '../../model/types.js';
+import type {
+  HttpMatch,
+  HttpRoute,
+  MeshModel,
+  RouteDestination,
+  ServiceEntryInfo,
+  ServiceInfo,
+  StringMatch,
+  VirtualServiceInfo,
+  Workload,
+} from '../../model/types.js';
 import { CLUSTER_DOMAIN, looksLikeServiceDotNamespace } from '../../model/hosts.js';
 import { isKnownNamespace, knownNamespaces, serviceEntryFor } from '../../model/lookup.js';
 import { isAssumed } from '../../platform/index.js';
@@ -76,8 +86,18 @@ export function isClusterInternalHost(model: MeshModel, host: string): boolean {
 
 function hasConditionsBesidesUri(m: HttpMatch): boolean {
   const nonEmpty = (r?: Record<string, unknown>) => !!r && Object.keys(r).length > 0;
-  return !!(m.scheme || m.method || m.authority || nonEmpty(m.headers) || nonEmpty(m.withoutHeaders) || nonEmpty(m.queryParams) ||
-    m.port !== undefined || (m.gateways && m.gateways.length) || nonEmpty(m.sourceLabels) || m.sourceNamespace);
+  return !!(
+    m.scheme ||
+    m.method ||
+    m.authority ||
+    nonEmpty(m.headers) ||
+    nonEmpty(m.withoutHeaders) ||
+    nonEmpty(m.queryParams) ||
+    m.port !== undefined ||
+    (m.gateways && m.gateways.length) ||
+    nonEmpty(m.sourceLabels) ||
+    m.sourceNamespace
+  );
 }
 
 /** A match block that matches every request (Istio's catch-all: prefix `/`, regex `.*`, or no uri, and nothing else). */
@@ -192,11 +212,32 @@ export function objRef(m: { kind: string; namespace: string; name: string }): st
 
 /** API groups whose kinds never create pods by themselves. */
 const NO_POD_GROUPS = new Set([
-  '', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
-  'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io',
-  'certificates.k8s.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io',
-  'source.toolkit.fluxcd.io', 'cert-manager.io', 'monitoring.coreos.com', 'kyverno.io', 'external-secrets.io',
-  'autoscaling.k8s.io', 'metrics.k8s.io', 'snapshot.storage.k8s.io',
+  '',
+  'apps',
+  'batch',
+  'policy',
+  'autoscaling',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'certificates.k8s.io',
+  'networking.istio.io',
+  'security.istio.io',
+  'telemetry.istio.io',
+  'extensions.istio.io',
+  'source.toolkit.fluxcd.io',
+  'cert-manager.io',
+  'monitoring.coreos.com',
+  'kyverno.io',
+  'external-secrets.io',
+  'autoscaling.k8s.io',
+  'metrics.k8s.io',
+  'snapshot.storage.k8s.io',
 ]);
 const POD_KINDS_IN_NO_POD_GROUPS = new Set(['Prometheus', 'Alertmanager', 'ThanosRuler', 'PrometheusAgent']);
 
@@ -222,6 +263,11 @@ export function mayHaveOperatorPods(model: MeshModel, ns: string): boolean {
 
 /** A workload that runs an Envoy gateway (not an application pod with a sidecar). */
 export function isGatewayWorkload(w: Workload): boolean {
-  return w.hasProxy || 'istio' in w.labels || 'istio.io/gateway-name' in w.labels || 'gateway.istio.io/managed' in w.labels ||
-    (w.annotations['inject.istio.io/templates'] ?? '').includes('gateway');
+  return (
+    w.hasProxy ||
+    'istio' in w.labels ||
+    'istio.io/gateway-name' in w.labels ||
+    'gateway.istio.io/managed' in w.labels ||
+    (w.annotations['inject.istio.io/templates'] ?? '').includes('gateway')
+  );
 }

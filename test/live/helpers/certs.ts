@@ -46,23 +46,76 @@ export function makeCerts(): TestCerts {
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   // CA
   newKey(dir, 'ca');
-  openssl(['req', '-x509', '-new', '-key', 'ca.key', '-out', 'ca.crt', '-days', '3650', '-subj', '/CN=bbmesh test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=bbmesh test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   // `openssl ca` gives exact start and end dates.
   mkdirSync(join(dir, 'newcerts'));
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '1000\n');
-  writeFileSync(join(dir, 'ca.cnf'), [
-    '[ ca ]', 'default_ca = test_ca', '[ test_ca ]', `dir = ${dir}`, 'database = $dir/index.txt', 'new_certs_dir = $dir/newcerts',
-    'serial = $dir/serial', 'default_md = sha256', 'policy = any', 'copy_extensions = copy', 'unique_subject = no',
-    'email_in_dn = no', '[ any ]', 'commonName = supplied', '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'ca.cnf'),
+    [
+      '[ ca ]',
+      'default_ca = test_ca',
+      '[ test_ca ]',
+      `dir = ${dir}`,
+      'database = $dir/index.txt',
+      'new_certs_dir = $dir/newcerts',
+      'serial = $dir/serial',
+      'default_md = sha256',
+      'policy = any',
+      'copy_extensions = copy',
+      'unique_subject = no',
+      'email_in_dn = no',
+      '[ any ]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
+  );
   const fmt = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
   const leaf = (name: string, cn: string, san: string, start: Date, end: Date): Pair => {
     newKey(dir, name);
     openssl(['req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`, '-addext', `subjectAltName=${san}`], dir);
-    openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key', '-in', `${name}.csr`, '-out', `${name}.crt`,
-      '-startdate', fmt(start), '-enddate', fmt(end), '-notext'], dir);
+    openssl(
+      [
+        'ca',
+        '-batch',
+        '-config',
+        'ca.cnf',
+        '-cert',
+        'ca.crt',
+        '-keyfile',
+        'ca.key',
+        '-in',
+        `${name}.csr`,
+        '-out',
+        `${name}.crt`,
+        '-startdate',
+        fmt(start),
+        '-enddate',
+        fmt(end),
+        '-notext',
+      ],
+      dir,
+    );
     return { cert: read(`${name}.crt`), key: read(`${name}.key`) };
   };
   const now = Date.now();
@@ -74,8 +127,24 @@ export function makeCerts(): TestCerts {
   const wrongSan = leaf('wrongsan', '*.example.com', 'DNS:*.example.com', new Date(now - day), new Date(now + 730 * day));
   const api = leaf('api', '127.0.0.1', 'IP:127.0.0.1,DNS:localhost', new Date(now - day), new Date(now + 730 * day));
   newKey(dir, 'self');
-  openssl(['req', '-x509', '-new', '-key', 'self.key', '-out', 'self.crt', '-days', '365', '-subj', '/CN=*.bigbang.dev',
-    '-addext', `subjectAltName=${wild}`], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'self.key',
+      '-out',
+      'self.crt',
+      '-days',
+      '365',
+      '-subj',
+      '/CN=*.bigbang.dev',
+      '-addext',
+      `subjectAltName=${wild}`,
+    ],
+    dir,
+  );
   const selfSigned = { cert: read('self.crt'), key: read('self.key') };
   const otherKey = readFileSync(newKey(dir, 'other'), 'utf8');
   cached = { dir, ca: { cert: read('ca.crt'), key: read('ca.key') }, valid, expired, expiring, wrongSan, selfSigned, otherKey, api };

@@ -14,7 +14,8 @@ export interface CliResult {
 export function verifyCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', runner, 'verify', ...args], {
-      cwd: root, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env },
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env },
     });
     let stdout = '';
     let stderr = '';

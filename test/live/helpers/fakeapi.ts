@@ -13,8 +13,14 @@ import type { K8sObject } from '../../../src/manifest/index.js';
 import type { TestCerts } from './certs.js';
 
 const PLURALS: Record<string, string> = {
-  Namespace: 'namespaces', Pod: 'pods', Service: 'services', Secret: 'secrets',
-  HelmRelease: 'helmreleases', GitRepository: 'gitrepositories', Gateway: 'gateways', VirtualService: 'virtualservices',
+  Namespace: 'namespaces',
+  Pod: 'pods',
+  Service: 'services',
+  Secret: 'secrets',
+  HelmRelease: 'helmreleases',
+  GitRepository: 'gitrepositories',
+  Gateway: 'gateways',
+  VirtualService: 'virtualservices',
 };
 
 export interface FakeApiOptions {
@@ -72,8 +78,16 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
       res.end(JSON.stringify(body));
     }
   };
-  const status = (code: number, reason: string, message: string, details?: object) =>
-    ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+  const status = (code: number, reason: string, message: string, details?: object) => ({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
@@ -106,11 +120,20 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
     if (opts.forbid?.includes(plural)) {
       const verb = name ? 'get' : 'list';
       const scope = ns ? ` in the namespace "${ns}"` : ' at the cluster scope';
-      return send(res, 403, status(403, 'Forbidden',
-        `${resource}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${plural}" in API group "${group}"${scope}`,
-        { ...(name ? { name } : {}), group, kind: plural }));
+      return send(
+        res,
+        403,
+        status(
+          403,
+          'Forbidden',
+          `${resource}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${plural}" in API group "${group}"${scope}`,
+          { ...(name ? { name } : {}), group, kind: plural },
+        ),
+      );
     }
-    const matching = objs.filter((o) => o.kind === kind && groupOf(o.apiVersion) === group && (plural === 'namespaces' || o.metadata?.namespace === ns));
+    const matching = objs.filter(
+      (o) => o.kind === kind && groupOf(o.apiVersion) === group && (plural === 'namespaces' || o.metadata?.namespace === ns),
+    );
     const withVersion = (o: K8sObject) => ({ ...o, apiVersion: group ? `${group}/${version}` : 'v1' });
     if (name) {
       const o = matching.find((x) => x.metadata?.name === name);
@@ -119,7 +142,12 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
     }
     // Real core lists carry no apiVersion/kind on items; custom resource lists do.
     const items = matching.map((o) => (group ? withVersion(o) : (({ apiVersion: _a, kind: _k, ...rest }) => rest)(o)));
-    return send(res, 200, { apiVersion: group ? `${group}/${version}` : 'v1', kind: `${kind}List`, metadata: { resourceVersion: '12345' }, items });
+    return send(res, 200, {
+      apiVersion: group ? `${group}/${version}` : 'v1',
+      kind: `${kind}List`,
+      metadata: { resourceVersion: '12345' },
+      items,
+    });
   };
 
   const server = createServer({ cert: certs.api.cert, key: certs.api.key }, (req, res) => {
@@ -147,26 +175,44 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
   const kubeconfig = join(dir, 'config');
   writeFileSync(kubeconfig, kubeconfigText(url, certs.ca.cert));
   return {
-    url, port, requests, kubeconfig,
+    url,
+    port,
+    requests,
+    kubeconfig,
     get maxInFlight() {
       return state.maxInFlight;
     },
     setObjects(o: K8sObject[]) {
       objs = o;
     },
-    close: () => new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearTimeout(lifetime);
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 
 export function kubeconfigText(server: string, caPem: string, context = 'fake'): string {
   return [
-    'apiVersion: v1', 'kind: Config', `current-context: ${context}`,
-    'clusters:', `- name: ${context}`, '  cluster:', `    server: ${server}`, `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`,
-    'users:', '- name: viewer', '  user:', '    token: test-token-not-secret',
-    'contexts:', `- name: ${context}`, '  context:', `    cluster: ${context}`, '    user: viewer', '',
+    'apiVersion: v1',
+    'kind: Config',
+    `current-context: ${context}`,
+    'clusters:',
+    `- name: ${context}`,
+    '  cluster:',
+    `    server: ${server}`,
+    `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`,
+    'users:',
+    '- name: viewer',
+    '  user:',
+    '    token: test-token-not-secret',
+    'contexts:',
+    `- name: ${context}`,
+    '  context:',
+    `    cluster: ${context}`,
+    '    user: viewer',
+    '',
   ].join('\n');
 }

@@ -23,12 +23,32 @@ export async function startIngress(cert: Pair, o: { host?: string; status?: numb
       return res.end();
     }
     const status = o.status ?? 200;
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', server: 'istio-envoy', 'x-envoy-upstream-service-time': '3' });
-    res.end(status === 200 ? JSON.stringify({
-      hostname: 'podinfo-podinfo-7d9c8b6f4-abcde', version: '6.0.0', revision: '', color: '#34577c',
-      logo: 'https://raw.githubusercontent.com/stefanprodan/podinfo/gh-pages/cuddle_clap.gif',
-      message: 'greetings from podinfo v6.0.0', goos: 'linux', goarch: 'amd64', runtime: 'go1.15.7', num_goroutine: '8', num_cpu: '32',
-    }, null, 2) : 'no healthy upstream');
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      server: 'istio-envoy',
+      'x-envoy-upstream-service-time': '3',
+    });
+    res.end(
+      status === 200
+        ? JSON.stringify(
+            {
+              hostname: 'podinfo-podinfo-7d9c8b6f4-abcde',
+              version: '6.0.0',
+              revision: '',
+              color: '#34577c',
+              logo: 'https://raw.githubusercontent.com/stefanprodan/podinfo/gh-pages/cuddle_clap.gif',
+              message: 'greetings from podinfo v6.0.0',
+              goos: 'linux',
+              goarch: 'amd64',
+              runtime: 'go1.15.7',
+              num_goroutine: '8',
+              num_cpu: '32',
+            },
+            null,
+            2,
+          )
+        : 'no healthy upstream',
+    );
   });
   const plain = createHttp((req, res) => {
     if (o.redirect === false) {
@@ -38,10 +58,7 @@ export async function startIngress(cert: Pair, o: { host?: string; status?: numb
     res.writeHead(301, { location: `https://${String(req.headers.host).split(':')[0]}${req.url}`, server: 'istio-envoy' });
     res.end();
   });
-  await Promise.all([
-    new Promise<void>((r) => tls.listen(0, '127.0.0.1', r)),
-    new Promise<void>((r) => plain.listen(0, '127.0.0.1', r)),
-  ]);
+  await Promise.all([new Promise<void>((r) => tls.listen(0, '127.0.0.1', r)), new Promise<void>((r) => plain.listen(0, '127.0.0.1', r))]);
   const t = setTimeout(() => {
     tls.close();
     plain.close();

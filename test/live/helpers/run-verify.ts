@@ -4,7 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { register } from '../../../src/cli/verify.js';
 import { UserError } from '../../../src/errors.js';
 
-const program = new Command('bbmesh').exitOverride().option('--debug').option('--no-color')
+const program = new Command('bbmesh')
+  .exitOverride()
+  .option('--debug')
+  .option('--no-color')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 register(program);
 try {

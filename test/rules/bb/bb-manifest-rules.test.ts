@@ -33,7 +33,8 @@ ${labels}spec:
   - route:
     - destination: {host: podinfo-podinfo.podinfo.svc.cluster.local, port: {number: 9898}}
 `;
-const GOOD_LABELS = '  labels:\n    helm.sh/chart: podinfo-6.0.0\n    app.kubernetes.io/name: podinfo-podinfo\n    app.kubernetes.io/instance: podinfo-podinfo\n';
+const GOOD_LABELS =
+  '  labels:\n    helm.sh/chart: podinfo-6.0.0\n    app.kubernetes.io/name: podinfo-podinfo\n    app.kubernetes.io/instance: podinfo-podinfo\n';
 
 ruleTester(bb003, {
   valid: [
@@ -41,10 +42,18 @@ ruleTester(bb003, {
     { name: 'fullname with a suffix (second VirtualService)', yaml: SVC + vs('podinfo-podinfo-api', GOOD_LABELS) },
   ],
   invalid: [
-    { name: 'hard-coded name', yaml: SVC + vs('podinfo', GOOD_LABELS), errors: [{ object: 'VirtualService/podinfo/podinfo', line: 16, message: /not the chart's fullname/ }] },
     {
-      name: 'no labels at all', yaml: SVC + vs('podinfo-podinfo', ''),
-      errors: [{ line: 15, message: /app.kubernetes.io\/instance/ }, { line: 15, message: /helm.sh\/chart, app.kubernetes.io\/name/ }],
+      name: 'hard-coded name',
+      yaml: SVC + vs('podinfo', GOOD_LABELS),
+      errors: [{ object: 'VirtualService/podinfo/podinfo', line: 16, message: /not the chart's fullname/ }],
+    },
+    {
+      name: 'no labels at all',
+      yaml: SVC + vs('podinfo-podinfo', ''),
+      errors: [
+        { line: 15, message: /app.kubernetes.io\/instance/ },
+        { line: 15, message: /helm.sh\/chart, app.kubernetes.io\/name/ },
+      ],
     },
   ],
 });
@@ -69,7 +78,12 @@ ruleTester(bb006, {
   ],
   invalid: [
     { name: 'no dependsOn', yaml: hr(''), errors: [{ object: 'HelmRelease/bigbang/podinfo', line: 6, message: /no dependsOn "istio"/ }] },
-    { name: 'bb3 still depends on istio', layout: 'bb3', yaml: hr('  dependsOn:\n    - name: istio\n      namespace: bigbang\n'), errors: [{ line: 9, message: /names the Istio HelmRelease "istiod"/ }] },
+    {
+      name: 'bb3 still depends on istio',
+      layout: 'bb3',
+      yaml: hr('  dependsOn:\n    - name: istio\n      namespace: bigbang\n'),
+      errors: [{ line: 9, message: /names the Istio HelmRelease "istiod"/ }],
+    },
   ],
 });
 
@@ -78,12 +92,23 @@ ruleTester(bb008, {
     { name: 'binds public', yaml: SVC + vs('podinfo-podinfo', GOOD_LABELS) },
     {
       name: 'the input has a main Gateway (package pipeline test gateway)',
-      yaml: SVC + vs('podinfo-podinfo', GOOD_LABELS, 'istio-system/main') + '---\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata: {name: main, namespace: istio-system}\nspec:\n  selector: {app: public-ingressgateway}\n  servers: [{hosts: ["*"], port: {number: 8080, name: http, protocol: HTTP}}]\n',
+      yaml:
+        SVC +
+        vs('podinfo-podinfo', GOOD_LABELS, 'istio-system/main') +
+        '---\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata: {name: main, namespace: istio-system}\nspec:\n  selector: {app: public-ingressgateway}\n  servers: [{hosts: ["*"], port: {number: 8080, name: http, protocol: HTTP}}]\n',
     },
   ],
   invalid: [
-    { name: 'binds istio-system/main', yaml: SVC + vs('podinfo-podinfo', GOOD_LABELS, 'istio-system/main'), errors: [{ object: 'VirtualService/podinfo/podinfo-podinfo', line: 24, column: 7 }] },
-    { name: 'legacy form main.istio-system.svc.cluster.local', yaml: SVC + vs('podinfo-podinfo', GOOD_LABELS, 'main.istio-system.svc.cluster.local'), errors: [{ line: 24 }] },
+    {
+      name: 'binds istio-system/main',
+      yaml: SVC + vs('podinfo-podinfo', GOOD_LABELS, 'istio-system/main'),
+      errors: [{ object: 'VirtualService/podinfo/podinfo-podinfo', line: 24, column: 7 }],
+    },
+    {
+      name: 'legacy form main.istio-system.svc.cluster.local',
+      yaml: SVC + vs('podinfo-podinfo', GOOD_LABELS, 'main.istio-system.svc.cluster.local'),
+      errors: [{ line: 24 }],
+    },
   ],
 });
 
@@ -91,12 +116,24 @@ ruleTester(bb008, {
 const pkg = { dir: '/nonexistent', name: 'podinfo' } as unknown as PackageContext;
 ruleTester(bb002, {
   valid: [
-    { name: 'Istio disabled, nothing Istio-specific', istioEnabled: false, pkg, platform: false, yaml: SVC + '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n  labels: {istio-injection: disabled}\n' },
+    {
+      name: 'Istio disabled, nothing Istio-specific',
+      istioEnabled: false,
+      pkg,
+      platform: false,
+      yaml: SVC + '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n  labels: {istio-injection: disabled}\n',
+    },
   ],
   invalid: [
     {
-      name: 'Istio disabled: VirtualService, injection label and dependsOn istio', istioEnabled: false, pkg, platform: false,
-      yaml: vs('podinfo-podinfo', GOOD_LABELS) + '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n  labels: {istio-injection: enabled}\n---\n' + hr('  dependsOn:\n    - name: istio\n      namespace: bigbang\n'),
+      name: 'Istio disabled: VirtualService, injection label and dependsOn istio',
+      istioEnabled: false,
+      pkg,
+      platform: false,
+      yaml:
+        vs('podinfo-podinfo', GOOD_LABELS) +
+        '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n  labels: {istio-injection: enabled}\n---\n' +
+        hr('  dependsOn:\n    - name: istio\n      namespace: bigbang\n'),
       errors: [
         { object: 'VirtualService/podinfo/podinfo-podinfo', line: 2 },
         { object: 'Namespace//podinfo', line: 23 },

@@ -17,7 +17,10 @@ function loud(layout: Layout, text: string, istioEnabled = true): string[] {
 }
 
 test('MESH rules are registered in code order, MESH001..MESH016', () => {
-  assert.deepEqual(MESH_RULES.map((r) => r.meta.code), Array.from({ length: 16 }, (_, i) => `MESH${String(i + 1).padStart(3, '0')}`));
+  assert.deepEqual(
+    MESH_RULES.map((r) => r.meta.code),
+    Array.from({ length: 16 }, (_, i) => `MESH${String(i + 1).padStart(3, '0')}`),
+  );
   for (const r of MESH_RULES) {
     for (const k of ['title', 'explanation', 'symptom', 'hint'] as const) assert.ok(r.meta[k].length > 10, `${r.meta.code} ${k}`);
     assert.ok(r.meta.reads.length, `${r.meta.code} reads`);
@@ -34,12 +37,18 @@ test('clean Big Bang package (bb3): no MESH finding at warning or above', () => 
 
 test('clean Big Bang package: no info findings either', () => {
   const all = MESH_RULES.flatMap((r) => findingsFor(r, { name: 'clean', yaml, layout: 'bb2' }));
-  assert.deepEqual(all.map((f) => `${f.code} ${f.message}`), []);
+  assert.deepEqual(
+    all.map((f) => `${f.code} ${f.message}`),
+    [],
+  );
 });
 
 test('the platform alone is clean', () => {
   for (const layout of ['bb2', 'bb3'] as const) {
     const all = MESH_RULES.flatMap((r) => findingsFor(r, { name: 'platform', yaml: '', layout }));
-    assert.deepEqual(all.map((f) => `${f.code} ${f.message}`), []);
+    assert.deepEqual(
+      all.map((f) => `${f.code} ${f.message}`),
+      [],
+    );
   }
 });

@@ -7,7 +7,9 @@ import { mesh010 } from '../../../src/rules/mesh/mesh010-export-to.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 /** A Gateway: `selector:` on line 7, server 0 port number on 12, credentialName on 16. */
-const gateway = (o: { ns?: string; selector?: string; port?: number; cred?: string; mode?: string } = {}) => `apiVersion: networking.istio.io/v1beta1
+const gateway = (
+  o: { ns?: string; selector?: string; port?: number; cred?: string; mode?: string } = {},
+) => `apiVersion: networking.istio.io/v1beta1
 kind: Gateway
 metadata:
   name: podinfo
@@ -86,7 +88,13 @@ ruleTester(mesh008, {
     {
       name: 'port the ingress Service does not expose',
       yaml: gateway({ port: 9443 }),
-      errors: [{ object: 'Gateway/istio-system/podinfo', line: 12, message: /9443 is neither a port nor a targetPort of Service istio-system\/public-ingressgateway \(80, 443, 8080, 8443, 15021\)/ }],
+      errors: [
+        {
+          object: 'Gateway/istio-system/podinfo',
+          line: 12,
+          message: /9443 is neither a port nor a targetPort of Service istio-system\/public-ingressgateway \(80, 443, 8080, 8443, 15021\)/,
+        },
+      ],
     },
     {
       name: "istioctl's default ports on an own ingress with 443->8443 only",
@@ -102,7 +110,10 @@ ruleTester(mesh009, {
     { name: 'PASSTHROUGH needs no Secret', yaml: gateway({ cred: 'nothing', mode: 'PASSTHROUGH' }) },
     {
       name: 'Secret issued by cert-manager in the workload namespace',
-      yaml: gateway({ selector: 'istio: gw', cred: 'gw-cert' }) + ownIngress + `---
+      yaml:
+        gateway({ selector: 'istio: gw', cred: 'gw-cert' }) +
+        ownIngress +
+        `---
 apiVersion: cert-manager.io/v1
 kind: Certificate
 metadata: {name: gw, namespace: ingress}
@@ -117,7 +128,14 @@ spec:
     {
       name: 'Secret in the Gateway namespace, workload elsewhere',
       yaml: gateway({ selector: 'istio: gw' }) + ownIngress,
-      errors: [{ object: 'Gateway/istio-system/podinfo', line: 16, message: /Secret ingress\/public-cert does not exist; it is in the Gateway's namespace istio-system, but the gateway workload runs in ingress/ }],
+      errors: [
+        {
+          object: 'Gateway/istio-system/podinfo',
+          line: 16,
+          message:
+            /Secret ingress\/public-cert does not exist; it is in the Gateway's namespace istio-system, but the gateway workload runs in ingress/,
+        },
+      ],
     },
     {
       name: 'misspelt credentialName',
@@ -127,7 +145,8 @@ spec:
   ],
 });
 
-const vs = (exportTo: string, gateways = '[istio-system/public]') => virtualService(`  gateways: ${gateways}
+const vs = (exportTo: string, gateways = '[istio-system/public]') =>
+  virtualService(`  gateways: ${gateways}
   exportTo: ${exportTo}
   hosts: [podinfo.bigbang.dev]
   http:
@@ -136,7 +155,14 @@ const vs = (exportTo: string, gateways = '[istio-system/public]') => virtualServ
 
 ruleTester(mesh010, {
   valid: [
-    { name: 'no exportTo', yaml: PODINFO + virtualService('  gateways: [istio-system/public]\n  hosts: [podinfo.bigbang.dev]\n  http:\n    - route:\n        - destination: {host: podinfo}') },
+    {
+      name: 'no exportTo',
+      yaml:
+        PODINFO +
+        virtualService(
+          '  gateways: [istio-system/public]\n  hosts: [podinfo.bigbang.dev]\n  http:\n    - route:\n        - destination: {host: podinfo}',
+        ),
+    },
     { name: 'exported everywhere', yaml: PODINFO + vs('["*"]') },
     { name: 'exported to the gateway workload namespace', yaml: PODINFO + vs('[".", istio-system]') },
     { name: 'private, but only bound to mesh', yaml: PODINFO + vs('["."]', '[mesh]') },
@@ -145,7 +171,13 @@ ruleTester(mesh010, {
     {
       name: 'exportTo "." hides it from istio-system',
       yaml: PODINFO + vs('["."]'),
-      errors: [{ object: 'VirtualService/podinfo/podinfo', line: 54, message: /hides this VirtualService from gateway istio-system\/public \(workload namespace istio-system\)/ }],
+      errors: [
+        {
+          object: 'VirtualService/podinfo/podinfo',
+          line: 54,
+          message: /hides this VirtualService from gateway istio-system\/public \(workload namespace istio-system\)/,
+        },
+      ],
     },
     {
       name: 'exportTo "~"',

@@ -15,12 +15,20 @@ const route = `  hosts:
 ruleTester(mesh001, {
   valid: [
     { name: 'ns/name of the platform gateway', yaml: PODINFO + virtualService(`  gateways:\n    - istio-system/public\n${route}`) },
-    { name: 'mesh and the legacy FQDN form', yaml: PODINFO + virtualService(`  gateways:\n    - mesh\n    - public.istio-system.svc.cluster.local\n${route}`) },
+    {
+      name: 'mesh and the legacy FQDN form',
+      yaml: PODINFO + virtualService(`  gateways:\n    - mesh\n    - public.istio-system.svc.cluster.local\n${route}`),
+    },
     { name: 'no gateways (mesh)', yaml: PODINFO + virtualService(route) },
-    { name: 'bb3 gateway name', layout: 'bb3', yaml: PODINFO + virtualService(`  gateways:\n    - istio-gateway/public-ingressgateway\n${route}`) },
+    {
+      name: 'bb3 gateway name',
+      layout: 'bb3',
+      yaml: PODINFO + virtualService(`  gateways:\n    - istio-gateway/public-ingressgateway\n${route}`),
+    },
     {
       name: 'short name in the VirtualService namespace',
-      yaml: `apiVersion: networking.istio.io/v1beta1
+      yaml:
+        `apiVersion: networking.istio.io/v1beta1
 kind: Gateway
 metadata:
   name: local
@@ -33,7 +41,9 @@ spec:
       hosts: ["*.bigbang.dev"]
       tls: {mode: SIMPLE, credentialName: public-cert}
 ---
-` + PODINFO + virtualService(`  gateways:\n    - local\n${route}`),
+` +
+        PODINFO +
+        virtualService(`  gateways:\n    - local\n${route}`),
     },
   ],
   invalid: [

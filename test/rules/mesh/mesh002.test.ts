@@ -27,28 +27,53 @@ spec:
 
 ruleTester(mesh002, {
   valid: [
-    { name: 'host under *.bigbang.dev', yaml: PODINFO + virtualService(`  gateways: [istio-system/public]\n  hosts:\n    - podinfo.bigbang.dev\n${http}`) },
+    {
+      name: 'host under *.bigbang.dev',
+      yaml: PODINFO + virtualService(`  gateways: [istio-system/public]\n  hosts:\n    - podinfo.bigbang.dev\n${http}`),
+    },
     {
       name: 'internal name next to a served host, also bound to mesh',
-      yaml: PODINFO + virtualService(`  gateways: [istio-system/public, mesh]\n  hosts:\n    - podinfo.bigbang.dev\n    - podinfo.podinfo.svc.cluster.local\n${http}`),
+      yaml:
+        PODINFO +
+        virtualService(
+          `  gateways: [istio-system/public, mesh]\n  hosts:\n    - podinfo.bigbang.dev\n    - podinfo.podinfo.svc.cluster.local\n${http}`,
+        ),
     },
-    { name: 'server host restricted to the VirtualService namespace', yaml: PODINFO + gateway('"podinfo/*.example.com"') + virtualService(`  gateways: [istio-system/own]\n  hosts:\n    - a.example.com\n${http}`) },
-    { name: 'unresolved gateway is MESH001 business', yaml: PODINFO + virtualService(`  gateways: [istio-system/nope]\n  hosts:\n    - podinfo.example.com\n${http}`) },
+    {
+      name: 'server host restricted to the VirtualService namespace',
+      yaml:
+        PODINFO +
+        gateway('"podinfo/*.example.com"') +
+        virtualService(`  gateways: [istio-system/own]\n  hosts:\n    - a.example.com\n${http}`),
+    },
+    {
+      name: 'unresolved gateway is MESH001 business',
+      yaml: PODINFO + virtualService(`  gateways: [istio-system/nope]\n  hosts:\n    - podinfo.example.com\n${http}`),
+    },
   ],
   invalid: [
     {
       name: '*.bigbang.dev does not match bigbang.dev',
       yaml: PODINFO + virtualService(`  gateways: [istio-system/public]\n  hosts:\n    - bigbang.dev\n${http}`),
-      errors: [{ object: 'VirtualService/podinfo/podinfo', line: 55, message: /bigbang.dev is not served by istio-system\/public \(\*\.bigbang\.dev\)/ }],
+      errors: [
+        {
+          object: 'VirtualService/podinfo/podinfo',
+          line: 55,
+          message: /bigbang.dev is not served by istio-system\/public \(\*\.bigbang\.dev\)/,
+        },
+      ],
     },
     {
       name: 'one served host, one from another domain',
-      yaml: PODINFO + virtualService(`  gateways: [istio-system/public]\n  hosts:\n    - podinfo.bigbang.dev\n    - podinfo.example.com\n${http}`),
+      yaml:
+        PODINFO +
+        virtualService(`  gateways: [istio-system/public]\n  hosts:\n    - podinfo.bigbang.dev\n    - podinfo.example.com\n${http}`),
       errors: [{ line: 56, message: /podinfo.example.com/ }],
     },
     {
       name: './ server host admits only the Gateway namespace',
-      yaml: gateway('"./*.example.com"') + PODINFO + virtualService(`  gateways: [istio-system/own]\n  hosts:\n    - a.example.com\n${http}`),
+      yaml:
+        gateway('"./*.example.com"') + PODINFO + virtualService(`  gateways: [istio-system/own]\n  hosts:\n    - a.example.com\n${http}`),
       // gateway() is 13 lines, so every virtualService line moves down by 13.
       errors: [{ line: 68, message: /only to VirtualServices in other namespaces/ }],
     },

@@ -2,7 +2,8 @@ import { ruleTester } from '../tester.js';
 import { mesh003 } from '../../../src/rules/mesh/mesh003-destination-host.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
-const to = (host: string) => virtualService(`  gateways: [istio-system/public]
+const to = (host: string) =>
+  virtualService(`  gateways: [istio-system/public]
   hosts:
     - podinfo.bigbang.dev
   http:
@@ -39,7 +40,9 @@ ruleTester(mesh003, {
     {
       name: 'short name of a Service that does not exist',
       yaml: PODINFO + to('podinf'),
-      errors: [{ object: 'VirtualService/podinfo/podinfo', line: 59, message: /podinf \(podinf.podinfo.svc.cluster.local\) matches no Service/ }],
+      errors: [
+        { object: 'VirtualService/podinfo/podinfo', line: 59, message: /podinf \(podinf.podinfo.svc.cluster.local\) matches no Service/ },
+      ],
     },
     {
       name: 'FQDN in a known namespace without that Service',

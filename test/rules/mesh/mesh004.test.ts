@@ -2,7 +2,8 @@ import { ruleTester } from '../tester.js';
 import { mesh004 } from '../../../src/rules/mesh/mesh004-destination-port.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
-const vs = (gateways: string, destination: string) => virtualService(`  gateways: [${gateways}]
+const vs = (gateways: string, destination: string) =>
+  virtualService(`  gateways: [${gateways}]
   hosts:
     - podinfo.bigbang.dev
   http:
@@ -22,16 +23,34 @@ spec:
 
 ruleTester(mesh004, {
   valid: [
-    { name: 'explicit Service port', yaml: PODINFO + vs('istio-system/public', '            host: podinfo\n            port: {number: 9999}') },
+    {
+      name: 'explicit Service port',
+      yaml: PODINFO + vs('istio-system/public', '            host: podinfo\n            port: {number: 9999}'),
+    },
     { name: 'single-port Service without port', yaml: PODINFO + vs('istio-system/public', '            host: single') + single },
-    { name: 'multi-port Service without port, mesh only (listener port is the called Service port)', yaml: PODINFO + vs('mesh', '            host: podinfo') },
-    { name: 'unknown host is MESH003 business', yaml: PODINFO + vs('istio-system/public', '            host: nope\n            port: {number: 1}') },
+    {
+      name: 'multi-port Service without port, mesh only (listener port is the called Service port)',
+      yaml: PODINFO + vs('mesh', '            host: podinfo'),
+    },
+    {
+      name: 'unknown host is MESH003 business',
+      yaml: PODINFO + vs('istio-system/public', '            host: nope\n            port: {number: 1}'),
+    },
   ],
   invalid: [
     {
       name: 'port is the targetPort, not the Service port',
-      yaml: PODINFO + vs('istio-system/public', '            host: single\n            port:\n              number: 8080') + single.replace('targetPort: http', 'targetPort: 8080'),
-      errors: [{ object: 'VirtualService/podinfo/podinfo', line: 61, message: /port 8080 is not a port of Service podinfo\/single \(ports: 80\); 8080 is the targetPort of port 80/ }],
+      yaml:
+        PODINFO +
+        vs('istio-system/public', '            host: single\n            port:\n              number: 8080') +
+        single.replace('targetPort: http', 'targetPort: 8080'),
+      errors: [
+        {
+          object: 'VirtualService/podinfo/podinfo',
+          line: 61,
+          message: /port 8080 is not a port of Service podinfo\/single \(ports: 80\); 8080 is the targetPort of port 80/,
+        },
+      ],
     },
     {
       name: 'no port on a two-port Service behind the gateway',
@@ -40,7 +59,10 @@ ruleTester(mesh004, {
     },
     {
       name: 'port not on a ServiceEntry',
-      yaml: PODINFO + vs('istio-system/public', '            host: api.example.com\n            port: {number: 80}') + `
+      yaml:
+        PODINFO +
+        vs('istio-system/public', '            host: api.example.com\n            port: {number: 80}') +
+        `
 ---
 apiVersion: networking.istio.io/v1beta1
 kind: ServiceEntry

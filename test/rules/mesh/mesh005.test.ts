@@ -17,18 +17,28 @@ ruleTester(mesh005, {
     { name: 'the podinfo package', yaml: PODINFO },
     { name: 'Service without selector (manual endpoints)', yaml: PODINFO + svc('  ports: [{name: http, port: 80}]') },
     { name: 'ExternalName Service', yaml: PODINFO + svc('  type: ExternalName\n  externalName: example.com\n  selector: {app: nothing}') },
-    { name: 'selector is a subset of the pod labels', yaml: PODINFO.replace('        app: podinfo\n    spec:', '        app: podinfo\n        version: v1\n    spec:') },
+    {
+      name: 'selector is a subset of the pod labels',
+      yaml: PODINFO.replace('        app: podinfo\n    spec:', '        app: podinfo\n        version: v1\n    spec:'),
+    },
     { name: 'platform Services are not checked', yaml: '', platform: true },
   ],
   invalid: [
     {
       name: 'selector label value differs from the pod template',
       yaml: PODINFO + svc('  selector:\n    app: podinfo-frontend\n  ports: [{name: http, port: 80}]'),
-      errors: [{ object: 'Service/podinfo/extra', line: 53, message: /app=podinfo-frontend matches no workload in namespace podinfo \(1 workload\(s\) there: Deployment\/podinfo\)/ }],
+      errors: [
+        {
+          object: 'Service/podinfo/extra',
+          line: 53,
+          message: /app=podinfo-frontend matches no workload in namespace podinfo \(1 workload\(s\) there: Deployment\/podinfo\)/,
+        },
+      ],
     },
     {
       name: 'selector matches a workload in another namespace only',
-      yaml: PODINFO + svc('  selector:\n    app: podinfo\n  ports: [{name: http, port: 80}]').replace('namespace: podinfo', 'namespace: other'),
+      yaml:
+        PODINFO + svc('  selector:\n    app: podinfo\n  ports: [{name: http, port: 80}]').replace('namespace: podinfo', 'namespace: other'),
       errors: [{ object: 'Service/other/extra', line: 53, message: /the pods may come from an operator/ }],
     },
     {

@@ -35,13 +35,22 @@ ruleTester(mesh006, {
     { name: 'named targetPorts match container port names', yaml: PODINFO },
     { name: 'numeric targetPort matches a containerPort', yaml: PODINFO.replace('targetPort: http', 'targetPort: 9898') },
     { name: 'targetPort defaults to port', yaml: PODINFO.replace('      targetPort: http\n', '') },
-    { name: 'Service selecting nothing is MESH005 business', yaml: PODINFO.replace('  selector:\n    app: podinfo\n  ports', '  selector:\n    app: x\n  ports') },
+    {
+      name: 'Service selecting nothing is MESH005 business',
+      yaml: PODINFO.replace('  selector:\n    app: podinfo\n  ports', '  selector:\n    app: x\n  ports'),
+    },
   ],
   invalid: [
     {
       name: 'named targetPort with no such container port name',
       yaml: PODINFO.replace('targetPort: grpc', 'targetPort: grpc-api'),
-      errors: [{ object: 'Service/podinfo/podinfo', line: 45, message: /targetPort "grpc-api" is not the name of a container port of Deployment\/podinfo \(names: http, grpc\)/ }],
+      errors: [
+        {
+          object: 'Service/podinfo/podinfo',
+          line: 45,
+          message: /targetPort "grpc-api" is not the name of a container port of Deployment\/podinfo \(names: http, grpc\)/,
+        },
+      ],
     },
     {
       name: 'numeric targetPort that no container declares',

@@ -2,7 +2,9 @@ import { ruleTester } from '../tester.js';
 import { mesh016 } from '../../../src/rules/mesh/mesh016-service-dot-namespace.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
-const to = (host: string, ns = 'podinfo') => virtualService(`  gateways: [istio-system/public]
+const to = (host: string, ns = 'podinfo') =>
+  virtualService(
+    `  gateways: [istio-system/public]
   hosts:
     - podinfo.bigbang.dev
   http:
@@ -10,7 +12,10 @@ const to = (host: string, ns = 'podinfo') => virtualService(`  gateways: [istio-
         - destination:
             host: ${host}
             port:
-              number: 9898`, 'podinfo', ns);
+              number: 9898`,
+    'podinfo',
+    ns,
+  );
 
 ruleTester(mesh016, {
   valid: [
@@ -19,7 +24,10 @@ ruleTester(mesh016, {
     { name: 'a two-label public domain is not svc.ns', yaml: PODINFO + to('example.com') },
     {
       name: 'svc.ns defined as a ServiceEntry host',
-      yaml: PODINFO + to('podinfo.podinfo') + `
+      yaml:
+        PODINFO +
+        to('podinfo.podinfo') +
+        `
 ---
 apiVersion: networking.istio.io/v1beta1
 kind: ServiceEntry
@@ -35,7 +43,13 @@ spec:
     {
       name: 'svc.ns from the same namespace',
       yaml: PODINFO + to('podinfo.podinfo'),
-      errors: [{ object: 'VirtualService/podinfo/podinfo', line: 59, message: /podinfo.podinfo is not expanded by Istio; the Service is podinfo.podinfo.svc.cluster.local/ }],
+      errors: [
+        {
+          object: 'VirtualService/podinfo/podinfo',
+          line: 59,
+          message: /podinfo.podinfo is not expanded by Istio; the Service is podinfo.podinfo.svc.cluster.local/,
+        },
+      ],
     },
     {
       name: 'svc.ns from another namespace',

@@ -5,11 +5,15 @@ import { mesh012 } from '../../../src/rules/mesh/mesh012-unreachable-route.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 /** A VirtualService on the public gateway for podinfo.bigbang.dev with the given http rules (spec line 53 = gateways). */
-const vs = (name: string, http: string, gateways = '[istio-system/public]') => virtualService(`  gateways: ${gateways}
+const vs = (name: string, http: string, gateways = '[istio-system/public]') =>
+  virtualService(
+    `  gateways: ${gateways}
   hosts:
     - podinfo.bigbang.dev
   http:
-${http}`, name);
+${http}`,
+    name,
+  );
 
 const rule = (match: string, port = 9898) => `    - ${match ? `match:\n        ${match.replace(/\n/g, '\n        ')}\n      ` : ''}route:
         - destination: {host: podinfo, port: {number: ${port}}}`;
@@ -29,7 +33,7 @@ const regexDisjoint = two(rule('- uri: {regex: "^/api/v[0-9]+"}'), rule('- uri: 
 ruleTester(mesh011, {
   valid: [
     { name: 'disjoint prefixes', yaml: disjoint.yaml },
-    { name: 'a catch-all is sorted after the other VirtualService\'s routes', yaml: catchAllVsPrefix.yaml },
+    { name: "a catch-all is sorted after the other VirtualService's routes", yaml: catchAllVsPrefix.yaml },
     { name: 'disjoint header values', yaml: headers.yaml },
     { name: 'regex with a disjoint literal prefix', yaml: regexDisjoint.yaml },
     {
@@ -41,7 +45,13 @@ ruleTester(mesh011, {
     {
       name: 'two catch-alls: creation order decides',
       yaml: sameCatchAll.yaml,
-      errors: [{ object: 'VirtualService/podinfo/second', line: 68, message: /also bound by VirtualService podinfo\/first; route #0 overlaps its route #0/ }],
+      errors: [
+        {
+          object: 'VirtualService/podinfo/second',
+          line: 68,
+          message: /also bound by VirtualService podinfo\/first; route #0 overlaps its route #0/,
+        },
+      ],
     },
     { name: 'nested prefixes', yaml: nested.yaml, errors: [{ object: 'VirtualService/podinfo/second', line: 70 }] },
     { name: 'regex and prefix overlap', yaml: regex.yaml, errors: [{ line: 70 }] },
@@ -51,8 +61,14 @@ ruleTester(mesh011, {
 ruleTester(mesh012, {
   valid: [
     { name: 'catch-all last', yaml: PODINFO + vs('podinfo', `${rule('- uri: {prefix: /api}')}\n${rule('')}`) },
-    { name: 'prefix / with a header is not a catch-all', yaml: PODINFO + vs('podinfo', `${rule('- uri: {prefix: /}\n  headers: {x-a: {exact: b}}')}\n${rule('')}`) },
-    { name: 'catch-all restricted to mesh by match.gateways', yaml: PODINFO + vs('podinfo', `${rule('- uri: {prefix: /}\n  gateways: [mesh]')}\n${rule('')}`) },
+    {
+      name: 'prefix / with a header is not a catch-all',
+      yaml: PODINFO + vs('podinfo', `${rule('- uri: {prefix: /}\n  headers: {x-a: {exact: b}}')}\n${rule('')}`),
+    },
+    {
+      name: 'catch-all restricted to mesh by match.gateways',
+      yaml: PODINFO + vs('podinfo', `${rule('- uri: {prefix: /}\n  gateways: [mesh]')}\n${rule('')}`),
+    },
   ],
   invalid: [
     {

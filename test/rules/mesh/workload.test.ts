@@ -8,7 +8,8 @@ import { PODINFO } from '../fixtures/mesh/podinfo.js';
 // PODINFO: Namespace labels on line 5, Deployment name on 11, pod labels on 19.
 const disabled = PODINFO.replace('istio-injection: enabled', 'istio-injection: disabled');
 const unlabelled = PODINFO.replace('  labels:\n    istio-injection: enabled\n', '  labels: {}\n');
-const podLabel = (yaml: string, v: string) => yaml.replace('        app: podinfo\n    spec:', `        app: podinfo\n        sidecar.istio.io/inject: "${v}"\n    spec:`);
+const podLabel = (yaml: string, v: string) =>
+  yaml.replace('        app: podinfo\n    spec:', `        app: podinfo\n        sidecar.istio.io/inject: "${v}"\n    spec:`);
 const job = `apiVersion: batch/v1
 kind: Job
 metadata: {name: migrate, namespace: podinfo}
@@ -26,13 +27,21 @@ ruleTester(mesh013, {
     { name: 'Istio disabled: no sidecar expected', yaml: disabled, istioEnabled: false },
     { name: 'Jobs are skipped (a sidecar keeps them from completing)', yaml: podLabel(disabled, 'false') + job },
     { name: 'namespace not in the input', yaml: PODINFO.split('---\n').slice(1).join('---\n') },
-    { name: "Istio's own namespace (istio-system, labelled disabled) is skipped", yaml: PODINFO.split('---\n').slice(1).join('---\n').replace(/namespace: podinfo/g, 'namespace: istio-system') },
+    {
+      name: "Istio's own namespace (istio-system, labelled disabled) is skipped",
+      yaml: PODINFO.split('---\n')
+        .slice(1)
+        .join('---\n')
+        .replace(/namespace: podinfo/g, 'namespace: istio-system'),
+    },
   ],
   invalid: [
     {
       name: 'namespace istio-injection=disabled while Istio is enabled',
       yaml: disabled,
-      errors: [{ object: 'Deployment/podinfo/podinfo', line: 11, message: /gets no sidecar: namespace podinfo has istio-injection=disabled/ }],
+      errors: [
+        { object: 'Deployment/podinfo/podinfo', line: 11, message: /gets no sidecar: namespace podinfo has istio-injection=disabled/ },
+      ],
     },
     {
       name: 'namespace label overrides the pod label inject=true, even with Istio disabled',
@@ -60,7 +69,12 @@ ${ports}
 ruleTester(mesh014, {
   valid: [
     { name: 'http and grpc names', yaml: PODINFO },
-    { name: 'prefix before the first dash, any case, and appProtocol', yaml: svc('    - {name: HTTP-web, port: 80}\n    - {name: tcp-db, port: 5432}\n    - {name: metrics, port: 9090, appProtocol: http}\n    - {name: grpc-web-x, port: 81}') },
+    {
+      name: 'prefix before the first dash, any case, and appProtocol',
+      yaml: svc(
+        '    - {name: HTTP-web, port: 80}\n    - {name: tcp-db, port: 5432}\n    - {name: metrics, port: 9090, appProtocol: http}\n    - {name: grpc-web-x, port: 81}',
+      ),
+    },
     { name: 'UDP and well-known ports', yaml: svc('    - {name: dns, port: 5353, protocol: UDP}\n    - {name: db, port: 3306}') },
     { name: 'platform ingress Service (status-port) is skipped', yaml: '' },
   ],
@@ -101,10 +115,15 @@ ruleTester(mesh015, {
   valid: [
     { name: 'ISTIO_MUTUAL under STRICT', yaml: PODINFO + dr('ISTIO_MUTUAL') },
     { name: 'DISABLE where the namespace policy is PERMISSIVE', yaml: PODINFO + dr('DISABLE') + pa('  mtls: {mode: PERMISSIVE}') },
-    { name: 'DISABLE toward a workload without sidecar', yaml: PODINFO.replace('istio-injection: enabled', 'istio-injection: disabled') + dr('DISABLE') },
+    {
+      name: 'DISABLE toward a workload without sidecar',
+      yaml: PODINFO.replace('istio-injection: enabled', 'istio-injection: disabled') + dr('DISABLE'),
+    },
     {
       name: 'workload policy PERMISSIVE on the targeted container ports',
-      yaml: PODINFO + dr('ISTIO_MUTUAL', '    portLevelSettings:\n      - port: {number: 9898}\n        tls: {mode: DISABLE}') +
+      yaml:
+        PODINFO +
+        dr('ISTIO_MUTUAL', '    portLevelSettings:\n      - port: {number: 9898}\n        tls: {mode: DISABLE}') +
         pa('  selector: {matchLabels: {app: podinfo}}\n  mtls: {mode: STRICT}\n  portLevelMtls:\n    9898: {mode: PERMISSIVE}'),
     },
   ],
@@ -112,11 +131,20 @@ ruleTester(mesh015, {
     {
       name: 'DISABLE under the mesh-wide STRICT policy',
       yaml: PODINFO + dr('DISABLE'),
-      errors: [{ object: 'DestinationRule/podinfo/podinfo', line: 55, message: /Deployment podinfo is STRICT \(PeerAuthentication istio-system\/default-istio-system\)/ }],
+      errors: [
+        {
+          object: 'DestinationRule/podinfo/podinfo',
+          line: 55,
+          message: /Deployment podinfo is STRICT \(PeerAuthentication istio-system\/default-istio-system\)/,
+        },
+      ],
     },
     {
       name: 'port-level DISABLE; namespace UNSET inherits STRICT',
-      yaml: PODINFO + dr('ISTIO_MUTUAL', '    portLevelSettings:\n      - port: {number: 9999}\n        tls:\n          mode: DISABLE') + pa('  mtls: {mode: UNSET}'),
+      yaml:
+        PODINFO +
+        dr('ISTIO_MUTUAL', '    portLevelSettings:\n      - port: {number: 9999}\n        tls:\n          mode: DISABLE') +
+        pa('  mtls: {mode: UNSET}'),
       errors: [{ line: 59, message: /portLevelSettings for port 9999 .* on port 9999/ }],
     },
     {
