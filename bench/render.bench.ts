@@ -30,7 +30,7 @@ export default async function (): Promise<BenchRow[]> {
     '-n',
     'bigbang',
     '-f',
-    join(ROOT, 'src/render/umbrella-defaults.yaml'),
+    join(ROOT, 'src/sources/render/umbrella-defaults.yaml'),
     '-f',
     join(EX, 'bigbang/values.yaml'),
     ...api,

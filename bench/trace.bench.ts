@@ -3,8 +3,8 @@
 // Source positions are resolved lazily (only when printed), so the second row measures that too.
 import { loadManifests } from '../src/manifest/load.js';
 import { buildModel } from '../src/model/build.js';
-import { withPlatform } from '../src/platform/index.js';
-import { traceRequest } from '../src/trace/index.js';
+import { withPlatform } from '../src/sources/platform.js';
+import { traceRequest } from '../src/analysis/trace/index.js';
 import type { BenchRow } from './run.js';
 import { syntheticMesh } from './synthetic.js';
 

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { integratePackage } from '../src/integrate/index.js';
-import { checkPackage } from '../src/check/index.js';
-import { tracePackage } from '../src/trace/index.js';
+import { checkPackage } from '../src/analysis/check.js';
+import { tracePackage } from '../src/analysis/trace/index.js';
 import { tempCopy } from './helpers/pkg.js';
 
 test('bb3: an integrated package checks clean and traces through istio-gateway', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { addMeshInputOptions, collect, examples, layoutOf, renderOptionsFrom, useColor, write } from './common.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit'];
@@ -48,14 +48,14 @@ export function register(program: Command): void {
         .flatMap((s) => s.split(','))
         .map((s) => s.trim().toUpperCase())
         .filter(Boolean);
-      const { ruleByCode, RULES } = await import('../rules/catalogue.js');
+      const { ruleByCode, RULES } = await import('../analysis/rules/catalogue.js');
       const unknown = ignore.filter((c) => !ruleByCode(c));
       if (unknown.length)
         throw new UserError(`unknown rule code${unknown.length > 1 ? 's' : ''} in --ignore: ${unknown.join(', ')}`, {
           hint: 'see docs/rules.md',
         });
       const opts = { layout: o.layout, ignore, failOn: o.failOn, platform: o.platform !== false, render: renderOptionsFrom(o) };
-      const { checkPackage, checkManifests } = await import('../check/index.js');
+      const { checkPackage, checkManifests } = await import('../analysis/check.js');
       let result;
       if (target && target !== '-' && existsSync(target) && statSync(target).isDirectory()) result = await checkPackage(target, opts);
       else if (target && target !== '-' && !existsSync(target))
@@ -80,6 +80,5 @@ export function register(program: Command): void {
 }
 
 async function toolVersion(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
-  return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  return (await import('../core/paths.js')).toolVersion();
 }

@@ -1,7 +1,7 @@
 // Flags shared by several commands, and the small printing helpers every command uses.
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
-import type { RenderOptions } from '../render/index.js';
+import { UserError } from '../core/errors.js';
+import type { RenderOptions } from '../sources/render/index.js';
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

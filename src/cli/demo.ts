@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { examples, useColor, write } from './common.js';
 
 export function register(program: Command): void {
@@ -22,7 +22,7 @@ export function register(program: Command): void {
 
 async function runDemo(dirOpt?: string): Promise<boolean> {
   const pc = (await import('picocolors')).default.createColors(useColor());
-  const { PROJECT_ROOT } = await import('../render/helm.js');
+  const { PROJECT_ROOT } = await import('../sources/render/helm.js');
   const example = join(PROJECT_ROOT, 'examples', 'podinfo');
   if (dirOpt && existsSync(dirOpt))
     throw new UserError(`--dir ${dirOpt} already exists`, { hint: 'give a new directory; demo never overwrites files' });
@@ -41,14 +41,14 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   write(`working copy: ${work} (examples/podinfo itself is not modified)`);
 
   title(1, 'bbmesh render: the package as Flux renders it (bigbang/ chart, then chart/ with the merged values)');
-  const { renderPackage } = await import('../render/index.js');
+  const { renderPackage } = await import('../sources/render/index.js');
   const r = await renderPackage(work);
   const stage = (s: string) => r.manifests.filter((m) => m.origin.stage === s).map((m) => m.kind);
   write(`   stage 1 bigbang-podinfo in bigbang: ${stage('bigbang').join(', ')}`);
   for (const rel of r.releases) write(`   stage 2 release ${rel.releaseName} in ${rel.namespace}: ${stage('package').join(', ')}`);
 
   title(2, 'bbmesh check: before integration (Istio on and off)');
-  const { checkPackage } = await import('../check/index.js');
+  const { checkPackage } = await import('../analysis/check.js');
   const { formatText } = await import('../report/text.js');
   const before = await checkPackage(work);
   for (const f of before.findings) write(`   ${f.severity.padEnd(7)} ${f.code.padEnd(7)} ${f.message}`);
@@ -71,8 +71,8 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   expect(after.exitCode === 0, 'the integrated package should check clean');
 
   title(5, 'bbmesh trace: the request path, hop by hop');
-  const { loadInput } = await import('../input.js');
-  const { traceRequest } = await import('../trace/index.js');
+  const { loadInput } = await import('../sources/index.js');
+  const { traceRequest } = await import('../analysis/trace/index.js');
   const { statusText } = await import('../report/trace-text.js');
   const { model } = await loadInput({ dir: work });
   const traces: Array<[string, boolean]> = [
@@ -95,7 +95,7 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   }
 
   title(6, 'bbmesh diagram: every exposed host as a Mermaid flowchart');
-  const { buildDiagram } = await import('../trace/diagram.js');
+  const { buildDiagram } = await import('../analysis/trace/diagram.js');
   const d = buildDiagram(model);
   const mmd = join(work, 'mesh.mmd');
   writeFileSync(mmd, d.mermaid);
@@ -104,7 +104,7 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   title(7, "bbmesh verify: the guide's validation steps, here on a snapshot of a cluster running the package");
   const snapshot = join(PROJECT_ROOT, 'examples', 'podinfo-cluster-snapshot.yaml');
   if (existsSync(snapshot)) {
-    const { verifySnapshot } = await import('../live/index.js');
+    const { verifySnapshot } = await import('../analysis/verify/index.js');
     const rep = await verifySnapshot(snapshot, { packageName: 'podinfo' });
     for (const s of rep.steps)
       write(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { collect, examples, useColor, write } from './common.js';
 
 export function register(program: Command): void {

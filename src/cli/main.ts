@@ -1,7 +1,7 @@
 // The `bbmesh` command line: parse flags, call the library, print. Command modules are
 // loaded lazily so that `render` can start Helm before anything heavy is imported.
 import type { Command } from 'commander';
-import { UserError, EXIT_USAGE } from '../errors.js';
+import { UserError, EXIT_USAGE } from '../core/errors.js';
 
 type Register = (program: Command) => void;
 
@@ -19,7 +19,8 @@ const MODULE_OF: Record<string, string> = { diagram: 'trace' };
 
 export async function main(argv: string[]): Promise<void> {
   // `bbmesh render <dir>`, plain: start Helm's stage 1 before building the flag parser.
-  if (argv.length === 2 && argv[0] === 'render' && !argv[1].startsWith('-')) (await import('../render/index.js')).startEarly(argv[1]);
+  if (argv.length === 2 && argv[0] === 'render' && !argv[1].startsWith('-'))
+    (await import('../sources/render/index.js')).startEarly(argv[1]);
   const debug = argv.includes('--debug');
   const { Command, CommanderError } = await import('commander');
   const program = new Command('bbmesh')
@@ -59,7 +60,5 @@ function exitCodeFor(err: any, debug: boolean, CommanderError: new (...a: any[])
 }
 
 async function version(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
-  const url = new URL('../../package.json', import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')).version;
+  return (await import('../core/paths.js')).toolVersion();
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { addRenderOptions, examples, renderOptionsFrom, write } from './common.js';
 
 export function register(program: Command): void {
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     )
     .action(async (dir: string, o: Record<string, any>) => {
       if (o.output !== 'yaml' && o.output !== 'json') throw new UserError(`unknown --output ${o.output}`, { hint: 'use yaml or json' });
-      const { renderPackage } = await import('../render/index.js');
+      const { renderPackage } = await import('../sources/render/index.js');
       const result = await renderPackage(dir, { ...renderOptionsFrom(o), showSecrets: o.showSecrets === true });
       if (o.output === 'yaml') {
         write(result.text);

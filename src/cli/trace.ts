@@ -2,7 +2,7 @@
 // mesh model (package render or YAML files, plus the assumed Big Bang platform), and draw it.
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { addMeshInputOptions, collect, examples, layoutOf, renderOptionsFrom, useColor, write } from './common.js';
 
 const FORMATS = ['text', 'json', 'mermaid'];
@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .action(async (url: string, target: string | undefined, o: Record<string, any>) => {
       if (!FORMATS.includes(o.format)) throw new UserError(`unknown --format ${o.format}`, { hint: `use ${FORMATS.join(', ')}` });
       const layout = layoutOf(o);
-      const { parseTraceUrl, tracePackage, traceManifests } = await import('../trace/index.js');
+      const { parseTraceUrl, tracePackage, traceManifests } = await import('../analysis/trace/index.js');
       parseTraceUrl(url);
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
@@ -95,8 +95,8 @@ export function register(program: Command): void {
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
       if (!target && !files.length) throw new UserError('nothing to draw', { hint: 'pass a package directory, -f FILE, or - for stdin' });
-      const { loadInput } = await import('../input.js');
-      const { buildDiagram } = await import('../trace/diagram.js');
+      const { loadInput } = await import('../sources/index.js');
+      const { buildDiagram } = await import('../analysis/trace/diagram.js');
       let input;
       if (target && target !== '-' && existsSync(target) && statSync(target).isDirectory())
         input = await loadInput({ dir: target }, { layout, platform: o.platform !== false, render: renderOptionsFrom(o) });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EXIT_FINDINGS, UserError } from '../errors.js';
+import { EXIT_FINDINGS, UserError } from '../core/errors.js';
 import { examples, useColor, write } from './common.js';
 
 const SNAPSHOT_HELP =
@@ -53,7 +53,7 @@ is an error (warnings and infos do not change it), 2 bad input.\n`,
       if (o.layout !== undefined && o.layout !== 'bb2' && o.layout !== 'bb3')
         throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 or bb3' });
       if (o.ca && o.insecure) throw new UserError('--ca and --insecure exclude each other');
-      const live = await import('../live/index.js');
+      const live = await import('../analysis/verify/index.js');
       const waitMs = o.wait !== undefined ? live.parseDuration(o.wait, '--wait') : undefined;
       if (o.snapshot && waitMs !== undefined) throw new UserError('--wait needs a live cluster, not --snapshot');
       if (o.snapshot && (o.kubeconfig || o.context)) throw new UserError('--snapshot reads a file: drop --kubeconfig/--context');
@@ -79,7 +79,7 @@ is an error (warnings and infos do not change it), 2 bad input.\n`,
       const report = o.snapshot
         ? await live.verifySnapshot(o.snapshot, opts)
         : await live.verifyCluster({ ...opts, kubeconfig: o.kubeconfig, context: o.context });
-      const { formatText, formatJunit, formatJson } = await import('../live/format.js');
+      const { formatText, formatJunit, formatJson } = await import('../report/verify.js');
       if (format === 'json') write(formatJson(report));
       else if (format === 'junit') write(formatJunit(report));
       else write(formatText(report, await style()));

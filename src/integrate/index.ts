@@ -2,7 +2,7 @@
 // transactionally (all files or none), idempotently, keeping every byte outside the edited blocks.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { stepBigbangValues } from './bigbang-values.js';
 import { stepDependsOn } from './depends-on.js';
 import { getLayout, type LayoutName } from './layouts.js';

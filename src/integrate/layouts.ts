@@ -1,7 +1,7 @@
 // Big Bang 2.x ("bb2", the guide's names) and Big Bang 3.x ("bb3") names used by `integrate`.
 // The package chart always reads its Istio values under `istio` (the guide's key, kept in the
 // doc's last version); only the umbrella-side names change between layouts.
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 export type LayoutName = 'bb2' | 'bb3';
 

@@ -1,5 +1,5 @@
 // Step 2: chart/templates/bigbang/virtualservice.yaml, learned from the chart.
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { loadYaml11 } from '../manifest/yaml11.js';
 import { analyzeHelpers } from './helpers.js';
 import { findServices, listFiles, portOf, type ServiceInfo } from './services.js';

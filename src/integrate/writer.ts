@@ -17,7 +17,7 @@ import {
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface FileChange {
   /** Path relative to the package directory, with `/`. */

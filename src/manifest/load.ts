@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { loadYaml11 } from './yaml11.js';
 import type { DocSpan, K8sObject, Manifest, Origin, Stage } from './types.js';
 

@@ -1,6 +1,6 @@
 // `bbmesh check --format json` (schema: schemas/check.schema.json, schemaVersion 1).
-import type { CheckResult } from '../check/index.js';
-import type { Finding, FindingSource } from '../rules/types.js';
+import type { CheckResult } from '../analysis/check.js';
+import type { Finding, FindingSource } from '../analysis/rules/types.js';
 
 function source(s: FindingSource | undefined) {
   if (!s) return null;

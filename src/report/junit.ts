@@ -1,8 +1,8 @@
 // `bbmesh check --format junit`: one testcase per rule; a rule fails when it reported a
 // finding at or above --fail-on (lower ones go to system-out); skipped rules are skipped.
-import type { CheckResult } from '../check/index.js';
-import { SEVERITY_RANK } from '../rules/engine.js';
-import type { Finding, Rule } from '../rules/types.js';
+import type { CheckResult } from '../analysis/check.js';
+import { SEVERITY_RANK } from '../analysis/rules/engine.js';
+import type { Finding, Rule } from '../analysis/rules/types.js';
 import { placeText } from './position.js';
 
 export function xmlEscape(s: string): string {

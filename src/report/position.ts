@@ -1,6 +1,6 @@
 // How every output names a place: a source file as `file:line:col`; a rendered object as the
 // template a user edits (with its best-effort line) and the exact position in `bbmesh render`.
-import type { FindingSource } from '../rules/types.js';
+import type { FindingSource } from '../analysis/rules/types.js';
 
 /** A finding's or a hop's source (trace's HopSource has the same shape). */
 export type Place = FindingSource;

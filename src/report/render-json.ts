@@ -1,4 +1,4 @@
-import type { RenderResult } from '../render/index.js';
+import type { RenderResult } from '../sources/render/index.js';
 import { relative } from 'node:path';
 import { locate } from '../manifest/locate.js';
 

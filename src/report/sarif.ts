@@ -4,8 +4,8 @@
 // source file or an input file points at that file and line.
 import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
-import type { CheckResult } from '../check/index.js';
-import type { Finding, Rule, Severity } from '../rules/types.js';
+import type { CheckResult } from '../analysis/check.js';
+import type { Finding, Rule, Severity } from '../analysis/rules/types.js';
 
 const LEVEL: Record<Severity, Sarif.Result.level> = {
   error: 'error',

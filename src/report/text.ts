@@ -1,8 +1,8 @@
 // Human output of `bbmesh check`: findings grouped by object, worst first inside a group,
 // each with its runtime symptom and fix; a summary line at the end.
 import pc from 'picocolors';
-import type { CheckResult } from '../check/index.js';
-import type { Finding, Severity } from '../rules/types.js';
+import type { CheckResult } from '../analysis/check.js';
+import type { Finding, Severity } from '../analysis/rules/types.js';
 import { placeText } from './position.js';
 
 export interface TextOptions {

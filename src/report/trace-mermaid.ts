@@ -1,6 +1,6 @@
 // Mermaid flowcharts of traces, in the style of the guide's diagram: one node per hop with the
 // real object names, ports on the edges, the broken hop in red, assumed platform objects dashed.
-import type { Hop, TraceResult } from '../trace/types.js';
+import type { Hop, TraceResult } from '../analysis/trace/types.js';
 import { statusText } from './trace-text.js';
 
 const KIND_LABEL: Record<string, string> = {

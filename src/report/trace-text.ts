@@ -1,7 +1,7 @@
 // Human output of `bbmesh trace`: numbered hops with ✓/✗, the object, ports and where it is
 // written; the verdict last (status in Envoy's words, failing hop, check code, fix).
 import pc from 'picocolors';
-import type { Hop, HopSource, TraceResult, TraceStatus } from '../trace/types.js';
+import type { Hop, HopSource, TraceResult, TraceStatus } from '../analysis/trace/types.js';
 import { placeText } from './position.js';
 
 export interface TraceTextOptions {

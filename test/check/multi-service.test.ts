@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import { integratePackage } from '../../src/integrate/index.js';
-import { checkPackage } from '../../src/check/index.js';
-import { loadInput } from '../../src/input.js';
-import { traceRequest } from '../../src/trace/index.js';
+import { checkPackage } from '../../src/analysis/check.js';
+import { loadInput } from '../../src/sources/index.js';
+import { traceRequest } from '../../src/analysis/trace/index.js';
 import { ROOT, tempCopy } from '../helpers/pkg.js';
 
 test('two exposed Services: clean check, both hosts served', async () => {

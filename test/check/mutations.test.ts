@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { checkManifests, checkPackage, type CheckResult } from '../../src/check/index.js';
-import { RULES } from '../../src/rules/catalogue.js';
-import type { Finding } from '../../src/rules/types.js';
+import { checkManifests, checkPackage, type CheckResult } from '../../src/analysis/check.js';
+import { RULES } from '../../src/analysis/rules/catalogue.js';
+import type { Finding } from '../../src/analysis/rules/types.js';
 import { INTEGRATED, lineOf, mutatedCopy, type Edit } from './helpers.js';
 import { readFileSync } from 'node:fs';
 

@@ -5,15 +5,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { checkManifests, type CheckResult } from '../../src/check/index.js';
+import { checkManifests, type CheckResult } from '../../src/analysis/check.js';
 import { useColor } from '../../src/cli/common.js';
 import { checkToJson } from '../../src/report/check-json.js';
 import { checkToJunit } from '../../src/report/junit.js';
 import { checkToSarif } from '../../src/report/sarif.js';
 import { formatText } from '../../src/report/text.js';
-import { bb003 } from '../../src/rules/bb/bb003-virtualservice-helpers.js';
-import { bb008 } from '../../src/rules/bb/bb008-default-gateway.js';
-import { RULES } from '../../src/rules/catalogue.js';
+import { bb003 } from '../../src/analysis/rules/bb/bb003-virtualservice-helpers.js';
+import { bb008 } from '../../src/analysis/rules/bb/bb008-default-gateway.js';
+import { RULES } from '../../src/analysis/rules/catalogue.js';
 
 const YAML = `apiVersion: v1
 kind: Service

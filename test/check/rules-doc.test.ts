@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { renderRulesDoc, RULES_DOC } from '../../scripts/gen-rules-doc.js';
-import { RULES } from '../../src/rules/catalogue.js';
+import { RULES } from '../../src/analysis/rules/catalogue.js';
 
 test('docs/rules.md is generated from the catalogue (run `npm run docs:rules`)', () => {
   assert.equal(readFileSync(RULES_DOC, 'utf8'), renderRulesDoc(), 'docs/rules.md is stale: run `npm run docs:rules`');

@@ -4,8 +4,8 @@
 // depend on the cluster, so they are printed, not asserted, unless BBMESH_EXPECT_PASS=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyCluster } from '../../src/live/index.js';
-import { formatText } from '../../src/live/format.js';
+import { verifyCluster } from '../../src/analysis/verify/index.js';
+import { formatText } from '../../src/report/verify.js';
 
 const kubeconfig = process.env.KUBECONFIG;
 

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderPackage } from '../../src/render/index.js';
+import { renderPackage } from '../../src/sources/render/index.js';
 import type { Manifest } from '../../src/manifest/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { integratePackage } from '../../src/integrate/index.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { copyPackage, find, FIXTURES, PODINFO, render, snapshot } from './helpers.js';
 
 test('podinfo: Istio on renders the label, the VirtualService and the dependency', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffLines } from 'diff';
 import { integratePackage } from '../../src/integrate/index.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { copyPackage, find, FIXTURES, PODINFO, render, snapshot } from './helpers.js';
 
 test('idempotence: a second run changes nothing; --force regenerates the VirtualService', async () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAddress } from '../../src/cli/verify.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { makeCerts } from './helpers/certs.js';
 import type { TestCerts } from './helpers/certs.js';
 import { clusterObjects } from './helpers/cluster.js';

@@ -2,8 +2,8 @@
 // valid, expired, wrong SAN, self-signed; and the http->https redirect.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyCluster } from '../../src/live/index.js';
-import type { StepResult, VerifyReport } from '../../src/live/index.js';
+import { verifyCluster } from '../../src/analysis/verify/index.js';
+import type { StepResult, VerifyReport } from '../../src/analysis/verify/index.js';
 import { makeCerts } from './helpers/certs.js';
 import type { Pair, TestCerts } from './helpers/certs.js';
 import { clusterObjects } from './helpers/cluster.js';

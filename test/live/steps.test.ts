@@ -1,11 +1,11 @@
 // Each step, passing and failing, through the real client against the fake API server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyCluster } from '../../src/live/index.js';
-import type { StepResult, VerifyReport, WaitProgress } from '../../src/live/index.js';
-import { hostMatches } from '../../src/live/gather.js';
-import { parseDuration } from '../../src/live/duration.js';
-import { UserError } from '../../src/errors.js';
+import { verifyCluster } from '../../src/analysis/verify/index.js';
+import type { StepResult, VerifyReport, WaitProgress } from '../../src/analysis/verify/index.js';
+import { hostMatches } from '../../src/sources/cluster/gather.js';
+import { parseDuration } from '../../src/core/duration.js';
+import { UserError } from '../../src/core/errors.js';
 import { makeCerts } from './helpers/certs.js';
 import type { TestCerts } from './helpers/certs.js';
 import { clusterObjects } from './helpers/cluster.js';

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { loadManifests } from '../../src/manifest/load.js';
 import { fastLocate, locateSlow } from '../../src/manifest/locate.js';
 import type { Manifest, Path } from '../../src/manifest/types.js';
-import { renderPackage } from '../../src/render/index.js';
+import { renderPackage } from '../../src/sources/render/index.js';
 import { syntheticMesh } from '../../bench/synthetic.js';
 import { ROOT, EXAMPLE } from '../helpers/pkg.js';
 

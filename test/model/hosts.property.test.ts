@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { hostCovers, hostMatches, parseServerHost, resolveGatewayRef, resolveShortName, serviceFqdn } from '../../src/model/hosts.js';
 import { buildModel } from '../../src/model/build.js';
 import { loadManifests } from '../../src/manifest/load.js';
-import { resolveDestination } from '../../src/rules/mesh/util.js';
+import { resolveDestination } from '../../src/analysis/rules/mesh/util.js';
 
 const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,6}[a-z0-9])?$/);
 const domain = fc.array(label, { minLength: 1, maxLength: 4 }).map((ls) => ls.join('.'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
-import { renderPackage, fluxReleaseName } from '../../src/render/index.js';
+import { renderPackage, fluxReleaseName } from '../../src/sources/render/index.js';
 import { locate } from '../../src/manifest/locate.js';
 import { tempCopy, edit, cli, EXAMPLE } from '../helpers/pkg.js';
 

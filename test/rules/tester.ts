@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadManifests } from '../../src/manifest/load.js';
 import { buildModel } from '../../src/model/build.js';
-import { LAYOUTS, withPlatform, type Layout } from '../../src/platform/index.js';
-import { runRules } from '../../src/rules/engine.js';
-import type { Finding, PackageContext, Rule } from '../../src/rules/types.js';
+import { LAYOUTS, withPlatform, type Layout } from '../../src/sources/platform.js';
+import { runRules } from '../../src/analysis/rules/engine.js';
+import type { Finding, PackageContext, Rule } from '../../src/analysis/rules/types.js';
 
 export interface Case {
   name: string;

@@ -6,8 +6,8 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildDiagram } from '../../src/trace/diagram.js';
-import { tracePackage } from '../../src/trace/index.js';
+import { buildDiagram } from '../../src/analysis/trace/diagram.js';
+import { tracePackage } from '../../src/analysis/trace/index.js';
 import { FIXTURE, modelOf, mutate, PODINFO } from './helpers.js';
 
 const BIN = 'bin/bbmesh.js';

@@ -2,7 +2,7 @@
 // (status, Envoy flag), the hop that decides it, and the check code that would have caught it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TraceRequest } from '../../src/trace/types.js';
+import type { TraceRequest } from '../../src/analysis/trace/types.js';
 import { failedHop, mutate, PODINFO, trace, VS_ROUTE } from './helpers.js';
 
 interface Case {

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { loadManifests } from '../../src/manifest/load.js';
 import { buildModel } from '../../src/model/build.js';
-import { withPlatform } from '../../src/platform/index.js';
-import { traceRequest } from '../../src/trace/index.js';
-import type { TraceRequest, TraceResult } from '../../src/trace/types.js';
+import { withPlatform } from '../../src/sources/platform.js';
+import { traceRequest } from '../../src/analysis/trace/index.js';
+import type { TraceRequest, TraceResult } from '../../src/analysis/trace/types.js';
 
 export const FIXTURE = 'test/fixtures/trace/podinfo-integrated.yaml';
 export const PODINFO = readFileSync(new URL('../fixtures/trace/podinfo-integrated.yaml', import.meta.url), 'utf8');

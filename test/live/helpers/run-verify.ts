@@ -2,7 +2,7 @@
 // do not depend on a build or on the other commands: UserError -> one line, exit 2.
 import { Command, CommanderError } from 'commander';
 import { register } from '../../../src/cli/verify.js';
-import { UserError } from '../../../src/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 
 const program = new Command('bbmesh')
   .exitOverride()

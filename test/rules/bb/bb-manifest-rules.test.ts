@@ -1,10 +1,10 @@
 // RuleTester tables of the BB rules that read only manifests (BB003, BB006, BB008) and the
 // manifest-only halves of the package rules (BB002 with a package context).
-import { bb002 } from '../../../src/rules/bb/bb002-istio-matrix.js';
-import { bb003 } from '../../../src/rules/bb/bb003-virtualservice-helpers.js';
-import { bb006 } from '../../../src/rules/bb/bb006-depends-on-istio.js';
-import { bb008 } from '../../../src/rules/bb/bb008-default-gateway.js';
-import type { PackageContext } from '../../../src/rules/types.js';
+import { bb002 } from '../../../src/analysis/rules/bb/bb002-istio-matrix.js';
+import { bb003 } from '../../../src/analysis/rules/bb/bb003-virtualservice-helpers.js';
+import { bb006 } from '../../../src/analysis/rules/bb/bb006-depends-on-istio.js';
+import { bb008 } from '../../../src/analysis/rules/bb/bb008-default-gateway.js';
+import type { PackageContext } from '../../../src/analysis/rules/types.js';
 import { ruleTester } from '../tester.js';
 
 const SVC = `apiVersion: v1

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { findingsFor } from '../tester.js';
-import { MESH_RULES } from '../../../src/rules/mesh/index.js';
-import type { Layout } from '../../../src/platform/index.js';
+import { MESH_RULES } from '../../../src/analysis/rules/mesh/index.js';
+import type { Layout } from '../../../src/sources/platform.js';
 
 const yaml = readFileSync(new URL('../fixtures/mesh/clean-podinfo.yaml', import.meta.url), 'utf8');
 const bb3 = yaml.replace('- istio-system/public', '- istio-gateway/public-ingressgateway');

@@ -1,9 +1,9 @@
 // MESH007 (selector), MESH008 (server port), MESH009 (credentialName), MESH010 (exportTo).
 import { ruleTester } from '../tester.js';
-import { mesh007 } from '../../../src/rules/mesh/mesh007-gateway-selector.js';
-import { mesh008 } from '../../../src/rules/mesh/mesh008-gateway-port.js';
-import { mesh009 } from '../../../src/rules/mesh/mesh009-gateway-credential.js';
-import { mesh010 } from '../../../src/rules/mesh/mesh010-export-to.js';
+import { mesh007 } from '../../../src/analysis/rules/mesh/mesh007-gateway-selector.js';
+import { mesh008 } from '../../../src/analysis/rules/mesh/mesh008-gateway-port.js';
+import { mesh009 } from '../../../src/analysis/rules/mesh/mesh009-gateway-credential.js';
+import { mesh010 } from '../../../src/analysis/rules/mesh/mesh010-export-to.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 /** A Gateway: `selector:` on line 7, server 0 port number on 12, credentialName on 16. */

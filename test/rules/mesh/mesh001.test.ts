@@ -1,5 +1,5 @@
 import { ruleTester } from '../tester.js';
-import { mesh001 } from '../../../src/rules/mesh/mesh001-gateway-ref.js';
+import { mesh001 } from '../../../src/analysis/rules/mesh/mesh001-gateway-ref.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 // virtualService(): spec lines start at line 53 after PODINFO.

@@ -1,5 +1,5 @@
 import { ruleTester } from '../tester.js';
-import { mesh002 } from '../../../src/rules/mesh/mesh002-host-not-on-gateway.js';
+import { mesh002 } from '../../../src/analysis/rules/mesh/mesh002-host-not-on-gateway.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 const http = `  http:

@@ -1,5 +1,5 @@
 import { ruleTester } from '../tester.js';
-import { mesh003 } from '../../../src/rules/mesh/mesh003-destination-host.js';
+import { mesh003 } from '../../../src/analysis/rules/mesh/mesh003-destination-host.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 const to = (host: string) =>

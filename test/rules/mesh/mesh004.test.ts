@@ -1,5 +1,5 @@
 import { ruleTester } from '../tester.js';
-import { mesh004 } from '../../../src/rules/mesh/mesh004-destination-port.js';
+import { mesh004 } from '../../../src/analysis/rules/mesh/mesh004-destination-port.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 const vs = (gateways: string, destination: string) =>

@@ -1,5 +1,5 @@
 import { ruleTester } from '../tester.js';
-import { mesh005 } from '../../../src/rules/mesh/mesh005-service-selects-nothing.js';
+import { mesh005 } from '../../../src/analysis/rules/mesh/mesh005-service-selects-nothing.js';
 import { PODINFO } from '../fixtures/mesh/podinfo.js';
 
 // PODINFO is 46 lines; a Service appended after it starts on line 47.

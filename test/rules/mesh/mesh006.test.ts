@@ -1,5 +1,5 @@
 import { ruleTester } from '../tester.js';
-import { mesh006 } from '../../../src/rules/mesh/mesh006-target-port.js';
+import { mesh006 } from '../../../src/analysis/rules/mesh/mesh006-target-port.js';
 import { PODINFO } from '../fixtures/mesh/podinfo.js';
 
 // Service port lines in PODINFO: targetPort of port http on 42, of port grpc on 45.

@@ -1,5 +1,5 @@
 import { ruleTester } from '../tester.js';
-import { mesh016 } from '../../../src/rules/mesh/mesh016-service-dot-namespace.js';
+import { mesh016 } from '../../../src/analysis/rules/mesh/mesh016-service-dot-namespace.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 const to = (host: string, ns = 'podinfo') =>

@@ -1,7 +1,7 @@
 // MESH011 (merged VirtualServices on one gateway host), MESH012 (route after a catch-all).
 import { ruleTester } from '../tester.js';
-import { mesh011 } from '../../../src/rules/mesh/mesh011-merged-host.js';
-import { mesh012 } from '../../../src/rules/mesh/mesh012-unreachable-route.js';
+import { mesh011 } from '../../../src/analysis/rules/mesh/mesh011-merged-host.js';
+import { mesh012 } from '../../../src/analysis/rules/mesh/mesh012-unreachable-route.js';
 import { PODINFO, virtualService } from '../fixtures/mesh/podinfo.js';
 
 /** A VirtualService on the public gateway for podinfo.bigbang.dev with the given http rules (spec line 53 = gateways). */

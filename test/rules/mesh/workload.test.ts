@@ -1,8 +1,8 @@
 // MESH013 (injection), MESH014 (port protocol), MESH015 (mTLS conflicts).
 import { ruleTester } from '../tester.js';
-import { mesh013 } from '../../../src/rules/mesh/mesh013-injection.js';
-import { mesh014 } from '../../../src/rules/mesh/mesh014-port-protocol.js';
-import { mesh015 } from '../../../src/rules/mesh/mesh015-mtls-conflict.js';
+import { mesh013 } from '../../../src/analysis/rules/mesh/mesh013-injection.js';
+import { mesh014 } from '../../../src/analysis/rules/mesh/mesh014-port-protocol.js';
+import { mesh015 } from '../../../src/analysis/rules/mesh/mesh015-mtls-conflict.js';
 import { PODINFO } from '../fixtures/mesh/podinfo.js';
 
 // PODINFO: Namespace labels on line 5, Deployment name on 11, pod labels on 19.

@@ -1,0 +1,118 @@
+// Building the hop list: each hop names its object; its source position is resolved only when read
+// (a position costs a re-parse of that YAML document, and most traces never print one).
+import type { Manifest, Path } from '../../manifest/types.js';
+import { sourceOf } from '../rules/engine.js';
+import type { Hop, HopKind, HopSource, TraceStatus } from './types.js';
+
+export interface Failure {
+  status: TraceStatus;
+  flag?: string;
+  reason: string;
+  code?: string;
+  fix?: string;
+}
+
+export interface HopInit {
+  m?: Manifest;
+  path?: Path;
+  ports?: string;
+  ok?: boolean;
+  code?: string;
+  assumed?: boolean;
+}
+
+function locateSource(m: Manifest, path?: Path): HopSource | undefined {
+  const s = sourceOf(m, path);
+  return s
+    ? { template: s.template, templatePath: s.templatePath, templateLine: s.templateLine, file: s.file, line: s.line, column: s.column }
+    : undefined;
+}
+
+/**
+ * A hop whose `source` is computed on first read (and included by JSON.stringify via toJSON).
+ * Spread copies (`{...hop}`) do not carry `source`; read it or serialise the hop instead.
+ */
+class LazyHop implements Hop {
+  kind: HopKind;
+  title: string;
+  object?: Hop['object'];
+  ports?: string;
+  detail: string;
+  ok: boolean;
+  assumed?: boolean;
+  code?: string;
+  #m?: Manifest;
+  #path?: Path;
+  #source?: HopSource | null;
+
+  constructor(kind: HopKind, title: string, detail: string, ok: boolean) {
+    this.kind = kind;
+    this.title = title;
+    this.detail = detail;
+    this.ok = ok;
+  }
+
+  setRef(m: Manifest, path?: Path): void {
+    this.#m = m;
+    this.#path = path;
+  }
+
+  get source(): HopSource | undefined {
+    if (this.#source === undefined) this.#source = this.#m?.origin.doc ? (locateSource(this.#m, this.#path) ?? null) : null;
+    return this.#source ?? undefined;
+  }
+
+  set source(v: HopSource | undefined) {
+    this.#source = v ?? null;
+  }
+
+  toJSON(): Hop {
+    const out = { kind: this.kind, title: this.title } as Hop;
+    if (this.object) out.object = this.object;
+    const src = this.source;
+    if (src) out.source = src;
+    if (this.ports !== undefined) out.ports = this.ports;
+    out.detail = this.detail;
+    out.ok = this.ok;
+    if (this.assumed) out.assumed = true;
+    if (this.code) out.code = this.code;
+    return out;
+  }
+}
+
+export class HopList {
+  readonly hops: Hop[] = [];
+
+  add(kind: HopKind, title: string, detail: string, init: HopInit = {}): Hop {
+    const hop = new LazyHop(kind, title, detail, init.ok ?? true);
+    if (init.m) {
+      hop.object = { kind: init.m.kind, namespace: init.m.namespace, name: init.m.name };
+      if (init.assumed ?? init.m.origin.stage === 'platform') hop.assumed = true;
+      hop.setRef(init.m, init.path);
+    } else if (init.assumed) hop.assumed = true;
+    if (init.ports) hop.ports = init.ports;
+    if (init.code) hop.code = init.code;
+    this.hops.push(hop);
+    return hop;
+  }
+
+  /** Marks the last hop failed and returns the failure with the hop index. */
+  fail(f: Failure): Failure & { hop: number } {
+    const i = this.hops.length - 1;
+    if (i >= 0) {
+      this.hops[i].ok = false;
+      if (f.code && !this.hops[i].code) this.hops[i].code = f.code;
+    }
+    return { ...f, hop: i };
+  }
+
+  append(other: HopList): number {
+    const base = this.hops.length;
+    this.hops.push(...other.hops);
+    return base;
+  }
+}
+
+export function objName(m: { kind: string; namespace: string; name: string }): string {
+  return `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
+}

@@ -1,0 +1,224 @@
+// Reads what the steps need, in three concurrent rounds:
+//   1. Flux objects in bigbang, and the package namespace (pods, services, virtual services, the namespace);
+//   2. the gateway side (gateways and pods in the gateway namespace, the ingress Service);
+//   3. the TLS secret named by the gateway.
+import type { Manifest } from '../../manifest/index.js';
+import type { ClusterReader, ReadKind } from './reader.js';
+import type { Layout, Slot } from '../../analysis/verify/types.js';
+
+export const FLUX_NAMESPACE = 'bigbang';
+
+export interface LayoutNames {
+  istioReleases: string[];
+  gateway: { namespace: string; name: string };
+  ingressService: { namespace: string; name: string };
+  secret: { namespace: string; name: string };
+}
+
+/** The names the guide's steps look at, per Big Bang layout (bigbang.md §1.5). */
+export const LAYOUTS: Record<Layout, LayoutNames> = {
+  bb2: {
+    istioReleases: ['istio-operator', 'istio'],
+    gateway: { namespace: 'istio-system', name: 'public' },
+    ingressService: { namespace: 'istio-system', name: 'public-ingressgateway' },
+    secret: { namespace: 'istio-system', name: 'public-cert' },
+  },
+  bb3: {
+    istioReleases: ['istiod'],
+    gateway: { namespace: 'istio-gateway', name: 'public-ingressgateway' },
+    ingressService: { namespace: 'istio-gateway', name: 'public-ingressgateway' },
+    secret: { namespace: 'istio-gateway', name: 'public-cert' },
+  },
+};
+
+export interface ClusterState {
+  live: boolean;
+  source: string;
+  layout: Layout;
+  layoutReason: string;
+  names: LayoutNames;
+  pkg: { name: string; namespace: string; host?: string; hostSource?: 'flag' | 'virtualservice' };
+  helmReleases: Slot<Manifest[]>;
+  gitRepositories: Slot<Manifest[]>;
+  pods: Slot<Manifest[]>;
+  services: Slot<Manifest[]>;
+  virtualServices: Slot<Manifest[]>;
+  namespace: Slot<Manifest | undefined>;
+  /** The gateway checked in step 9: the one the package VirtualService uses, else the layout's. */
+  gatewayRef: { namespace: string; name: string; why: string };
+  gateways: Slot<Manifest[]>;
+  gatewayPods: Slot<Manifest[]>;
+  ingressService: Slot<Manifest | undefined>;
+  secretRef: { namespace: string; name: string; why: string };
+  secret: Slot<Manifest | undefined>;
+}
+
+export interface GatherOptions {
+  packageName: string;
+  layout?: Layout;
+  host?: string;
+}
+
+export async function gather(reader: ClusterReader, opts: GatherOptions): Promise<ClusterState> {
+  let pkgNs = opts.packageName;
+  const nsReads = (ns: string) =>
+    Promise.all([reader.list('Pod', ns), reader.list('Service', ns), reader.list('VirtualService', ns), reader.get('Namespace', '', ns)]);
+  const [helmReleases, gitRepositories, firstNs] = await Promise.all([
+    reader.list('HelmRelease', FLUX_NAMESPACE),
+    reader.list('GitRepository', FLUX_NAMESPACE),
+    nsReads(pkgNs),
+  ]);
+  let [pods, services, virtualServices, namespace] = firstNs;
+  const pkgHr = helmReleases.value?.find((m) => m.name === opts.packageName);
+  const target = (pkgHr?.obj as any)?.spec?.targetNamespace;
+  if (typeof target === 'string' && target && target !== pkgNs) {
+    pkgNs = target;
+    [pods, services, virtualServices, namespace] = await nsReads(pkgNs);
+  }
+
+  const { layout, reason: layoutReason } = opts.layout
+    ? { layout: opts.layout, reason: '--layout' }
+    : detectLayout(helmReleases.value, virtualServices.value);
+  const names = LAYOUTS[layout];
+
+  // The package host: the flag, else the first host of a package VirtualService bound to a gateway.
+  let host = opts.host;
+  let hostSource: 'flag' | 'virtualservice' | undefined = host ? 'flag' : undefined;
+  if (!host) {
+    for (const vs of virtualServices.value ?? []) {
+      const gws = gatewaysOf(vs).filter((g) => g.name !== 'mesh');
+      const h = ((vs.obj as any).spec?.hosts ?? []).find((x: unknown) => typeof x === 'string' && x.includes('.') && !x.includes('*'));
+      if (gws.length && h) {
+        host = h;
+        hostSource = 'virtualservice';
+        break;
+      }
+    }
+  }
+
+  // The gateway: the one the package VirtualService names, when it exists; else the layout's.
+  const vsForHost = pickVirtualService(virtualServices.value ?? [], host);
+  const referenced = vsForHost ? gatewaysOf(vsForHost).filter((g) => g.name !== 'mesh') : [];
+  const gwNamespaces = [...new Set([names.gateway.namespace, ...referenced.map((g) => g.namespace)])];
+  const [gatewayLists, gatewayPods, ingressService] = await Promise.all([
+    Promise.all(gwNamespaces.map((ns) => reader.list('Gateway', ns))),
+    reader.list('Pod', names.gateway.namespace),
+    reader.get('Service', names.ingressService.namespace, names.ingressService.name),
+  ]);
+  const gateways: Slot<Manifest[]> = gatewayLists[0].error
+    ? { error: gatewayLists[0].error }
+    : { value: gatewayLists.flatMap((l) => l.value ?? []) };
+  const exists = (r: { namespace: string; name: string }) => gateways.value?.some((g) => g.namespace === r.namespace && g.name === r.name);
+  let gatewayRef = { ...names.gateway, why: `the ${layout} default` };
+  const isDefault = (g: { namespace: string; name: string }) => g.namespace === names.gateway.namespace && g.name === names.gateway.name;
+  const other = referenced.find((g) => !isDefault(g) && exists(g));
+  if (referenced.some(isDefault)) {
+    gatewayRef.why = `the ${layout} default, named by VirtualService ${vsForHost!.namespace}/${vsForHost!.name}`;
+  } else if (other) {
+    gatewayRef = { ...other, why: `named by VirtualService ${vsForHost!.namespace}/${vsForHost!.name}` };
+  }
+
+  // The secret: the credentialName of the gateway's HTTPS server, in the ingress gateway's namespace.
+  let secretRef = { ...names.secret, why: `the ${layout} default` };
+  const gw = gateways.value?.find((g) => g.namespace === gatewayRef.namespace && g.name === gatewayRef.name);
+  const cred = gw
+    ? httpsServers(gw)
+        .map((s) => s?.tls?.credentialName)
+        .find((c) => typeof c === 'string' && c)
+    : undefined;
+  if (cred)
+    secretRef = { namespace: names.ingressService.namespace, name: cred, why: `credentialName of Gateway ${gw!.namespace}/${gw!.name}` };
+  const secret = await reader.get('Secret', secretRef.namespace, secretRef.name);
+
+  return {
+    live: reader.live,
+    source: reader.description,
+    layout,
+    layoutReason,
+    names,
+    pkg: { name: opts.packageName, namespace: pkgNs, host, hostSource },
+    helmReleases,
+    gitRepositories,
+    pods,
+    services,
+    virtualServices,
+    namespace,
+    gatewayRef,
+    gateways,
+    gatewayPods,
+    ingressService,
+    secretRef,
+    secret,
+  };
+}
+
+export function detectLayout(hrs: Manifest[] | undefined, vss: Manifest[] | undefined): { layout: Layout; reason: string } {
+  const names = new Set((hrs ?? []).map((m) => m.name));
+  if (names.has('istio') || names.has('istio-operator'))
+    return { layout: 'bb2', reason: `HelmRelease ${FLUX_NAMESPACE}/${names.has('istio') ? 'istio' : 'istio-operator'} exists` };
+  if (names.has('istiod')) return { layout: 'bb3', reason: `HelmRelease ${FLUX_NAMESPACE}/istiod exists` };
+  for (const vs of vss ?? []) {
+    for (const g of gatewaysOf(vs)) {
+      if (g.namespace === 'istio-gateway')
+        return { layout: 'bb3', reason: `VirtualService ${vs.namespace}/${vs.name} uses gateway istio-gateway/${g.name}` };
+      if (g.namespace === 'istio-system')
+        return { layout: 'bb2', reason: `VirtualService ${vs.namespace}/${vs.name} uses gateway istio-system/${g.name}` };
+    }
+  }
+  return { layout: 'bb2', reason: "no Istio HelmRelease found: assuming the guide's layout" };
+}
+
+/** `spec.gateways` of a VirtualService resolved to namespace/name (`mesh` kept as name 'mesh'). */
+export function gatewaysOf(vs: Manifest): { namespace: string; name: string }[] {
+  const list = (vs.obj as any).spec?.gateways;
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((g: unknown): g is string => typeof g === 'string')
+    .map((g: string) => {
+      const i = g.indexOf('/');
+      if (i > 0) return { namespace: g.slice(0, i), name: g.slice(i + 1) };
+      // A short name refers to the VirtualService's namespace; an FQDN name.ns.svc.cluster.local too.
+      const parts = g.split('.');
+      if (parts.length >= 2 && g !== 'mesh') return { namespace: parts[1], name: parts[0] };
+      return { namespace: vs.namespace, name: g };
+    });
+}
+
+/** The package VirtualService for a host: one listing it, else the first one bound to a gateway, else the first. */
+export function pickVirtualService(vss: Manifest[], host: string | undefined): Manifest | undefined {
+  if (host) {
+    const byHost = vss.find((vs) =>
+      ((vs.obj as any).spec?.hosts ?? []).some((h: unknown) => typeof h === 'string' && hostMatches(h, host)),
+    );
+    if (byHost) return byHost;
+  }
+  return vss.find((vs) => gatewaysOf(vs).some((g) => g.name !== 'mesh')) ?? vss[0];
+}
+
+export function httpsServers(gw: Manifest): any[] {
+  const servers = (gw.obj as any).spec?.servers;
+  return Array.isArray(servers) ? servers.filter((s: any) => String(s?.port?.protocol ?? '').toUpperCase() === 'HTTPS') : [];
+}
+
+/**
+ * Whether a host pattern covers a host name, case-insensitively. `*` covers all (Istio only).
+ * Certificates (RFC 6125): `*.example.com` covers exactly one leftmost label (not example.com, not
+ * a.b.example.com). Istio hosts: `*.example.com` covers any name ending in `.example.com`, and a
+ * Gateway's `ns/host` prefix is ignored.
+ */
+export function hostMatches(pattern: string, host: string, mode: 'istio' | 'cert' = 'istio'): boolean {
+  let p = pattern.trim().toLowerCase().replace(/\.$/, '');
+  const slash = p.indexOf('/');
+  if (slash >= 0) p = p.slice(slash + 1);
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  if (p === '*') return mode === 'istio';
+  if (p.startsWith('*.')) {
+    const suffix = p.slice(1); // .example.com
+    if (!h.endsWith(suffix)) return false;
+    const label = h.slice(0, h.length - suffix.length);
+    return label.length > 0 && (mode === 'istio' || !label.includes('.'));
+  }
+  return p === h;
+}
+
+export type { ReadKind };

@@ -1,0 +1,131 @@
+// Finding and running the real `helm`. We never render templates ourselves.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserError } from '../../core/errors.js';
+import { PROJECT_ROOT } from '../../core/paths.js';
+
+export { PROJECT_ROOT };
+
+const HOW_TO_GET =
+  'install Helm 3.12+ (https://helm.sh/docs/intro/install/), run `bash scripts/install-helm.sh` in the bbmesh checkout, or pass --helm PATH / set HELM_BIN';
+
+/** Order: --helm PATH, HELM_BIN, .tools/bin/helm (bbmesh's own, then the current directory's), PATH. */
+export function findHelm(explicit?: string): string {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new UserError(`helm not found at --helm ${explicit}`, { hint: HOW_TO_GET });
+    return resolve(explicit);
+  }
+  const env = process.env.HELM_BIN;
+  if (env) {
+    if (!existsSync(env)) throw new UserError(`helm not found at HELM_BIN=${env}`, { hint: HOW_TO_GET });
+    return env;
+  }
+  for (const c of [join(PROJECT_ROOT, '.tools', 'bin', 'helm'), join(process.cwd(), '.tools', 'bin', 'helm')]) {
+    if (existsSync(c)) return c;
+  }
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, 'helm'))) return join(dir, 'helm');
+  }
+  throw new UserError('helm was not found', { hint: HOW_TO_GET });
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export function run(bin: string, args: string[], opts: { cwd?: string } = {}): Promise<RunResult> {
+  return new Promise((res, rej) => {
+    const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => rej(new UserError(`cannot run ${bin}: ${e.code ?? e.message}`, { hint: HOW_TO_GET })));
+    child.on('close', (code) =>
+      res({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }),
+    );
+  });
+}
+
+const checked = new Map<string, Promise<string>>();
+
+/** A per-binary memo in the temp dir, keyed by path, size and mtime: checked once, not on every run. */
+function memoFile(bin: string): string | undefined {
+  try {
+    const st = statSync(bin);
+    return join(
+      tmpdir(),
+      `bbmesh-helm-${createHash('sha1')
+        .update(`${resolve(bin)}:${st.size}:${st.mtimeMs}`)
+        .digest('hex')
+        .slice(0, 16)}`,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks that `bin` is Helm 3.12+ or 4.x (once per binary); resolves to its version. */
+export function checkHelmVersion(bin: string): Promise<string> {
+  let p = checked.get(bin);
+  const memo = memoFile(bin);
+  if (!p && memo && existsSync(memo)) {
+    const v = readFileSync(memo, 'utf8').trim();
+    if (/^v\d+\.\d+\.\d+/.test(v)) p = Promise.resolve(v);
+  }
+  if (!p) {
+    p = run(bin, ['version', '--short']).then((r) => {
+      const m = /^v(\d+)\.(\d+)\.(\d+)/.exec(r.stdout.trim());
+      if (r.code !== 0 || !m) throw new UserError(`${bin} does not answer \`helm version\``, { hint: HOW_TO_GET });
+      const [maj, min] = [Number(m[1]), Number(m[2])];
+      if (!(maj === 4 || (maj === 3 && min >= 12))) {
+        throw new UserError(`helm ${m[0]} at ${bin} is too old: bbmesh needs Helm 3.12+ or 4.x`, { hint: HOW_TO_GET });
+      }
+      if (memo) {
+        try {
+          writeFileSync(memo, m[0]);
+        } catch {
+          /* a memo is optional */
+        }
+      }
+      return m[0];
+    });
+    checked.set(bin, p);
+  }
+  return p;
+}
+
+/** Turns Helm's error output into one line that names the template file and line. */
+export function helmErrorMessage(stderr: string, chartDir: string): UserError {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('WARNING') && !/^Use --debug/.test(l));
+  const msg = (lines.find((l) => l.startsWith('Error:')) ?? lines[0] ?? 'helm template failed').replace(/^Error:\s*/, '');
+  // e.g. "execution error at (podinfo/templates/x.yaml:6:8): need .Values.foo"
+  //      "template: podinfo/templates/x.yaml:12:3: executing ... "
+  //      "YAML parse error on podinfo/templates/x.yaml: error converting YAML to JSON: yaml: line 7: ..."
+  const m =
+    /\(([^():\s]+\.(?:ya?ml|tpl|txt)):(\d+):(\d+)\)/.exec(msg) ??
+    /([\w./-]+\/templates\/[\w./-]+\.(?:ya?ml|tpl)):(\d+)(?::(\d+))?/.exec(msg);
+  if (m) {
+    const file = join(chartDir, m[1].split('/').slice(1).join('/'));
+    return new UserError(`helm template failed: ${msg}`, {
+      file,
+      line: Number(m[2]),
+      column: m[3] ? Number(m[3]) : undefined,
+      hint: 'fix the template or the values it reads',
+    });
+  }
+  const y = /YAML parse error on ([^:]+): .*?line (\d+)/.exec(msg);
+  if (y) {
+    const file = join(chartDir, y[1].split('/').slice(1).join('/'));
+    return new UserError(`helm template failed: ${msg}`, { file, hint: `the template renders invalid YAML at rendered line ${y[2]}` });
+  }
+  return new UserError(`helm template failed in ${chartDir}: ${msg}`);
+}
