@@ -8,7 +8,8 @@ export { verifyCluster, verifySnapshot, verifyWith, type VerifyReport, type Veri
 export { loadInput, type InputSpec, type ModelOptions } from './sources/index.js';
 export { loadManifests, locate, type Manifest, type K8sObject, type Location } from './manifest/index.js';
 export { buildModel, type MeshModel } from './model/index.js';
-export { platformManifests, withPlatform, LAYOUTS, type Layout } from './sources/platform.js';
+export { platformManifests, withPlatform } from './sources/platform.js';
+export { LAYOUTS, type LayoutName, type BigBangLayout } from './core/layout.js';
 export { RULES, ruleByCode } from './analysis/rules/catalogue.js';
 export { runRules } from './analysis/rules/engine.js';
 export type { Rule, RuleMeta, Finding, Severity } from './analysis/rules/types.js';

@@ -6,7 +6,8 @@ import { UserError } from '../core/errors.js';
 import { loadInput, renderForIstio } from '../sources/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
-import { LAYOUTS, platformOptionsFromValues, withPlatform, type Layout, type PlatformOptions } from '../sources/platform.js';
+import { LAYOUTS, type LayoutName } from '../core/layout.js';
+import { platformOptionsFromValues, withPlatform, type PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
 import { RULES } from './rules/catalogue.js';
 import { exitCodeFor, runRules, sortFindings } from './rules/engine.js';
@@ -19,7 +20,7 @@ export type RenderName = 'istio-enabled' | 'istio-disabled' | 'input';
 export const DISABLED_RENDER_CODES = new Set(['BB002']);
 
 export interface CheckOptions {
-  layout?: Layout;
+  layout?: LayoutName;
   /** Rule codes to skip. */
   ignore?: string[];
   /** Lowest severity that makes the exit code 1 (default warning). */
@@ -43,7 +44,7 @@ export interface CheckSummary {
 
 export interface CheckResult {
   input: { kind: 'package'; dir: string; packageName: string } | { kind: 'manifests'; files: string[]; istioEnabled: boolean };
-  layout: Layout;
+  layout: LayoutName;
   findings: Finding[];
   summary: CheckSummary;
   /** Codes run, and codes skipped (ignored, or needing a package for plain manifests). */

@@ -32,7 +32,7 @@ export function stepDependsOn(ctx: StepContext): StepReport {
     const pad = ' '.repeat(ind);
     return [
       `${pad}{{- if ${expr} }}`,
-      `${pad}- name: ${layout.dependency}`,
+      `${pad}- name: ${layout.istioHelmRelease}`,
       `${pad}  namespace: {{ .Release.Namespace }}`,
       `${pad}{{- end }}`,
     ];
@@ -44,7 +44,7 @@ export function stepDependsOn(ctx: StepContext): StepReport {
         step: 6,
         title,
         status: 'skipped',
-        reason: `${file} builds dependsOn in a way bbmesh cannot edit; add ${layout.dependency} by hand`,
+        reason: `${file} builds dependsOn in a way bbmesh cannot edit; add ${layout.istioHelmRelease} by hand`,
         files: [],
       };
     }
@@ -58,15 +58,15 @@ export function stepDependsOn(ctx: StepContext): StepReport {
       step: 6,
       title,
       status: 'skipped',
-      reason: `${file}: dependsOn is written inline; add ${layout.dependency} by hand`,
+      reason: `${file}: dependsOn is written inline; add ${layout.istioHelmRelease} by hand`,
       files: [],
     };
   }
   const dEnd = blockEnd(doc, d, specEnd);
-  const dep = new RegExp(`^\\s*(-\\s+)?name:\\s*["']?${escapeRe(layout.dependency)}["']?\\s*$`);
+  const dep = new RegExp(`^\\s*(-\\s+)?name:\\s*["']?${escapeRe(layout.istioHelmRelease)}["']?\\s*$`);
   for (let i = d + 1; i < dEnd; i++) {
     if (dep.test(doc.lines[i].text))
-      return { step: 6, title, status: 'present', reason: `dependsOn already lists ${layout.dependency}`, files: [] };
+      return { step: 6, title, status: 'present', reason: `dependsOn already lists ${layout.istioHelmRelease}`, files: [] };
   }
   // Outer conditional: the `if` line right above `dependsOn:`.
   let o = d - 1;

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { stepBigbangValues } from './bigbang-values.js';
 import { stepDependsOn } from './depends-on.js';
-import { getLayout, type LayoutName } from './layouts.js';
+import { layoutNamed, type LayoutName } from '../core/layout.js';
+import { VALUES_KEY } from './layouts.js';
 import { stepNamespace } from './namespace.js';
 import { stepPackageValues } from './package-values.js';
 import { stepPassdown } from './passdown.js';
@@ -15,7 +16,7 @@ import { chooseTargets, defaultHost, existingVirtualService, readChartName, step
 import { commit, gitDirty, unifiedDiff, Workspace, type CommitHooks } from './writer.js';
 
 export type { StepReport, StepId, StepStatus } from './types.js';
-export type { LayoutName } from './layouts.js';
+export type { LayoutName } from '../core/layout.js';
 
 export interface IntegrateOptions {
   layout?: LayoutName | string;
@@ -72,7 +73,7 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory())
     throw new UserError(`package directory not found: ${dir}`, { hint: 'pass the directory that holds chart/ (and bigbang/)' });
-  const layout = getLayout(opts.layout);
+  const layout = layoutNamed(opts.layout);
   const ws = new Workspace(abs);
   if (!ws.isDir('chart') || !ws.exists('chart/Chart.yaml')) {
     throw new UserError(`no Helm chart in ${dir}/chart`, {
@@ -85,7 +86,7 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
   }
 
   // Analysis first: a chart we cannot read stops everything before any edit.
-  const existing = existingVirtualService(ws, layout.valuesKey);
+  const existing = existingVirtualService(ws, VALUES_KEY);
   let targets: VsTarget[] | undefined;
   let keys: string[];
   if (!existing || opts.force) {
@@ -101,7 +102,7 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
   steps.push(stepScaffold(ws, pkg));
   steps.push(stepNamespace(ctx));
   steps.push(stepVirtualService(ws, pkg, layout, targets, existing, !!opts.force));
-  steps.push(stepPackageValues(ctx, layout.name === 'bb3' ? 'dev.bigbang.mil' : 'bigbang.dev'));
+  steps.push(stepPackageValues(ctx, layout.defaultDomain));
   steps.push(stepBigbangValues(ctx));
   steps.push(stepPassdown(ctx));
   steps.push(stepDependsOn(ctx));

@@ -1,5 +1,6 @@
 // Step 3: the package's Istio defaults in chart/values.yaml (the "# Big Bang Values" block).
 import { ensure, findKey, TextDoc, type Edits, type Spec } from './yaml-text.js';
+import { VALUES_KEY } from './layouts.js';
 import type { StepContext, StepReport } from './types.js';
 
 export const PACKAGE_VALUES = 'chart/values.yaml';
@@ -12,17 +13,17 @@ export function stepPackageValues(ctx: StepContext, domain: string): StepReport 
   const n = doc.lines.length;
   const mark = '# bigbang: Istio service-mesh values (added by bbmesh integrate)';
   const hasDomain = findKey(doc, 0, n, 0, 'domain') >= 0;
-  const hasIstio = findKey(doc, 0, n, 0, layout.valuesKey) >= 0;
+  const hasIstio = findKey(doc, 0, n, 0, VALUES_KEY) >= 0;
   const header = ['', '# Big Bang Values', mark];
   const istio: Spec = {
-    key: layout.valuesKey,
+    key: VALUES_KEY,
     children: [
       { key: 'enabled', value: 'false' },
       ...keys.map((k): Spec => ({
         key: k,
         children: [
           { key: 'enabled', value: 'true' },
-          { key: 'gateways', list: [layout.packageGateway] },
+          { key: 'gateways', list: [layout.packageDefaultGateway] },
           { key: 'hosts', list: [`${ctx.hosts.get(k) ?? k}.{{ .Values.domain }}`] },
         ],
       })),

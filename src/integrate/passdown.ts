@@ -1,5 +1,5 @@
 // Step 5: passdowns in the `bigbang.defaults.<pkg>` define of bigbang/templates/<pkg>/values.yaml.
-import { valuesRef } from './layouts.js';
+import { VALUES_KEY, valuesRef } from './layouts.js';
 import { ensure, escapeRe, TextDoc, type Spec } from './yaml-text.js';
 import type { StepContext, StepReport } from './types.js';
 
@@ -38,7 +38,7 @@ export function stepPassdown(ctx: StepContext): StepReport {
       comment: ['# hostname is deprecated and replaced with domain. But if hostname exists then use it.'],
     },
     {
-      key: layout.valuesKey,
+      key: VALUES_KEY,
       children: [
         { key: 'enabled', value: `{{ ${layout.enabledExpr} }}` },
         ...keys.map((k): Spec => ({ key: k, children: [{ key: 'gateways', list: [layout.passdownGateway(valuesRef(pkg))] }] })),

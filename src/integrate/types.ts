@@ -1,4 +1,4 @@
-import type { Layout } from './layouts.js';
+import type { BigBangLayout as Layout } from '../core/layout.js';
 import type { Workspace } from './writer.js';
 
 export type StepId = 1 | 2 | 3 | 4 | 5 | 6 | 'scaffold';

@@ -3,7 +3,8 @@ import { UserError } from '../core/errors.js';
 import { loadYaml11 } from '../manifest/yaml11.js';
 import { analyzeHelpers } from './helpers.js';
 import { findServices, listFiles, portOf, type ServiceInfo } from './services.js';
-import type { Layout } from './layouts.js';
+import type { BigBangLayout as Layout } from '../core/layout.js';
+import { VALUES_KEY } from './layouts.js';
 import type { StepReport } from './types.js';
 import type { Workspace } from './writer.js';
 
@@ -139,7 +140,7 @@ export function defaultHost(pkg: string, key: string): string {
 export function generateVirtualService(ws: Workspace, pkg: string, layout: Layout, targets: VsTarget[]): string {
   const chartName = readChartName(ws) ?? pkg;
   const h = analyzeHelpers(ws, chartName);
-  const v = `.Values.${layout.valuesKey}`;
+  const v = `.Values.${VALUES_KEY}`;
   const labels = h.labels
     ? [
         `    {{- include "${h.labels}" . | nindent 4 }}`,

@@ -5,7 +5,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import type { Manifest } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
-import { LAYOUTS, type Layout, type PlatformOptions } from './platform.js';
+import { LAYOUTS, type LayoutName } from '../core/layout.js';
+import type { PlatformOptions } from './platform.js';
 import type { RenderOptions, RenderResult } from './render/index.js';
 
 export interface InputSpec {
@@ -16,7 +17,7 @@ export interface InputSpec {
 }
 
 export interface ModelOptions {
-  layout?: Layout;
+  layout?: LayoutName;
   /** Add the assumed platform objects the input lacks (default true). */
   platform?: boolean;
   /** For a package dir: render with Istio enabled (default) or disabled. */
@@ -42,7 +43,7 @@ export async function readStdin(): Promise<string> {
 }
 
 /** Renders a package with Istio on or off (the layout's enable key), user --set values last. */
-export async function renderForIstio(dir: string, istio: boolean, layout: Layout, opts: RenderOptions = {}): Promise<RenderResult> {
+export async function renderForIstio(dir: string, istio: boolean, layout: LayoutName, opts: RenderOptions = {}): Promise<RenderResult> {
   const { renderPackage } = await import('./render/index.js');
   const key = LAYOUTS[layout].istioEnabledKey;
   return renderPackage(dir, { ...opts, set: [`${key}=${istio}`, ...(opts.set ?? [])] });

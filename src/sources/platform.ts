@@ -1,88 +1,71 @@
-// The Big Bang platform a package render assumes but does not contain: the ingress
-// gateway (Service + workload), the Gateway, its TLS Secret, Istio's namespace and the
-// mesh-wide mTLS policy, named as each Big Bang layout names them. Every object is
-// marked `assumed` (origin stage 'platform') so outputs can say so.
+// The Big Bang platform a package render assumes but does not contain: the ingress gateways
+// (Service + workload + Gateway + TLS Secret), Istio's namespace and the mesh-wide mTLS policy,
+// named as the layout table (core/layout.ts) names them. Every object is marked `assumed` (origin
+// stage 'platform') so outputs can say so.
+import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { K8sObject, Manifest } from '../manifest/types.js';
 
-export type Layout = 'bb2' | 'bb3';
-
-export interface LayoutNames {
-  layout: Layout;
-  /** Namespace of the ingress gateway workload, its Service and the TLS secret. */
-  gatewayNamespace: string;
-  /** Istio control-plane namespace (root namespace for mesh-wide policies). */
-  istioNamespace: string;
-  /** Gateway object name for a Big Bang gateway name such as `public`. */
-  gatewayObjectName(name: string): string;
-  /** `ns/name` reference a VirtualService uses. */
-  gatewayRef(name: string): string;
-  /** Ingress gateway Service/Deployment name. */
-  ingressName(name: string): string;
-  /** The HelmRelease a package must depend on. */
-  istioHelmRelease: string;
-  /** Values key that enables Istio in the bigbang/ chart. */
-  istioEnabledKey: string;
-  /** The gateway the package chart defaults to before Big Bang overrides it. */
-  packageDefaultGateway: string;
-}
-
-export const LAYOUTS: Record<Layout, LayoutNames> = {
-  bb2: {
-    layout: 'bb2',
-    gatewayNamespace: 'istio-system',
-    istioNamespace: 'istio-system',
-    gatewayObjectName: (n) => n,
-    gatewayRef: (n) => `istio-system/${n}`,
-    ingressName: (n) => `${n}-ingressgateway`,
-    istioHelmRelease: 'istio',
-    istioEnabledKey: 'istio.enabled',
-    packageDefaultGateway: 'istio-system/main',
-  },
-  bb3: {
-    layout: 'bb3',
-    gatewayNamespace: 'istio-gateway',
-    istioNamespace: 'istio-system',
-    gatewayObjectName: (n) => `${n}-ingressgateway`,
-    gatewayRef: (n) => `istio-gateway/${n}-ingressgateway`,
-    ingressName: (n) => `${n}-ingressgateway`,
-    istioHelmRelease: 'istiod',
-    istioEnabledKey: 'istiod.enabled',
-    packageDefaultGateway: 'istio-system/main',
-  },
-};
-
 export interface PlatformGateway {
+  /** Big Bang's gateway name: `public`, `passthrough`, ... */
   name: string;
   hosts: string[];
+  /** The HTTPS server's TLS mode: SIMPLE (terminated with `<name>-cert`), PASSTHROUGH, MUTUAL... */
   tlsMode: string;
 }
 
 export interface PlatformOptions {
-  layout: Layout;
+  layout: LayoutName;
   domain: string;
-  /** Big Bang gateways; default: `public` (SIMPLE). */
+  /** Big Bang gateways; default: the layout's (`public`; 3.x also `passthrough`). */
   gateways?: PlatformGateway[];
   /** Mesh-wide mTLS mode (Big Bang default STRICT). */
   mtlsMode?: string;
 }
 
+type Values = Record<string, unknown>;
+
+const isMap = (v: unknown): v is Values => v !== null && typeof v === 'object' && !Array.isArray(v);
+const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((cur, k) => (isMap(cur) ? cur[k] : undefined), v);
+
+/** The default gateways of a layout for a domain. */
+export function defaultGateways(layout: LayoutName, domain: string): PlatformGateway[] {
+  return LAYOUTS[layout].defaultGateways.map((name) => ({
+    name,
+    hosts: [`*.${domain}`],
+    tlsMode: name === 'passthrough' ? 'PASSTHROUGH' : 'SIMPLE',
+  }));
+}
+
+function hostsOf(v: unknown, domain: string): string[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.map((h) => String(h).replace(/\{\{\s*\.Values\.domain\s*\}\}/g, domain));
+}
+
+/** One user gateway of the umbrella values, over its default (3.x: `gateway.servers`; 2.x: `hosts`, `tls.mode`). */
+function userGateway(name: string, g: Values, base: PlatformGateway | undefined, domain: string): PlatformGateway {
+  const servers = at(g, 'gateway', 'servers');
+  const https = Array.isArray(servers) ? servers.find((s) => String(at(s, 'port', 'protocol')).toUpperCase() === 'HTTPS') : undefined;
+  const hosts = hostsOf(at(https, 'hosts'), domain) ?? hostsOf(g.hosts, domain) ?? base?.hosts ?? [`*.${domain}`];
+  const mode = at(https, 'tls', 'mode') ?? at(g, 'tls', 'mode') ?? base?.tlsMode ?? (name === 'passthrough' ? 'PASSTHROUGH' : 'SIMPLE');
+  return { name, hosts, tlsMode: String(mode) };
+}
+
 /** Reads domain and gateways from Big Bang umbrella values (1.x/2.x `istio.gateways`, 3.x `istioGateway.values.gateways`). */
-export function platformOptionsFromValues(layout: Layout, values: Record<string, any>): PlatformOptions {
-  const domain = String(values.hostname || values.domain || 'bigbang.dev');
-  const src = layout === 'bb2' ? values.istio?.gateways : values.istioGateway?.values?.gateways;
-  const gateways: PlatformGateway[] = [];
-  if (src && typeof src === 'object') {
-    for (const [name, g] of Object.entries<any>(src)) {
-      if (!g || g.enabled === false) continue;
-      const hosts = Array.isArray(g.hosts)
-        ? g.hosts.map((h: unknown) => String(h).replace(/\{\{\s*\.Values\.domain\s*\}\}/g, domain))
-        : [`*.${domain}`];
-      gateways.push({ name, hosts, tlsMode: String(g.tls?.mode ?? (name === 'passthrough' ? 'PASSTHROUGH' : 'SIMPLE')) });
+export function platformOptionsFromValues(layout: LayoutName, values: Values): PlatformOptions {
+  const domain = String(values.hostname || values.domain || LAYOUTS.bb2.defaultDomain);
+  const src = layout === 'bb2' ? at(values, 'istio', 'gateways') : at(values, 'istioGateway', 'values', 'gateways');
+  const defaults = defaultGateways(layout, domain);
+  const byName = new Map<string, PlatformGateway>();
+  // 3.x merges user gateways over the umbrella's defaults; 2.x values list every gateway themselves.
+  if (layout === 'bb3' || !isMap(src)) for (const g of defaults) byName.set(g.name, g);
+  if (isMap(src)) {
+    for (const [name, g] of Object.entries(src)) {
+      if (g === null || g === false || (isMap(g) && g.enabled === false)) byName.delete(name);
+      else if (isMap(g)) byName.set(name, userGateway(name, g, byName.get(name), domain));
     }
   }
-  if (!gateways.length) gateways.push({ name: 'public', hosts: [`*.${domain}`], tlsMode: 'SIMPLE' });
-  const mtls = layout === 'bb2' ? values.istio?.mtls?.mode : values.istiod?.values?.mtls?.mode;
-  return { layout, domain, gateways, mtlsMode: mtls ? String(mtls) : 'STRICT' };
+  const mtls = layout === 'bb2' ? at(values, 'istio', 'mtls', 'mode') : at(values, 'istiod', 'values', 'mtls', 'mode');
+  return { layout, domain, gateways: [...byName.values()], mtlsMode: mtls ? String(mtls) : 'STRICT' };
 }
 
 function manifest(obj: K8sObject): Manifest {
@@ -97,15 +80,86 @@ function manifest(obj: K8sObject): Manifest {
   };
 }
 
+function gatewayObjects(layout: LayoutName, g: PlatformGateway): Manifest[] {
+  const L = LAYOUTS[layout];
+  const ns = L.gatewayNamespace;
+  const ingress = L.ingressName(g.name);
+  const podLabels = { app: ingress, istio: 'ingressgateway' };
+  const https: Record<string, unknown> = {
+    hosts: g.hosts,
+    port: { name: 'https', number: 8443, protocol: 'HTTPS' },
+    tls: { mode: g.tlsMode },
+  };
+  const terminated = g.tlsMode !== 'PASSTHROUGH' && g.tlsMode !== 'AUTO_PASSTHROUGH';
+  if (terminated) (https.tls as Values).credentialName = L.gatewaySecret(g.name);
+  const out = [
+    manifest({
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'Gateway',
+      metadata: { name: L.gatewayObjectName(g.name), namespace: ns },
+      spec: {
+        selector: { app: ingress },
+        servers: [{ hosts: g.hosts, port: { name: 'http', number: 8080, protocol: 'HTTP' }, tls: { httpsRedirect: true } }, https],
+      },
+    }),
+    manifest({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: ingress, namespace: ns, labels: podLabels },
+      spec: {
+        type: 'LoadBalancer',
+        selector: podLabels,
+        ports: [
+          { name: layout === 'bb3' ? 'tcp-status-port' : 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
+          { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
+          { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
+        ],
+      },
+    }),
+    manifest({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: ingress, namespace: ns, labels: podLabels },
+      spec: {
+        selector: { matchLabels: podLabels },
+        template: {
+          metadata: { labels: { ...podLabels, 'sidecar.istio.io/inject': 'false' } },
+          spec: {
+            serviceAccountName: L.gatewayServiceAccount(g.name),
+            containers: [
+              {
+                name: 'istio-proxy',
+                ports: [
+                  { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
+                  { containerPort: 8080, name: 'http2', protocol: 'TCP' },
+                  { containerPort: 8443, name: 'https', protocol: 'TCP' },
+                  { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    }),
+  ];
+  if (terminated) {
+    out.push(
+      manifest({ apiVersion: 'v1', kind: 'Secret', metadata: { name: L.gatewaySecret(g.name), namespace: ns }, type: 'kubernetes.io/tls' }),
+    );
+  }
+  return out;
+}
+
 export function platformManifests(opts: PlatformOptions): Manifest[] {
   const L = LAYOUTS[opts.layout];
-  const gwNs = L.gatewayNamespace;
   const out: Manifest[] = [];
   out.push(
     manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: L.istioNamespace, labels: { 'istio-injection': 'disabled' } } }),
   );
-  if (gwNs !== L.istioNamespace) {
-    out.push(manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: gwNs, labels: { 'istio-injection': 'enabled' } } }));
+  if (L.gatewayNamespace !== L.istioNamespace) {
+    out.push(
+      manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: L.gatewayNamespace, labels: { 'istio-injection': 'enabled' } } }),
+    );
   }
   out.push(
     manifest({
@@ -115,69 +169,7 @@ export function platformManifests(opts: PlatformOptions): Manifest[] {
       spec: { mtls: { mode: opts.mtlsMode ?? 'STRICT' } },
     }),
   );
-  for (const g of opts.gateways ?? [{ name: 'public', hosts: [`*.${opts.domain}`], tlsMode: 'SIMPLE' }]) {
-    const ingress = L.ingressName(g.name);
-    const podLabels = { app: ingress, istio: 'ingressgateway' };
-    const secretName = `${g.name}-cert`;
-    const https: any = { hosts: g.hosts, port: { name: 'https', number: 8443, protocol: 'HTTPS' }, tls: { mode: g.tlsMode } };
-    if (g.tlsMode !== 'PASSTHROUGH') https.tls.credentialName = secretName;
-    out.push(
-      manifest({
-        apiVersion: 'networking.istio.io/v1beta1',
-        kind: 'Gateway',
-        metadata: { name: L.gatewayObjectName(g.name), namespace: gwNs },
-        spec: {
-          selector: { app: ingress },
-          servers: [{ hosts: g.hosts, port: { name: 'http', number: 8080, protocol: 'HTTP' }, tls: { httpsRedirect: true } }, https],
-        },
-      }),
-    );
-    out.push(
-      manifest({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: ingress, namespace: gwNs, labels: podLabels },
-        spec: {
-          type: 'LoadBalancer',
-          selector: podLabels,
-          ports: [
-            { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
-            { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
-            { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
-          ],
-        },
-      }),
-    );
-    out.push(
-      manifest({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: ingress, namespace: gwNs, labels: podLabels },
-        spec: {
-          selector: { matchLabels: podLabels },
-          template: {
-            metadata: { labels: { ...podLabels, 'sidecar.istio.io/inject': 'false' } },
-            spec: {
-              containers: [
-                {
-                  name: 'istio-proxy',
-                  ports: [
-                    { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
-                    { containerPort: 8080, name: 'http2', protocol: 'TCP' },
-                    { containerPort: 8443, name: 'https', protocol: 'TCP' },
-                    { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
-                  ],
-                },
-              ],
-            },
-          },
-        },
-      }),
-    );
-    if (g.tlsMode !== 'PASSTHROUGH') {
-      out.push(manifest({ apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace: gwNs }, type: 'kubernetes.io/tls' }));
-    }
-  }
+  for (const g of opts.gateways ?? defaultGateways(opts.layout, opts.domain)) out.push(...gatewayObjects(opts.layout, g));
   return out;
 }
 

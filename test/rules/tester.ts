@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadManifests } from '../../src/manifest/load.js';
 import { buildModel } from '../../src/model/build.js';
-import { LAYOUTS, withPlatform, type Layout } from '../../src/sources/platform.js';
+import { LAYOUTS, type LayoutName as Layout } from '../../src/core/layout.js';
+import { withPlatform } from '../../src/sources/platform.js';
 import { runRules } from '../../src/analysis/rules/engine.js';
 import type { Finding, PackageContext, Rule } from '../../src/analysis/rules/types.js';
 

@@ -3,7 +3,7 @@
 // suppression, sorting and output.
 import type { Manifest, Path } from '../../manifest/types.js';
 import type { MeshModel } from '../../model/types.js';
-import type { LayoutNames } from '../../sources/platform.js';
+import type { BigBangLayout } from '../../core/layout.js';
 import type { RenderResult } from '../../sources/render/index.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -37,7 +37,7 @@ export interface PackageContext {
 
 export interface RuleContext {
   model: MeshModel;
-  layout: LayoutNames;
+  layout: BigBangLayout;
   /** Whether Istio is enabled for this input (true for the enabled render, or when Istio objects are present). */
   istioEnabled: boolean;
   pkg?: PackageContext;

@@ -2,7 +2,7 @@
 // (verifyCluster) or a dump of one (verifySnapshot).
 import type { Manifest } from '../../manifest/index.js';
 import { buildModel } from '../../model/build.js';
-import { LAYOUTS as LAYOUTS_BY_NAME, type Layout } from '../../sources/platform.js';
+import { LAYOUTS as LAYOUTS_BY_NAME, type LayoutName as Layout } from '../../core/layout.js';
 import { RULES } from '../rules/catalogue.js';
 import { runRules } from '../rules/engine.js';
 import type { Finding } from '../rules/types.js';

@@ -2,7 +2,8 @@
 import type { Manifest } from '../../manifest/index.js';
 
 export type StepStatus = 'pass' | 'warn' | 'fail' | 'cannot-check';
-export type Layout = 'bb2' | 'bb3';
+export type { LayoutName as Layout } from '../../core/layout.js';
+import type { LayoutName as Layout } from '../../core/layout.js';
 
 /** One of the guide's validation steps, judged. */
 export interface StepResult {

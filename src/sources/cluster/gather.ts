@@ -4,6 +4,7 @@
 //   3. the TLS secret named by the gateway.
 import type { Manifest } from '../../manifest/index.js';
 import type { ClusterReader, ReadKind } from './reader.js';
+import { LAYOUTS as LAYOUTS_TABLE, layoutOfReleases } from '../../core/layout.js';
 import type { Layout, Slot } from '../../analysis/verify/types.js';
 
 export const FLUX_NAMESPACE = 'bigbang';
@@ -15,21 +16,19 @@ export interface LayoutNames {
   secret: { namespace: string; name: string };
 }
 
-/** The names the guide's steps look at, per Big Bang layout (bigbang.md §1.5). */
-export const LAYOUTS: Record<Layout, LayoutNames> = {
-  bb2: {
-    istioReleases: ['istio-operator', 'istio'],
-    gateway: { namespace: 'istio-system', name: 'public' },
-    ingressService: { namespace: 'istio-system', name: 'public-ingressgateway' },
-    secret: { namespace: 'istio-system', name: 'public-cert' },
-  },
-  bb3: {
-    istioReleases: ['istiod'],
-    gateway: { namespace: 'istio-gateway', name: 'public-ingressgateway' },
-    ingressService: { namespace: 'istio-gateway', name: 'public-ingressgateway' },
-    secret: { namespace: 'istio-gateway', name: 'public-cert' },
-  },
-};
+/** The names the guide's steps look at, from the layout table (core/layout.ts): the `public` gateway. */
+export function verifyNames(layout: Layout): LayoutNames {
+  const L = LAYOUTS_TABLE[layout];
+  const ns = L.gatewayNamespace;
+  return {
+    istioReleases: L.istioReleases,
+    gateway: { namespace: ns, name: L.gatewayObjectName('public') },
+    ingressService: { namespace: ns, name: L.ingressName('public') },
+    secret: { namespace: ns, name: L.gatewaySecret('public') },
+  };
+}
+
+export const LAYOUTS: Record<Layout, LayoutNames> = { bb2: verifyNames('bb2'), bb3: verifyNames('bb3') };
 
 export interface ClusterState {
   live: boolean;
@@ -153,10 +152,8 @@ export async function gather(reader: ClusterReader, opts: GatherOptions): Promis
 }
 
 export function detectLayout(hrs: Manifest[] | undefined, vss: Manifest[] | undefined): { layout: Layout; reason: string } {
-  const names = new Set((hrs ?? []).map((m) => m.name));
-  if (names.has('istio') || names.has('istio-operator'))
-    return { layout: 'bb2', reason: `HelmRelease ${FLUX_NAMESPACE}/${names.has('istio') ? 'istio' : 'istio-operator'} exists` };
-  if (names.has('istiod')) return { layout: 'bb3', reason: `HelmRelease ${FLUX_NAMESPACE}/istiod exists` };
+  const byRelease = layoutOfReleases((hrs ?? []).map((m) => m.name));
+  if (byRelease) return { layout: byRelease.layout, reason: `HelmRelease ${FLUX_NAMESPACE}/${byRelease.release} exists` };
   for (const vs of vss ?? []) {
     for (const g of gatewaysOf(vs)) {
       if (g.namespace === 'istio-gateway')

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { findingsFor } from '../tester.js';
 import { MESH_RULES } from '../../../src/analysis/rules/mesh/index.js';
-import type { Layout } from '../../../src/sources/platform.js';
+import type { LayoutName as Layout } from '../../../src/core/layout.js';
 
 const yaml = readFileSync(new URL('../fixtures/mesh/clean-podinfo.yaml', import.meta.url), 'utf8');
 const bb3 = yaml.replace('- istio-system/public', '- istio-gateway/public-ingressgateway');

@@ -24,7 +24,7 @@ export const bb001: Rule = {
     const nsName = packageNamespace(ctx.model, ctx.pkg);
     const hr = packageHelmRelease(ctx.model, ctx.pkg.name);
     const ns = ctx.model.manifests.find((m) => m.kind === 'Namespace' && m.name === nsName && m.origin.stage === 'bigbang');
-    const enabledExpr = ctx.layout.layout === 'bb3' ? '.Values.istiod.enabled' : '.Values.istio.enabled';
+    const enabledExpr = ctx.layout.enabledExpr;
     if (!ns) {
       if (!hr) return [];
       const file = join(ctx.pkg.dir, 'bigbang', 'templates', ctx.pkg.name, 'namespace.yaml');
@@ -50,7 +50,7 @@ export const bb001: Rule = {
       if (i >= 0) {
         const line = text.slice(0, i).split('\n').length;
         pos = { line, column: i - text.lastIndexOf('\n', i - 1) };
-        message = `Namespace ${ns.name}: the template has an istio-injection label, but its condition is false with Istio enabled (${ctx.layout.layout} enables Istio with ${enabledExpr})`;
+        message = `Namespace ${ns.name}: the template has an istio-injection label, but its condition is false with Istio enabled (${ctx.layout.title} enables Istio with ${enabledExpr})`;
       }
     }
     return [

@@ -31,7 +31,7 @@ export const bb006: Rule = {
         out.push({
           object: hr,
           path: ['spec', 'dependsOn', wrong, 'name'],
-          message: `HelmRelease ${hr.namespace}/${hr.name} depends on "${deps[wrong].name}", but ${ctx.layout.layout === 'bb3' ? 'Big Bang 3.x' : 'Big Bang 2.x'} names the Istio HelmRelease "${want}"`,
+          message: `HelmRelease ${hr.namespace}/${hr.name} depends on "${deps[wrong].name}", but ${ctx.layout.title} names the Istio HelmRelease "${want}"`,
           symptom: `HelmRelease waits forever: dependency '${hr.namespace}/${deps[wrong].name}' is not ready`,
         });
         continue;

@@ -17,6 +17,8 @@ export const bb008: Rule = {
   },
   check(ctx: RuleContext): FindingDraft[] {
     const main = ctx.layout.packageDefaultGateway;
+    // 3.x packages default to a gateway Big Bang creates: nothing to catch there.
+    if (ctx.layout.defaultGateways.some((g) => ctx.layout.gatewayRef(g) === main)) return [];
     if (ctx.model.gateways.get(main) && ctx.model.gateways.get(main)!.m.origin.stage !== 'platform') return [];
     const out: FindingDraft[] = [];
     for (const vs of ctx.model.virtualServices) {

@@ -29,8 +29,7 @@ export const ISTIO_GROUPS = new Set([
   'install.istio.io',
 ]);
 
-/** HelmReleases that are Istio itself (never checked for a dependency on Istio). */
-export const ISTIO_RELEASES = new Set(['istio', 'istiod', 'istio-operator', 'istio-crds', 'istio-cni', 'ztunnel', 'istio-base']);
+export { ISTIO_RELEASES } from '../../../core/layout.js';
 
 export function isIstioKind(m: Manifest): boolean {
   return ISTIO_GROUPS.has(m.apiVersion.split('/')[0]);

@@ -1,4 +1,5 @@
 // MESH001: a VirtualService `gateways` entry that resolves to no Gateway.
+import { LAYOUTS, layoutOfGatewayRef } from '../../../core/layout.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 
 export const mesh001: Rule = {
@@ -37,16 +38,10 @@ export const mesh001: Rule = {
         const how = g.raw === g.resolved ? '' : ` (resolves to ${g.resolved})`;
         const expected = ctx.layout.gatewayRef(name);
         // A Big Bang gateway name from the other layout usually means the wrong --layout.
-        const otherLayout =
-          ctx.layout.layout === 'bb2'
-            ? /^istio-gateway\/.+-ingressgateway$/.test(g.resolved)
-              ? 'bb3'
-              : undefined
-            : /^istio-system\/(?!main$)[^/]+$/.test(g.resolved) && !g.resolved.endsWith('-ingressgateway')
-              ? 'bb2'
-              : undefined;
+        const owner = layoutOfGatewayRef(g.resolved);
+        const otherLayout = owner && owner !== ctx.layout.name ? LAYOUTS[owner] : undefined;
         const hint = otherLayout
-          ? `${g.resolved} is how Big Bang ${otherLayout === 'bb3' ? '3.x' : '1.x/2.x'} names its gateway: if the package targets that release, run with --layout ${otherLayout}; otherwise write \`${ctx.layout.gatewayRef('public')}\`.`
+          ? `${g.resolved} is how ${otherLayout.title} names its gateway: if the package targets that release, run with --layout ${otherLayout.name}; otherwise write \`${ctx.layout.gatewayRef('public')}\`.`
           : elsewhere.length
             ? `A Gateway named ${name} exists as ${elsewhere.join(', ')}: write \`${elsewhere[0]}\`.`
             : model.gateways.has(expected)

@@ -30,7 +30,7 @@ export const mesh007: Rule = {
           object: gw.m,
           path: ['spec', 'selector'],
           message: `selector ${sel} matches no gateway workload in any namespace`,
-          hint: `Use the ingress gateway's labels, e.g. \`app: ${ingress}\` (Big Bang ${ctx.layout.layout}).`,
+          hint: `Use the ingress gateway's labels, e.g. \`app: ${ingress}\` (${ctx.layout.title}).`,
         });
       } else if (!ws.some(isGatewayWorkload)) {
         out.push({
