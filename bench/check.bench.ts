@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
-import { checkManifests } from '../dist/check/index.js';
+import { checkManifests } from '../dist/analysis/check.js';
 import { syntheticMesh } from './synthetic.js';
 import type { BenchRow } from './run.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { verifySnapshot } from '../dist/live/index.js';
+import { verifySnapshot } from '../dist/analysis/verify/index.js';
 import type { K8sObject } from '../src/manifest/index.js';
 import type { BenchRow } from './run.js';
 import { makeCerts } from '../test/live/helpers/certs.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { integratePackage } from '../src/integrate/index.js';
 import { checkPackage } from '../src/analysis/check.js';
-import { tracePackage } from '../src/analysis/trace/index.js';
+import { tracePackage } from '../src/analysis/trace/run.js';
 import { tempCopy } from './helpers/pkg.js';
 
 test('bb3: an integrated package checks clean and traces through istio-gateway', async () => {

@@ -1,23 +1,21 @@
-// `bbmesh check` as a library: render a package with Istio enabled and disabled (plus a
-// domain probe for BB007), build the mesh model, run every rule, and summarize. Plain
-// manifests (files or stdin) skip the rules that need the package sources.
+// `bbmesh check` as a library: render a package in the branches the enabled rules ask for (their
+// metadata: `runsOn`, `needs`), concurrently; build the mesh model; run the rules on the branch each
+// runs on; settle supersessions. Plain manifests (files or stdin) skip the rules that need a package.
 import { resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { loadInput, renderForIstio } from '../sources/index.js';
+import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
-import { LAYOUTS, type LayoutName } from '../core/layout.js';
-import { platformOptionsFromValues, withPlatform, type PlatformOptions } from '../sources/platform.js';
+import { loadMesh, meshFromManifests, renderBranch, type Branch } from '../sources/index.js';
+import { readPackageFiles } from '../sources/package-files.js';
+import type { PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
 import { RULES } from './rules/catalogue.js';
-import { exitCodeFor, runRules, sortFindings } from './rules/engine.js';
-import type { Finding, Rule, RuleContext, Severity } from './rules/types.js';
-import { isIstioKind, PROBE_DOMAIN, type ProbedPackageContext } from './rules/bb/util.js';
+import { exitCodeFor, runRules, settle, sortFindings, toFinding } from './rules/engine.js';
+import { isIstioKind, packageHelmRelease } from './rules/bb/util.js';
+import type { Finding, FindingRender, PackageContext, Rule, RuleContext, Severity } from './rules/types.js';
 
-export type RenderName = 'istio-enabled' | 'istio-disabled' | 'input';
-
-/** Rules that also run on the render with Istio disabled (their `check` sees `istioEnabled: false`). */
-export const DISABLED_RENDER_CODES = new Set(['BB002']);
+export type RenderName = FindingRender;
 
 export interface CheckOptions {
   layout?: LayoutName;
@@ -63,113 +61,111 @@ function ruleSets(opts: CheckOptions, havePackage: boolean) {
   const rules = opts.rules ?? RULES;
   const ignore = new Set((opts.ignore ?? []).map((s) => s.trim().toUpperCase()).filter(Boolean));
   const run = rules.filter((r) => !ignore.has(r.meta.code) && (havePackage || !r.meta.needsPackage));
-  return {
-    rules,
-    ignore: [...ignore],
-    run: run.map((r) => r.meta.code),
-    skipped: rules.filter((r) => !run.includes(r)).map((r) => r.meta.code),
-  };
+  return { run, skipped: rules.filter((r) => !run.includes(r)).map((r) => r.meta.code) };
+}
+
+const runsOn = (r: Rule): Branch[] => r.meta.runsOn ?? ['istio-enabled'];
+
+/** The renders the enabled rules ask for (Istio enabled always). */
+export function branchesFor(rules: Rule[]): Branch[] {
+  const want = new Set<Branch>(['istio-enabled']);
+  for (const r of rules) for (const b of [...runsOn(r), ...(r.meta.needs ?? [])]) want.add(b);
+  return (['istio-enabled', 'istio-disabled', 'domain-probe'] as Branch[]).filter((b) => want.has(b));
 }
 
 function summarize(findings: Finding[], manifests: Manifest[], renders: RenderName[]): CheckSummary {
-  // Counted in one pass each (no filtered copies of the tens of thousands of manifests).
-  let errors = 0,
-    warnings = 0,
-    infos = 0;
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
   for (const f of findings) {
     if (f.severity === 'error') errors++;
     else if (f.severity === 'warning') warnings++;
-    else if (f.severity === 'info') infos++;
+    else infos++;
   }
   let assumedObjects = 0;
   for (let i = 0; i < manifests.length; i++) if (manifests[i].origin.stage === 'platform') assumedObjects++;
   return { errors, warnings, infos, objects: manifests.length - assumedObjects, assumedObjects, renders };
 }
 
-/**
- * Same code, object, message and position: reported once (the enabled render first).
- * A missing injection label on the package namespace template (BB001) is the cause of the
- * per-workload MESH013 findings in that namespace, and a VirtualService on the package default
- * gateway (BB008) is the cause of the MESH001 at the same place: one fix, one finding.
- */
-export function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  const labelMissing = new Set(findings.filter((f) => f.code === 'BB001').map((f) => f.object.name));
-  // BB008 (the package default gateway istio-system/main) explains the MESH001 at the same place.
-  const at = (f: Finding) =>
-    [f.object.kind, f.object.namespace, f.object.name, f.source?.file, f.source?.line, f.source?.column].join('\u0000');
-  const defaultGateway = new Set(findings.filter((f) => f.code === 'BB008').map(at));
-  return findings.filter((f) => {
-    if (f.code === 'MESH013' && labelMissing.has(f.object.namespace) && /no istio-injection label/.test(f.message)) return false;
-    if (f.code === 'MESH001' && defaultGateway.has(at(f))) return false;
-    const k = [f.code, f.object.kind, f.object.namespace, f.object.name, f.message, f.source?.file, f.source?.line, f.source?.column].join(
-      '\u0000',
-    );
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+function withContext(what: string, err: unknown): unknown {
+  return err instanceof UserError
+    ? new UserError(`${what}: ${err.message}`, { file: err.file, line: err.line, column: err.column, hint: err.hint })
+    : err;
 }
 
-async function withContext<T>(what: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof UserError)
-      throw new UserError(`${what}: ${err.message}`, { file: err.file, line: err.line, column: err.column, hint: err.hint });
-    throw err;
-  }
-}
-
-/** Checks a package directory (bigbang/ + chart/) with Istio enabled and disabled. */
+/** Checks a package directory (bigbang/ + chart/) in every render its rules need. */
 export async function checkPackage(dir: string, opts: CheckOptions = {}): Promise<CheckResult> {
-  const layout = opts.layout ?? 'bb2';
-  const L = LAYOUTS[layout];
-  const ro = opts.render ?? {};
-  // The domain probe (BB007) renders with another domain (and the deprecated hostname, which
-  // wins when set); its failure only disables BB007.
-  const probeSet = [...(ro.set ?? []), `domain=${PROBE_DOMAIN}`, `hostname=${PROBE_DOMAIN}`];
-  const [enabled, disabled, probe] = await Promise.all([
-    withContext('rendering with Istio enabled', renderForIstio(dir, true, layout, ro)),
-    withContext('rendering with Istio disabled', renderForIstio(dir, false, layout, ro)),
-    renderForIstio(dir, true, layout, { ...ro, set: probeSet }).catch(() => undefined),
-  ]);
-
-  let manifests = enabled.manifests;
-  let platform: PlatformOptions | undefined;
-  if (opts.platform !== false) {
-    platform = platformOptionsFromValues(layout, enabled.bigbangValues);
-    manifests = withPlatform(manifests, platform);
-  }
-  const model = buildModel(manifests, { rootNamespace: L.istioNamespace });
-  const pkg: ProbedPackageContext = { dir: resolve(dir), name: enabled.packageName, enabled, disabled, probe };
+  const layoutName = opts.layout ?? 'bb2';
+  const layout = LAYOUTS[layoutName];
   const sets = ruleSets(opts, true);
-  const ctx: RuleContext = { model, layout: L, istioEnabled: true, pkg };
-  const findings = runRules(sets.rules, ctx, { ignore: sets.ignore, render: 'istio-enabled' });
-
-  const disabledRules = sets.rules.filter((r) => DISABLED_RENDER_CODES.has(r.meta.code));
-  const disabledModel = buildModel(disabled.manifests, { rootNamespace: L.istioNamespace });
-  const offFindings = runRules(
-    disabledRules,
-    { model: disabledModel, layout: L, istioEnabled: false, pkg },
-    { ignore: sets.ignore, render: 'istio-disabled' },
-  );
-
-  const all = dedupe([...findings, ...sortFindings(offFindings)]);
+  const branches = branchesFor(sets.run);
+  const settled = await Promise.allSettled(branches.map((b) => renderBranch(dir, b, layoutName, opts.render ?? {})));
+  const renders: PackageContext['renders'] = {} as PackageContext['renders'];
+  const failed = new Map<Branch, unknown>();
+  branches.forEach((b, i) => {
+    const s = settled[i];
+    if (s.status === 'fulfilled') renders[b] = s.value;
+    else failed.set(b, s.reason);
+  });
+  const enabled = renders['istio-enabled'];
+  if (!enabled) throw withContext('rendering with Istio enabled', failed.get('istio-enabled'));
+  const files = readPackageFiles(dir);
+  const text = (p: string) => files.text(p);
+  const mesh = await meshFromManifests(enabled.manifests, {
+    layout: layoutName,
+    platform: opts.platform === false ? false : undefined,
+    values: enabled.bigbangValues,
+    templateText: text,
+  });
+  const pkg: PackageContext = { dir: resolve(dir), name: enabled.packageName, renders, files };
+  const base: Omit<RuleContext, 'model' | 'istioEnabled' | 'branch'> = { layout, pkg };
+  const all: Finding[] = [];
+  const ran: RenderName[] = [];
+  for (const b of branches.filter((x) => x !== 'domain-probe')) {
+    const render = renders[b];
+    const rules = sets.run.filter((r) => runsOn(r).includes(b));
+    if (!rules.length) continue;
+    ran.push(b);
+    if (!render) {
+      all.push(renderFailure(b, failed.get(b), mesh.model.manifests, layout.istioEnabledKey));
+      continue;
+    }
+    const model = b === 'istio-enabled' ? mesh.model : buildModel(render.manifests, { layout, templateText: text });
+    all.push(...runRules(rules, { ...base, model, istioEnabled: b !== 'istio-disabled', branch: b }, { render: b, files: text }));
+  }
+  const findings = settle(sets.run, all);
   const failOn = opts.failOn ?? 'warning';
   return {
     input: { kind: 'package', dir: resolve(dir), packageName: enabled.packageName },
-    layout,
-    findings: all,
-    summary: summarize(all, manifests, ['istio-enabled', 'istio-disabled']),
-    rulesRun: sets.run,
+    layout: layoutName,
+    findings,
+    summary: summarize(findings, mesh.manifests, ran),
+    rulesRun: sets.run.map((r) => r.meta.code),
     rulesSkipped: sets.skipped,
     failOn,
-    exitCode: exitCodeFor(all, failOn),
-    platform,
+    exitCode: exitCodeFor(findings, failOn),
+    platform: mesh.platform,
     render: enabled,
-    disabledRender: disabled,
+    disabledRender: renders['istio-disabled'],
   };
+}
+
+/** A branch that does not render is a finding of its own (BB002: the package must render both ways), with Helm's message. */
+function renderFailure(branch: Branch, err: unknown, manifests: Manifest[], key: string): Finding {
+  const rule = RULES.find((r) => r.meta.code === 'BB002')!;
+  const hr = packageHelmRelease({ manifests }) ?? manifests[0];
+  const why = err instanceof Error ? err.message : String(err);
+  return toFinding(
+    rule,
+    {
+      object: hr,
+      path: ['spec', 'values'],
+      message: `the package does not render with ${key}=false: ${why}`,
+      symptom: 'with Istio disabled the HelmRelease fails to install: Helm reports the same error',
+      hint: 'make the chart render with Istio disabled: guard Istio values and templates with the enabled flag, or relax values.schema.json for the disabled values',
+    },
+    branch,
+  );
 }
 
 /** Istio counts as enabled for plain manifests when the input has Istio objects or an injected namespace. */
@@ -183,19 +179,19 @@ export function istioEnabledIn(manifests: Manifest[]): boolean {
 
 /** Checks YAML files (`-` = stdin). Rules that need the package sources are skipped. */
 export async function checkManifests(files: string[], opts: CheckOptions = {}): Promise<CheckResult> {
-  const layout = opts.layout ?? 'bb2';
-  const loaded = await loadInput({ files }, { layout, platform: opts.platform });
+  const layoutName = opts.layout ?? 'bb2';
+  const loaded = await loadMesh({ files }, { layout: layoutName, platform: opts.platform, render: opts.render });
   const sets = ruleSets(opts, false);
   const istioEnabled = istioEnabledIn(loaded.manifests);
-  const ctx: RuleContext = { model: loaded.model, layout: LAYOUTS[layout], istioEnabled };
-  const findings = dedupe(runRules(sets.rules, ctx, { ignore: sets.ignore, render: 'input' }));
+  const ctx: RuleContext = { model: loaded.model, layout: LAYOUTS[layoutName], istioEnabled };
+  const findings = settle(sets.run, sortFindings(runRules(sets.run, ctx, { render: 'input' })));
   const failOn = opts.failOn ?? 'warning';
   return {
     input: { kind: 'manifests', files, istioEnabled },
-    layout,
+    layout: layoutName,
     findings,
     summary: summarize(findings, loaded.manifests, ['input']),
-    rulesRun: sets.run,
+    rulesRun: sets.run.map((r) => r.meta.code),
     rulesSkipped: sets.skipped,
     failOn,
     exitCode: exitCodeFor(findings, failOn),

@@ -71,10 +71,10 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   expect(after.exitCode === 0, 'the integrated package should check clean');
 
   title(5, 'bbmesh trace: the request path, hop by hop');
-  const { loadInput } = await import('../sources/index.js');
+  const { loadMesh } = await import('../sources/index.js');
   const { traceRequest } = await import('../analysis/trace/index.js');
   const { statusText } = await import('../report/trace-text.js');
-  const { model } = await loadInput({ dir: work });
+  const { model } = await loadMesh({ dir: work });
   const traces: Array<[string, boolean]> = [
     ['https://podinfo.bigbang.dev/', true],
     ['http://podinfo.bigbang.dev/', true],

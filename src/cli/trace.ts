@@ -44,7 +44,8 @@ export function register(program: Command): void {
     .action(async (url: string, target: string | undefined, o: Record<string, any>) => {
       if (!FORMATS.includes(o.format)) throw new UserError(`unknown --format ${o.format}`, { hint: `use ${FORMATS.join(', ')}` });
       const layout = layoutOf(o);
-      const { parseTraceUrl, tracePackage, traceManifests } = await import('../analysis/trace/index.js');
+      const { parseTraceUrl } = await import('../analysis/trace/index.js');
+      const { tracePackage, traceManifests } = await import('../analysis/trace/run.js');
       parseTraceUrl(url);
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
@@ -95,13 +96,13 @@ export function register(program: Command): void {
       const files: string[] = o.file ?? [];
       if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
       if (!target && !files.length) throw new UserError('nothing to draw', { hint: 'pass a package directory, -f FILE, or - for stdin' });
-      const { loadInput } = await import('../sources/index.js');
+      const { loadMesh } = await import('../sources/index.js');
       const { buildDiagram } = await import('../analysis/trace/diagram.js');
       let input;
       if (target && target !== '-' && existsSync(target) && statSync(target).isDirectory())
-        input = await loadInput({ dir: target }, { layout, platform: o.platform !== false, render: renderOptionsFrom(o) });
+        input = await loadMesh({ dir: target }, { layout, platform: o.platform !== false, render: renderOptionsFrom(o) });
       else if (target && target !== '-' && !existsSync(target)) throw new UserError(`not found: ${target}`);
-      else input = await loadInput({ files: target ? [target] : files }, { layout, platform: o.platform !== false });
+      else input = await loadMesh({ files: target ? [target] : files }, { layout, platform: o.platform !== false });
       const d = buildDiagram(input.model);
       write(o.format === 'json' ? JSON.stringify({ schemaVersion: 1, hosts: d.hosts }, null, 2) : d.mermaid);
       if (d.hosts.some((h) => !h.ok)) process.exitCode = 1;

@@ -114,3 +114,8 @@ export function layoutOfGatewayRef(ref: string): LayoutName | undefined {
   if (ns === BB2.gatewayNamespace && name && name !== 'main' && !name.endsWith('-ingressgateway')) return 'bb2';
   return undefined;
 }
+
+/** The package default gateway placeholder (`istio-system/main`) that Big Bang does not create. */
+export function isPlaceholderGateway(layout: BigBangLayout, ref: string): boolean {
+  return ref === layout.packageDefaultGateway && !layout.defaultGateways.some((g) => layout.gatewayRef(g) === ref);
+}

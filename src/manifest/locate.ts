@@ -2,6 +2,7 @@
 // keeps no positions; when a finding needs one, we re-parse only that document with
 // the positional `yaml` parser and cache it.
 import { LineCounter, parseDocument, isCollection, type Document } from 'yaml';
+import { scanLines } from './keys.js';
 import type { DocSpan, Location, Manifest, Path } from './types.js';
 
 const cache = new WeakMap<DocSpan, { doc: Document; lc: LineCounter }>();
@@ -22,15 +23,11 @@ function parsed(span: DocSpan) {
   return hit;
 }
 
-const KEY_LINE = /^( *)((?:- +)?)(?:(["'])([^"'\n]*)\3|([A-Za-z0-9_./-]+))[ \t]*:(?:[ \t]+(.*))?$/;
-const ITEM_LINE = /^( *)- +(.*)$/;
-const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
-
 /**
- * The fast path for block-style YAML (what Helm and kubectl print): one pass over a document's
- * lines keeping the chain of keys and list ordinals, recording where each chain starts. Built
- * once per document; a document with anything unusual (nested dashes on one line, tab
- * indentation) gets no index and the caller falls back to the full positional parser.
+ * The fast path for block-style YAML (what Helm and kubectl print): the key finder's one pass over a
+ * document's lines, keeping where each chain of keys and list ordinals first starts. Built once per
+ * document; a document with anything unusual (nested dashes on one line, tab indentation) gets no
+ * index and the caller falls back to the full positional parser.
  */
 type PosIndex = Map<string, { line: number; column: number }>;
 const fastIndexes = new WeakMap<DocSpan, PosIndex | null>();
@@ -38,61 +35,12 @@ const fastIndexes = new WeakMap<DocSpan, PosIndex | null>();
 const chainKey = (p: Path): string => p.map((k) => (typeof k === 'number' ? `#${k}` : k)).join('\u0000');
 
 function indexDoc(text: string, start: number, end: number): PosIndex | null {
+  const found = scanLines(text.slice(start, end).split('\n'), { strict: true });
+  if (!found) return null;
   const out: PosIndex = new Map();
-  const stack: Array<{ indent: number; key: string | number }> = [];
-  let blockIndent = -1;
-  let lineNo = 0;
-  let pos = start;
-  const record = (column: number) => {
-    const k = chainKey(stack.map((e) => e.key));
-    if (!out.has(k)) out.set(k, { line: lineNo, column });
-  };
-  const item = (dash: number) => {
-    while (stack.length && stack[stack.length - 1].indent > dash) stack.pop();
-    const top = stack[stack.length - 1];
-    let ordinal = 0;
-    if (top && typeof top.key === 'number' && top.indent === dash) {
-      stack.pop();
-      ordinal = top.key + 1;
-    }
-    stack.push({ indent: dash, key: ordinal });
-  };
-  while (pos < end) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0 || eol > end) eol = end;
-    let raw = text.slice(pos, eol);
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-    pos = eol + 1;
-    lineNo++;
-    const trimmed = raw.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('---')) continue;
-    const indent = raw.length - trimmed.length;
-    if (blockIndent >= 0) {
-      if (indent > blockIndent) continue;
-      blockIndent = -1;
-    }
-    if (raw.charCodeAt(indent - 1) === 9 || (indent > 0 && raw.slice(0, indent).includes('\t'))) return null;
-    if (trimmed.startsWith('- ') && /^- +- /.test(trimmed)) return null;
-    const km = KEY_LINE.exec(raw);
-    if (km) {
-      const dashIndent = km[1].length;
-      const keyIndent = dashIndent + km[2].length;
-      if (km[2]) {
-        item(dashIndent);
-        record(keyIndent + 1);
-      }
-      while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
-      stack.push({ indent: keyIndent, key: km[4] ?? km[5] });
-      record(keyIndent + 1);
-      if (BLOCK_SCALAR.test(km[6] ?? '')) blockIndent = keyIndent;
-      continue;
-    }
-    const im = ITEM_LINE.exec(raw);
-    if (im) {
-      item(im[1].length);
-      record(raw.length - im[2].length + 1);
-      if (BLOCK_SCALAR.test(im[2])) blockIndent = im[1].length;
-    }
+  for (const kl of found) {
+    const k = chainKey(kl.chain);
+    if (!out.has(k)) out.set(k, { line: kl.line, column: kl.column });
   }
   return out;
 }

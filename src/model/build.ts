@@ -1,6 +1,10 @@
 // Builds the mesh model: one pass over the manifests, typed views, and indexes for lookups.
+import type { TemplateText } from '../manifest/source.js';
 import type { Manifest, Path } from '../manifest/types.js';
-import { resolveGatewayRef, resolveShortName, serviceFqdn, selectorMatches } from './hosts.js';
+import type { BigBangLayout } from '../core/layout.js';
+import { LAYOUTS } from '../core/layout.js';
+import { resolveGatewayRef } from './gateway-ref.js';
+import { resolveShortName, serviceFqdn } from './hosts.js';
 import { injectionDecision } from './injection.js';
 import type {
   Container,
@@ -160,6 +164,7 @@ function virtualService(m: Manifest): VirtualServiceInfo {
     : strs(spec.gateways).map((g, i) => ({ raw: g, resolved: resolveGatewayRef(g, ns), index: i }));
   const hosts = strs(spec.hosts);
   return {
+    fqdnHosts: hosts.map((h) => resolveShortName(h, ns)),
     m,
     name: m.name,
     namespace: ns,
@@ -249,8 +254,12 @@ function hasIstioProxy(cs: Container[]): boolean {
 }
 
 export interface BuildOptions {
-  /** Istio's root namespace; default istio-system. */
+  /** The Big Bang layout the objects follow (default bb2); its Istio namespace is the root namespace. */
+  layout?: BigBangLayout;
+  /** Istio's root namespace; default: the layout's. */
   rootNamespace?: string;
+  /** Template text for source positions (a package's files). */
+  templateText?: TemplateText;
 }
 
 export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): MeshModel {
@@ -275,7 +284,9 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
     secrets: new Map(),
     helmReleases: [],
     gitRepositories: [],
-    rootNamespace: opts.rootNamespace ?? 'istio-system',
+    layout: opts.layout ?? LAYOUTS.bb2,
+    rootNamespace: opts.rootNamespace ?? (opts.layout ?? LAYOUTS.bb2).istioNamespace,
+    templateText: opts.templateText,
   };
   // Namespaces first: workloads need them for the injection decision.
   for (const m of manifests) {
@@ -323,7 +334,12 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
               port: { number: num(s?.port?.number) ?? -1, name: s?.port?.name, protocol: String(s?.port?.protocol ?? '').toUpperCase() },
               hosts: strs(s?.hosts),
               tls: s?.tls
-                ? { mode: s.tls.mode, credentialName: s.tls.credentialName, httpsRedirect: s.tls.httpsRedirect === true }
+                ? {
+                    mode: s.tls.mode,
+                    credentialName: s.tls.credentialName,
+                    serverCertificate: s.tls.serverCertificate,
+                    httpsRedirect: s.tls.httpsRedirect === true,
+                  }
                 : undefined,
               bind: s?.bind,
             })),
@@ -415,7 +431,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
             resolution: spec.resolution,
           };
           model.serviceEntries.push(se);
-          for (const h of se.hosts) push(model.serviceEntriesByHost, h.toLowerCase(), se);
+          for (const h of se.hosts) push(model.serviceEntriesByHost, h, se);
         }
         break;
       case 'Sidecar':
@@ -496,9 +512,4 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
     }
   }
   return model;
-}
-
-/** Services in the workload's namespace that select it. */
-export function servicesSelecting(model: MeshModel, w: Workload): ServiceInfo[] {
-  return (model.servicesByNamespace.get(w.namespace) ?? []).filter((s) => s.selector && selectorMatches(s.selector, w.labels));
 }

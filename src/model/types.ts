@@ -1,5 +1,7 @@
 // Typed views of the objects the mesh analysis reads, built once from manifests
 // (rendered, files, or a cluster). Every view keeps its Manifest for locations.
+import type { BigBangLayout } from '../core/layout.js';
+import type { TemplateText } from '../manifest/source.js';
 import type { Manifest, Path } from '../manifest/types.js';
 
 export type Labels = Record<string, string>;
@@ -78,7 +80,7 @@ export interface GatewayServer {
   index: number;
   port: { number: number; name?: string; protocol: string };
   hosts: string[];
-  tls?: { mode?: string; credentialName?: string; httpsRedirect?: boolean };
+  tls?: { mode?: string; credentialName?: string; serverCertificate?: string; httpsRedirect?: boolean };
   bind?: string;
 }
 
@@ -161,6 +163,8 @@ export interface VirtualServiceInfo {
   name: string;
   namespace: string;
   hosts: string[];
+  /** `hosts` as istiod reads them: dot-less names expanded to `<host>.<namespace>.svc.cluster.local`. */
+  fqdnHosts: string[];
   gateways: GatewayRef[];
   /** When `spec.gateways` is absent the VirtualService applies to `mesh`. */
   gatewaysDefaulted: boolean;
@@ -265,13 +269,17 @@ export interface MeshModel {
   peerAuthentications: PeerAuthenticationInfo[];
   authorizationPolicies: AuthorizationPolicyInfo[];
   serviceEntries: ServiceEntryInfo[];
-  /** By (lower-cased) host as written; wildcard hosts included under their pattern. */
+  /** By host as written; wildcard hosts included under their pattern. */
   serviceEntriesByHost: Map<string, ServiceEntryInfo[]>;
   sidecars: SidecarInfo[];
   /** By `ns/name`. */
   secrets: Map<string, SecretInfo>;
   helmReleases: HelmReleaseInfo[];
   gitRepositories: GitRepositoryInfo[];
+  /** The Big Bang layout the model is read with. */
+  layout: BigBangLayout;
   /** Istio's root namespace (mesh-wide policies). */
   rootNamespace: string;
+  /** Template text for source positions (a package's files), when the model comes from one. */
+  templateText?: TemplateText;
 }

@@ -1,13 +1,22 @@
-// What check, trace and diagram read: a package directory (rendered with Istio on or
-// off), YAML files, or stdin; plus the assumed Big Bang platform; built into one model.
-import { isAscii } from 'node:buffer';
-import { readFileSync, existsSync } from 'node:fs';
+// Every source of manifests ends here, in one mesh model: a package directory (rendered with Istio on,
+// off, or with a probe domain), YAML files or stdin, a cluster or a snapshot of one; plus the assumed
+// Big Bang platform. check, trace, diagram and verify all load through loadMesh / meshFromManifests.
 import { UserError } from '../core/errors.js';
+import { LAYOUTS, type BigBangLayout, type LayoutName } from '../core/layout.js';
+import type { TemplateText } from '../manifest/source.js';
 import type { Manifest } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
-import { LAYOUTS, type LayoutName } from '../core/layout.js';
+import type { PackageFiles } from './package-files.js';
 import type { PlatformOptions } from './platform.js';
 import type { RenderOptions, RenderResult } from './render/index.js';
+
+export { readStdin, readText, loadFiles } from './files.js';
+
+/** The renders of a package directory (see analysis/rules/types.ts RenderBranch). */
+export type Branch = 'istio-enabled' | 'istio-disabled' | 'domain-probe';
+
+/** The domain the probe render uses: a host that keeps its value under it is hard-coded (BB007). */
+export const PROBE_DOMAIN = 'bbmesh-probe.example';
 
 export interface InputSpec {
   /** A package directory (bigbang/ + chart/). */
@@ -20,94 +29,82 @@ export interface ModelOptions {
   layout?: LayoutName;
   /** Add the assumed platform objects the input lacks (default true). */
   platform?: boolean;
-  /** For a package dir: render with Istio enabled (default) or disabled. */
-  istio?: boolean;
+  /** For a package dir: which render (default Istio enabled). */
+  branch?: Branch;
   render?: RenderOptions;
 }
 
-export interface LoadedInput {
+export interface MeshInput {
   manifests: Manifest[];
   model: MeshModel;
-  render?: RenderResult;
+  layout: BigBangLayout;
   platform?: PlatformOptions;
+  /** Package input: the render the model comes from, and the package's files. */
+  render?: RenderResult;
+  files?: PackageFiles;
 }
 
-export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY)
-    throw new UserError('reading manifests from stdin, but stdin is a terminal', {
-      hint: 'pipe YAML in, e.g. `bbmesh render pkg | bbmesh check -`',
-    });
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Renders a package with Istio on or off (the layout's enable key), user --set values last. */
-export async function renderForIstio(dir: string, istio: boolean, layout: LayoutName, opts: RenderOptions = {}): Promise<RenderResult> {
+/** Renders one branch of a package: the layout's Istio key on or off (off also hides the Istio APIs), or the probe domain. */
+export async function renderBranch(dir: string, branch: Branch, layout: LayoutName, opts: RenderOptions = {}): Promise<RenderResult> {
   const { renderPackage } = await import('./render/index.js');
   const key = LAYOUTS[layout].istioEnabledKey;
-  return renderPackage(dir, { ...opts, set: [`${key}=${istio}`, ...(opts.set ?? [])] });
+  const on = branch !== 'istio-disabled';
+  const set = [`${key}=${on}`, ...(opts.set ?? [])];
+  // The probe changes `domain` (and the deprecated `hostname`, which wins when set) after the user's --set.
+  if (branch === 'domain-probe') set.push(`domain=${PROBE_DOMAIN}`, `hostname=${PROBE_DOMAIN}`);
+  return renderPackage(dir, { ...opts, set, istioApis: on && opts.istioApis !== false });
 }
 
-/**
- * A file's text, as readFileSync(file, 'utf8') gives it. Manifests are nearly always pure ASCII,
- * where Latin-1 decoding is the same string and several times faster than UTF-8 decoding
- * (about 25 ms less for a 7.7 MB stream); anything else is decoded as UTF-8.
- */
-export function readText(file: string): string {
-  const buf = readFileSync(file);
-  return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
-}
-
-export async function loadFiles(files: string[]): Promise<Manifest[]> {
-  const { loadManifests } = await import('../manifest/load.js');
-  const out: Manifest[] = [];
-  for (const f of files) {
-    let text: string;
-    if (f === '-') text = await readStdin();
-    else {
-      if (!existsSync(f)) throw new UserError(`file not found: ${f}`);
-      text = readText(f);
-    }
-    const name = f === '-' ? '<stdin>' : f;
-    const loaded = loadManifests(text, { file: name, stage: 'input', defaultNamespace: 'default' });
-    if (!loaded.length) {
-      throw new UserError(`no Kubernetes objects in ${name}`, {
-        hint:
-          f === '-'
-            ? 'did the command before the pipe fail? e.g. `bbmesh render pkg | bbmesh check -`'
-            : 'give rendered manifests, e.g. the output of `bbmesh render`',
-      });
-    }
-    // No push(...loaded): spreading tens of thousands of arguments is slow (and overflows the stack on huge inputs).
-    for (let i = 0; i < loaded.length; i++) out.push(loaded[i]);
+/** Umbrella values for inputs that are not rendered here: the user's `--umbrella-values`, else the built-in stand-in. */
+async function umbrellaValues(opts: RenderOptions = {}): Promise<Record<string, unknown>> {
+  const { BUILTIN_UMBRELLA } = await import('./render/index.js');
+  const { loadYaml11 } = await import('../manifest/yaml11.js');
+  const { mergeValues, isPlainObject } = await import('./render/values.js');
+  const { readText } = await import('./files.js');
+  let out: Record<string, unknown> = {};
+  for (const f of opts.umbrellaValues?.length ? opts.umbrellaValues : [BUILTIN_UMBRELLA]) {
+    const v = loadYaml11(readText(f), f);
+    if (isPlainObject(v)) out = mergeValues(out, v);
   }
   return out;
 }
 
-export async function loadInput(input: InputSpec, opts: ModelOptions = {}): Promise<LoadedInput> {
-  const layout = opts.layout ?? 'bb2';
+/** A model over manifests already in hand (files, a cluster, a render), with the assumed platform unless disabled. */
+export async function meshFromManifests(
+  manifests: Manifest[],
+  opts: { layout?: LayoutName; platform?: PlatformOptions | false; values?: Record<string, unknown>; templateText?: TemplateText } = {},
+): Promise<MeshInput> {
+  const layout = LAYOUTS[opts.layout ?? 'bb2'];
   const { buildModel } = await import('../model/build.js');
   const { withPlatform, platformOptionsFromValues } = await import('./platform.js');
-  let manifests: Manifest[];
-  let render: RenderResult | undefined;
-  let values: Record<string, any> = {};
-  if (input.dir) {
-    render = await renderForIstio(input.dir, opts.istio ?? true, layout, opts.render);
-    manifests = render.manifests;
-    values = render.bigbangValues;
-  } else if (input.files?.length) {
-    manifests = await loadFiles(input.files);
-    const { BUILTIN_UMBRELLA } = await import('./render/index.js');
-    const { loadYaml11 } = await import('../manifest/yaml11.js');
-    values = (loadYaml11(readFileSync(BUILTIN_UMBRELLA, 'utf8')) ?? {}) as Record<string, any>;
-  } else {
-    throw new UserError('nothing to read', { hint: 'pass a package directory, -f FILE, or - for stdin' });
-  }
   let platform: PlatformOptions | undefined;
+  let all = manifests;
   if (opts.platform !== false) {
-    platform = platformOptionsFromValues(layout, values);
-    manifests = withPlatform(manifests, platform);
+    platform = opts.platform ?? platformOptionsFromValues(layout.name, opts.values ?? {});
+    all = withPlatform(manifests, platform);
   }
-  return { manifests, model: buildModel(manifests, { rootNamespace: LAYOUTS[layout].istioNamespace }), render, platform };
+  return { manifests: all, model: buildModel(all, { layout, templateText: opts.templateText }), layout, platform };
+}
+
+export async function loadMesh(input: InputSpec, opts: ModelOptions = {}): Promise<MeshInput> {
+  const layout = opts.layout ?? 'bb2';
+  if (input.dir) {
+    const { readPackageFiles } = await import('./package-files.js');
+    const render = await renderBranch(input.dir, opts.branch ?? 'istio-enabled', layout, opts.render);
+    const files = readPackageFiles(input.dir);
+    const mesh = await meshFromManifests(render.manifests, {
+      layout,
+      platform: opts.platform === false ? false : undefined,
+      values: render.bigbangValues,
+      templateText: (p) => files.text(p),
+    });
+    return { ...mesh, render, files };
+  }
+  if (input.files?.length) {
+    const { loadFiles } = await import('./files.js');
+    const manifests = await loadFiles(input.files);
+    const values = opts.platform === false ? {} : await umbrellaValues(opts.render);
+    return meshFromManifests(manifests, { layout, platform: opts.platform === false ? false : undefined, values });
+  }
+  throw new UserError('nothing to read', { hint: 'pass a package directory, -f FILE, or - for stdin' });
 }

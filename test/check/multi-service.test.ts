@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import { integratePackage } from '../../src/integrate/index.js';
 import { checkPackage } from '../../src/analysis/check.js';
-import { loadInput } from '../../src/sources/index.js';
+import { loadMesh } from '../../src/sources/index.js';
 import { traceRequest } from '../../src/analysis/trace/index.js';
 import { ROOT, tempCopy } from '../helpers/pkg.js';
 
@@ -18,7 +18,7 @@ test('two exposed Services: clean check, both hosts served', async () => {
     res.findings.map((f) => `${f.code} ${f.message}`),
     [],
   );
-  const { model } = await loadInput({ dir });
+  const { model } = await loadMesh({ dir });
   const hosts = model.virtualServices.flatMap((vs) => vs.hosts);
   assert.equal(hosts.length, 2);
   for (const h of hosts) assert.equal(traceRequest(model, { url: `https://${h}/` }).verdict.ok, true, h);

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { templateLine } from '../../src/manifest/template-line.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { templateLine as fromText } from '../../src/manifest/template-line.js';
+
+// Templates come from the package's files; here, straight from disk.
+const templateLine = (file: string, path: Array<string | number>) =>
+  fromText(existsSync(file) ? readFileSync(file, 'utf8') : undefined, path);
 import { EXAMPLE, tempDir } from '../helpers/pkg.js';
 
 const svc = join(EXAMPLE, 'chart/templates/service.yaml');

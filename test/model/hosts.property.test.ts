@@ -2,10 +2,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { hostCovers, hostMatches, parseServerHost, resolveGatewayRef, resolveShortName, serviceFqdn } from '../../src/model/hosts.js';
+import {
+  hostIntersection,
+  hostMatches,
+  hostSubsetOf,
+  parseServerHost,
+  requestHostMatches,
+  resolveShortName,
+  serviceFqdn,
+} from '../../src/model/hosts.js';
+import { resolveGatewayRef } from '../../src/model/gateway-ref.js';
 import { buildModel } from '../../src/model/build.js';
 import { loadManifests } from '../../src/manifest/load.js';
-import { resolveDestination } from '../../src/analysis/rules/mesh/util.js';
+import { resolveDestination } from '../../src/model/destination.js';
 
 const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,6}[a-z0-9])?$/);
 const domain = fc.array(label, { minLength: 1, maxLength: 4 }).map((ls) => ls.join('.'));
@@ -22,18 +31,59 @@ test('hostMatches is symmetric and reflexive', () => {
   fc.assert(fc.property(host, (a) => hostMatches(a, a)));
 });
 
-test('hostMatches ignores case', () => {
+test('configuration hosts bind case-sensitively; request hosts match in any case', () => {
+  // Istio compares VirtualService and Gateway hosts as strings (Foo.com does not bind to a foo.com server)...
+  fc.assert(fc.property(domain, (d) => !hostMatches(d.toUpperCase(), d) || d.toUpperCase() === d));
+  // ...while Envoy picks the virtual host and the SNI filter chain case-insensitively.
   fc.assert(
     fc.property(
       host,
-      host.chain((h) => anyCase(h)),
-      (a, b) => hostMatches(a, b) === hostMatches(a.toLowerCase(), b.toLowerCase()),
+      domain.chain((h) => anyCase(h)),
+      (p, c) => requestHostMatches(p, c) === requestHostMatches(p.toLowerCase(), c.toLowerCase()),
     ),
   );
 });
 
+test("Istio's own host table (pkg/config/host name_test.go)", () => {
+  const table: Array<[string, string, boolean]> = [
+    ['', '', true],
+    ['', 'foo.com', false],
+    ['foo.com', '', false],
+    ['foo.com', 'foo.com', true],
+    ['bar.com', 'foo.com', false],
+    ['bar.foo.com', 'foo.com', false],
+    ['foo.com', 'bar.foo.com', false],
+    ['*.com', 'foo.com', true],
+    ['foo.com', '*.com', true],
+    ['*.foo.com', 'bar.foo.com', true],
+    ['*', 'foo.com', true],
+    ['*', '*.com', true],
+    ['*', 'com', true],
+    ['*', '*', true],
+    ['*', '', true],
+    ['*.com', '*.foo.com', true],
+    ['foo.com', '*.foo.com', false],
+    ['*.foo.com', 'foo.com', false],
+    ['*.foo.bar.baz', 'baz', false],
+    ['baz', '*.foo.bar.baz', false],
+    ['*.foo.bar.baz', '*.baz', true],
+    ['foo.bar.baz', '*.baz', true],
+  ];
+  for (const [a, b, want] of table) assert.equal(hostMatches(a, b), want, `${a} ~ ${b}`);
+  const subset: Array<[string, string, boolean]> = [
+    ['foo.com', '*.com', true],
+    ['*.foo.com', '*.com', true],
+    ['*.com', '*.foo.com', false],
+    ['*.foo.com', 'foo.com', false],
+    ['com', '*', true],
+  ];
+  for (const [a, b, want] of subset) assert.equal(hostSubsetOf(a, b), want, `${a} ⊆ ${b}`);
+  assert.equal(hostIntersection('*.bigbang.dev', 'podinfo.bigbang.dev'), 'podinfo.bigbang.dev');
+  assert.equal(hostIntersection('Foo.com', 'foo.com'), undefined);
+});
+
 test('`*.d` never matches `d`', () => {
-  fc.assert(fc.property(domain, (d) => !hostMatches(`*.${d}`, d) && !hostCovers(`*.${d}`, d)));
+  fc.assert(fc.property(domain, (d) => !hostMatches(`*.${d}`, d) && !requestHostMatches(`*.${d}`, d)));
 });
 
 test('a concrete host matches `*.` + suffix iff it ends with `.` + suffix', () => {
@@ -47,8 +97,8 @@ test('`*` matches every host; two concrete hosts match only when equal', () => {
   fc.assert(fc.property(domain, domain, (a, b) => hostMatches(a, b) === (a === b)));
 });
 
-test('hostCovers (concrete request host) implies hostMatches', () => {
-  fc.assert(fc.property(host, domain, (p, c) => !hostCovers(p, c) || hostMatches(p, c)));
+test('requestHostMatches (concrete request host) implies hostMatches', () => {
+  fc.assert(fc.property(host, domain, (p, c) => !requestHostMatches(p, c) || hostMatches(p, c)));
 });
 
 test('resolveShortName leaves dotted names unchanged and expands dot-less names', () => {

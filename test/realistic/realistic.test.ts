@@ -217,7 +217,7 @@ for (const pkg of PACKAGES) {
       for (const c of pkg.traces) {
         const name = `${c.url}${c.set ? ` [${c.set.join(' ')}]` : ''} -> ${c.status}${c.destinationPort ? ` via port ${c.destinationPort}` : ''}`;
         test(name, { todo: c.todo }, async () => {
-          const { tracePackage } = await import('../../src/analysis/trace/index.js');
+          const { tracePackage } = await import('../../src/analysis/trace/run.js');
           const res = await tracePackage(c.url, dir, c.set ? { render: { set: c.set } } : {});
           const hops = res.hops.map((h) => `  ${h.ok ? 'ok ' : 'BAD'} ${h.kind}: ${h.title}${h.ports ? ` (${h.ports})` : ''}`).join('\n');
           const ctx = `verdict ${JSON.stringify(res.verdict)}\n${hops}`;

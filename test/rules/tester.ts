@@ -8,7 +8,7 @@ import { buildModel } from '../../src/model/build.js';
 import { LAYOUTS, type LayoutName as Layout } from '../../src/core/layout.js';
 import { withPlatform } from '../../src/sources/platform.js';
 import { runRules } from '../../src/analysis/rules/engine.js';
-import type { Finding, PackageContext, Rule } from '../../src/analysis/rules/types.js';
+import type { Finding, PackageContext, Rule, Severity } from '../../src/analysis/rules/types.js';
 
 export interface Case {
   name: string;
@@ -27,13 +27,14 @@ export interface Expected {
   line?: number;
   column?: number;
   message?: RegExp;
+  severity?: Severity;
 }
 
 export function findingsFor(rule: Rule, c: Case): Finding[] {
   const layout = c.layout ?? 'bb2';
   let manifests = loadManifests(c.yaml, { file: 'input.yaml', stage: 'input', defaultNamespace: 'default' });
   if (c.platform !== false) manifests = withPlatform(manifests, { layout, domain: c.domain ?? 'bigbang.dev' });
-  const model = buildModel(manifests);
+  const model = buildModel(manifests, { layout: LAYOUTS[layout] });
   return runRules([rule], { model, layout: LAYOUTS[layout], istioEnabled: c.istioEnabled ?? true, pkg: c.pkg }, { render: 'input' });
 }
 
@@ -62,6 +63,7 @@ export function ruleTester(rule: Rule, cases: { valid: Case[]; invalid: Array<Ca
         if (e.line !== undefined) assert.equal(f.source?.line, e.line, `line of ${f.message}`);
         if (e.column !== undefined) assert.equal(f.source?.column, e.column, `column of ${f.message}`);
         if (e.message) assert.match(f.message, e.message);
+        if (e.severity) assert.equal(f.severity, e.severity, `severity of ${f.message}`);
       });
     });
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildDiagram } from '../../src/analysis/trace/diagram.js';
-import { tracePackage } from '../../src/analysis/trace/index.js';
+import { tracePackage } from '../../src/analysis/trace/run.js';
 import { FIXTURE, modelOf, mutate, PODINFO } from './helpers.js';
 
 const BIN = 'bin/bbmesh.js';

@@ -39,6 +39,7 @@ const cases: Case[] = [
     status: 301,
     flag: 'loop',
     hop: 'redirect',
+    code: 'MESH020',
     object: VS,
   },
   {
@@ -65,8 +66,17 @@ const cases: Case[] = [
     reason: /istio-system\/podinfo-cert/,
   },
   {
-    name: '404 NR: VirtualService bound to a Gateway that does not exist (istio-system/main)',
+    name: '404 NR: VirtualService bound to the package default gateway Big Bang does not create (istio-system/main)',
     yaml: mutate(PODINFO, '    - istio-system/public\n', '    - istio-system/main\n'),
+    status: 404,
+    flag: 'NR',
+    hop: 'virtual-service',
+    code: 'BB008',
+    object: VS,
+  },
+  {
+    name: '404 NR: VirtualService bound to a Gateway that does not exist',
+    yaml: mutate(PODINFO, '    - istio-system/public\n', '    - istio-system/publik\n'),
     status: 404,
     flag: 'NR',
     hop: 'virtual-service',
@@ -244,6 +254,7 @@ spec:
 `,
     status: 403,
     hop: 'authorization',
+    code: 'MESH019',
     object: 'AuthorizationPolicy/podinfo/only-monitoring',
   },
   {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { uriMatches, stringMatches } from '../../src/analysis/trace/match.js';
+import { uriMatches, stringMatches } from '../../src/model/match.js';
 import { mutate, PODINFO, trace, VS_ROUTE } from './helpers.js';
 
 const seg = fc.stringMatching(/^[a-zA-Z0-9._~-]{0,8}$/);

@@ -1,7 +1,7 @@
 // examples/podinfo after integration: the guide's path, the redirect, and an unknown host.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { traceManifests } from '../../src/analysis/trace/index.js';
+import { traceManifests } from '../../src/analysis/trace/run.js';
 import { traceToText } from '../../src/report/trace-text.js';
 import { traceToMermaid } from '../../src/report/trace-mermaid.js';
 import { FIXTURE, PODINFO, trace } from './helpers.js';

@@ -1,25 +1,11 @@
-// Runs rules over a model, locates and filters their findings.
-import { relative, join } from 'node:path';
-import { locate } from '../../manifest/locate.js';
-import { templateLine } from '../../manifest/template-line.js';
-import type { Manifest, Path } from '../../manifest/types.js';
-import type { Finding, FindingDraft, FindingSource, Rule, RuleContext, Severity } from './types.js';
+// The rule engine: runs rules over a model (as ESLint's engine runs visitors), locates their findings,
+// applies suppression annotations and the supersessions the rules declare, and orders the result.
+import { sourceOf, type TemplateText } from '../../manifest/source.js';
+import type { Manifest } from '../../manifest/types.js';
+import type { Finding, FindingDraft, FindingRender, Rule, RuleContext, Severity } from './types.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 export const IGNORE_ANNOTATION = 'bbmesh.dev/ignore';
-
-export function sourceOf(m: Manifest, path?: Path, cwd = process.cwd()): FindingSource | undefined {
-  const loc = locate(m, path ?? []);
-  if (!loc) return undefined;
-  let templatePath: string | undefined;
-  let tl: number | undefined;
-  if (m.origin.template && m.origin.chartDir) {
-    const abs = join(m.origin.chartDir, m.origin.template.split('/').slice(1).join('/'));
-    templatePath = relative(cwd, abs);
-    tl = templateLine(abs, path ?? [])?.line;
-  }
-  return { file: loc.file, template: m.origin.template, templatePath, templateLine: tl, line: loc.line, column: loc.column };
-}
 
 function suppressed(m: Manifest, code: string): boolean {
   const v = m.obj.metadata?.annotations?.[IGNORE_ANNOTATION];
@@ -32,7 +18,9 @@ function suppressed(m: Manifest, code: string): boolean {
 
 export interface RunOptions {
   ignore?: string[];
-  render?: Finding['render'];
+  render?: FindingRender;
+  /** Template text for template lines (a package's files). */
+  files?: TemplateText;
 }
 
 export function runRules(rules: Rule[], ctx: RuleContext, opts: RunOptions = {}): Finding[] {
@@ -44,28 +32,29 @@ export function runRules(rules: Rule[], ctx: RuleContext, opts: RunOptions = {})
     let drafts: FindingDraft[];
     try {
       drafts = rule.check(ctx);
-    } catch (err: any) {
-      throw new Error(`rule ${rule.meta.code} failed: ${err?.message ?? err}`, { cause: err });
+    } catch (err) {
+      throw new Error(`rule ${rule.meta.code} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     for (const d of drafts) {
       if (suppressed(d.object, rule.meta.code)) continue;
-      out.push(toFinding(rule, d, opts.render));
+      out.push(toFinding(rule, d, opts.render, opts.files));
     }
   }
   return sortFindings(out);
 }
 
-export function toFinding(rule: Rule, d: FindingDraft, render?: Finding['render']): Finding {
+export function toFinding(rule: Rule, d: FindingDraft, render?: FindingRender, files?: TemplateText): Finding {
   const m = d.object;
-  const source: FindingSource | undefined = d.file
+  const source = d.file
     ? { file: d.file.path, templatePath: d.file.path, line: d.file.line, column: d.file.column }
-    : sourceOf(m, d.path);
+    : sourceOf(m, d.path, files);
   return {
     code: rule.meta.code,
     severity: d.severity ?? rule.meta.severity,
     title: rule.meta.title,
     message: d.message,
     object: { apiVersion: m.apiVersion, kind: m.kind, namespace: m.namespace, name: m.name },
+    ...(d.path ? { path: d.path } : {}),
     source,
     symptom: d.symptom ?? rule.meta.symptom,
     hint: d.hint ?? rule.meta.hint,
@@ -73,12 +62,45 @@ export function toFinding(rule: Rule, d: FindingDraft, render?: Finding['render'
     render,
     related: (d.related ?? []).map((r) => ({
       object: { kind: r.object.kind, namespace: r.object.namespace, name: r.object.name },
-      source: sourceOf(r.object, r.path),
+      source: sourceOf(r.object, r.path, files),
       message: r.message,
     })),
   };
 }
 
+const placeKey = (f: Finding) =>
+  [f.code, f.object.kind, f.object.namespace, f.object.name, f.message, f.source?.file, f.source?.line, f.source?.column].join('\u0000');
+
+/**
+ * Findings made redundant by another rule's finding (the rules' `supersedes`), and repeats of one
+ * finding across renders (same code, object, message and place: the first render's is kept).
+ */
+export function settle(rules: Rule[], findings: Finding[]): Finding[] {
+  const byCode = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const l = byCode.get(f.code);
+    if (l) l.push(f);
+    else byCode.set(f.code, [f]);
+  }
+  const dropped = new Set<Finding>();
+  for (const r of rules) {
+    for (const s of r.meta.supersedes ?? []) {
+      const mine = byCode.get(r.meta.code) ?? [];
+      if (!mine.length) continue;
+      for (const theirs of byCode.get(s.code) ?? []) if (mine.some((f) => s.when(f, theirs))) dropped.add(theirs);
+    }
+  }
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (dropped.has(f)) return false;
+    const k = placeKey(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The one order of findings in every output: file, line, column, code, message. */
 export function sortFindings(fs: Finding[]): Finding[] {
   return fs.sort(
     (a, b) =>

@@ -1,14 +1,14 @@
 // `bbmesh diagram`: one Mermaid flowchart of every externally exposed host of the input: each
 // VirtualService host bound to a Gateway is traced (`https://<host>/`), and every other http route
 // of those VirtualServices is drawn to its Service, pod and container. Broken hops are red.
+import type { LayoutName } from '../../core/layout.js';
 import type { RenderOptions } from '../../sources/render/index.js';
 import type { MeshModel, VirtualServiceInfo } from '../../model/types.js';
 import { MermaidGraph, edgeLabel, mermaidText } from '../../report/trace-mermaid.js';
+import { describeMatch } from '../../model/match.js';
 import { traceDestination } from './destination.js';
 import { HopList } from './hops.js';
-import { traceIndex } from './index-cache.js';
 import { traceRequest } from './index.js';
-import { describeMatch } from './match.js';
 import { statusText } from '../../report/trace-text.js';
 import type { TraceResult } from './types.js';
 
@@ -28,7 +28,6 @@ function exposedHosts(vs: VirtualServiceInfo): string[] {
 }
 
 export function buildDiagram(model: MeshModel, opts: DiagramOptions = {}): Diagram {
-  const ix = traceIndex(model);
   const g = new MermaidGraph();
   const hosts: Diagram['hosts'] = [];
   const vss = model.virtualServices
@@ -78,8 +77,8 @@ export function buildDiagram(model: MeshModel, opts: DiagramOptions = {}): Diagr
         const rid = g.node(routeHop);
         g.edge(vsId, rid, rule.match?.length ? describeMatch(rule.match[0]) : undefined);
         for (const d of rule.route) {
-          const t = new HopList();
-          traceDestination(ix, t, d, { gw, listenerPort, vs, request: { host, method: 'GET', path: '/', headers: {} } });
+          const t = new HopList(model.templateText);
+          traceDestination(t, d, { model, gw, listenerPort, vs, request: { host, method: 'GET', path: '/', headers: {} } });
           let prev = rid;
           for (const h of t.hops) {
             const id = g.node(h);
@@ -97,9 +96,9 @@ export function buildDiagram(model: MeshModel, opts: DiagramOptions = {}): Diagr
 
 export async function diagramPackage(
   dir: string,
-  opts: DiagramOptions & { layout?: 'bb2' | 'bb3'; platform?: boolean; render?: RenderOptions } = {},
+  opts: DiagramOptions & { layout?: LayoutName; platform?: boolean; render?: RenderOptions } = {},
 ): Promise<Diagram> {
-  const { loadInput } = await import('../../sources/index.js');
-  const input = await loadInput({ dir }, { layout: opts.layout, platform: opts.platform, render: opts.render });
+  const { loadMesh } = await import('../../sources/index.js');
+  const input = await loadMesh({ dir }, { layout: opts.layout, platform: opts.platform, render: opts.render });
   return buildDiagram(input.model, opts);
 }

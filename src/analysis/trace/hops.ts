@@ -1,14 +1,17 @@
 // Building the hop list: each hop names its object; its source position is resolved only when read
 // (a position costs a re-parse of that YAML document, and most traces never print one).
+import { sourceOf, type TemplateText } from '../../manifest/source.js';
 import type { Manifest, Path } from '../../manifest/types.js';
-import { sourceOf } from '../rules/engine.js';
-import type { Hop, HopKind, HopSource, TraceStatus } from './types.js';
+import type { RuleCode } from '../rules/codes.js';
+import type { Hop, HopKind, HopObject, HopSource, TraceStatus } from './types.js';
 
 export interface Failure {
   status: TraceStatus;
   flag?: string;
   reason: string;
-  code?: string;
+  /** The check rule that catches it, and the object its finding is about. */
+  code?: RuleCode;
+  object?: Manifest;
   fix?: string;
 }
 
@@ -17,12 +20,12 @@ export interface HopInit {
   path?: Path;
   ports?: string;
   ok?: boolean;
-  code?: string;
+  code?: RuleCode;
   assumed?: boolean;
 }
 
-function locateSource(m: Manifest, path?: Path): HopSource | undefined {
-  const s = sourceOf(m, path);
+function locateSource(m: Manifest, path?: Path, text?: TemplateText): HopSource | undefined {
+  const s = sourceOf(m, path, text);
   return s
     ? { template: s.template, templatePath: s.templatePath, templateLine: s.templateLine, file: s.file, line: s.line, column: s.column }
     : undefined;
@@ -40,9 +43,10 @@ class LazyHop implements Hop {
   detail: string;
   ok: boolean;
   assumed?: boolean;
-  code?: string;
+  code?: RuleCode;
   #m?: Manifest;
   #path?: Path;
+  #text?: TemplateText;
   #source?: HopSource | null;
 
   constructor(kind: HopKind, title: string, detail: string, ok: boolean) {
@@ -52,13 +56,14 @@ class LazyHop implements Hop {
     this.ok = ok;
   }
 
-  setRef(m: Manifest, path?: Path): void {
+  setRef(m: Manifest, path: Path | undefined, text: TemplateText | undefined): void {
     this.#m = m;
     this.#path = path;
+    this.#text = text;
   }
 
   get source(): HopSource | undefined {
-    if (this.#source === undefined) this.#source = this.#m?.origin.doc ? (locateSource(this.#m, this.#path) ?? null) : null;
+    if (this.#source === undefined) this.#source = this.#m?.origin.doc ? (locateSource(this.#m, this.#path, this.#text) ?? null) : null;
     return this.#source ?? undefined;
   }
 
@@ -82,13 +87,19 @@ class LazyHop implements Hop {
 
 export class HopList {
   readonly hops: Hop[] = [];
+  /** Template text for hop sources (the package's files). */
+  readonly text?: TemplateText;
+
+  constructor(text?: TemplateText) {
+    this.text = text;
+  }
 
   add(kind: HopKind, title: string, detail: string, init: HopInit = {}): Hop {
     const hop = new LazyHop(kind, title, detail, init.ok ?? true);
     if (init.m) {
       hop.object = { kind: init.m.kind, namespace: init.m.namespace, name: init.m.name };
       if (init.assumed ?? init.m.origin.stage === 'platform') hop.assumed = true;
-      hop.setRef(init.m, init.path);
+      hop.setRef(init.m, init.path, this.text);
     } else if (init.assumed) hop.assumed = true;
     if (init.ports) hop.ports = init.ports;
     if (init.code) hop.code = init.code;
@@ -106,11 +117,20 @@ export class HopList {
     return { ...f, hop: i };
   }
 
+  /** A sub-list for one weighted destination, sharing the template text. */
+  fork(): HopList {
+    return new HopList(this.text);
+  }
+
   append(other: HopList): number {
     const base = this.hops.length;
     this.hops.push(...other.hops);
     return base;
   }
+}
+
+export function hopObject(m: { kind: string; namespace: string; name: string }): HopObject {
+  return { kind: m.kind, namespace: m.namespace, name: m.name };
 }
 
 export function objName(m: { kind: string; namespace: string; name: string }): string {

@@ -1,5 +1,6 @@
 // The result of `bbmesh trace`: one request followed hop by hop through the mesh model.
 // The JSON form is documented in schemas/trace.schema.json (keep both in step).
+import type { RuleCode } from '../rules/codes.js';
 
 export type HopKind =
   | 'client'
@@ -47,7 +48,7 @@ export interface Hop {
   /** The object is part of the assumed Big Bang platform, not of the input. */
   assumed?: boolean;
   /** The `bbmesh check` code that reports what this hop shows (also on passing hops, for warnings). */
-  code?: string;
+  code?: RuleCode;
 }
 
 /**
@@ -62,8 +63,10 @@ export interface Verdict {
   /** Envoy's response flag (`NR`, `NC`, `UH`, `UF`, `UC`) or `loop` for a redirect loop. */
   flag?: string;
   reason: string;
-  /** The `bbmesh check` code that would have caught the failure. */
-  code?: string;
+  /** The `bbmesh check` code that catches the failure (on `object`); absent when the request, not the configuration, fails. */
+  code?: RuleCode;
+  /** The object that code's finding is about. */
+  object?: HopObject;
   /** Index into `hops` of the hop that decided the outcome. */
   hop?: number;
   fix?: string;

@@ -23,6 +23,8 @@ export interface RenderOptions {
   /** Package name; default: from bigbang/Chart.yaml (`bigbang-<pkg>`) or the chart's name. */
   packageName?: string;
   kubeVersion?: string;
+  /** Advertise the Istio (and Gateway API) group versions in `.Capabilities` (default true; false: a cluster without Istio). */
+  istioApis?: boolean;
   /** Print credential Secrets' sensitive values as rendered (default: redacted). */
   showSecrets?: boolean;
 }
@@ -64,9 +66,11 @@ const API_VERSIONS = [
   'monitoring.coreos.com/v1',
 ];
 
-function apiArgs(kubeVersion?: string): string[] {
+const MESH_GROUPS = /^(networking|security|telemetry|extensions)\.istio\.io\/|^gateway\.networking\.k8s\.io\//;
+
+function apiArgs(kubeVersion?: string, istioApis = true): string[] {
   const args = ['--kube-version', kubeVersion ?? KUBE_VERSION];
-  for (const a of API_VERSIONS) args.push('--api-versions', a);
+  for (const a of API_VERSIONS) if (istioApis || !MESH_GROUPS.test(a)) args.push('--api-versions', a);
   return args;
 }
 
@@ -194,7 +198,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     'bigbang',
     ...files.flatMap((f) => ['-f', f]),
     ...setArgs,
-    ...apiArgs(opts.kubeVersion),
+    ...apiArgs(opts.kubeVersion, opts.istioApis),
   ];
   const stage1 = takeEarlyStart(helm, stage1Args) ?? run(helm, stage1Args);
   const version = checkHelmVersion(helm);
@@ -298,7 +302,16 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
       releases.map(async (rel, i) => {
         const vf = join(tmp, `values-${i}.json`);
         writeFileSync(vf, JSON.stringify(rel.values), { mode: 0o600 });
-        const r = await run(helm, ['template', rel.releaseName, rel.chartDir, '-n', rel.namespace, '-f', vf, ...apiArgs(opts.kubeVersion)]);
+        const r = await run(helm, [
+          'template',
+          rel.releaseName,
+          rel.chartDir,
+          '-n',
+          rel.namespace,
+          '-f',
+          vf,
+          ...apiArgs(opts.kubeVersion, opts.istioApis),
+        ]);
         if (r.code !== 0) throw helmErrorMessage(r.stderr, rel.chartDir);
         return r.stdout;
       }),

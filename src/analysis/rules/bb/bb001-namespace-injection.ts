@@ -2,7 +2,7 @@
 // injection label (`istio-injection: enabled` under `{{- if .Values.istio.enabled }}`).
 import { join } from 'node:path';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { display, findKeyLine, packageHelmRelease, packageNamespace, readText, templateFile, type Pos } from './util.js';
+import { display, findKeyPath, packageHelmRelease, packageNamespace, templateFile, type Pos } from './util.js';
 
 const MESH_LABELS = ['istio-injection', 'istio.io/rev', 'istio.io/dataplane-mode'];
 
@@ -16,8 +16,12 @@ export const bb001: Rule = {
       'Without it the package pods run without an istio-proxy sidecar: no mutual TLS, no mesh metrics, and STRICT or hardened policies treat them as outside the mesh.',
     symptom: 'pods show no istio-proxy container (`kubectl get pods -n <pkg>` shows 1/1 instead of 2/2); traffic to them is plain text',
     hint: 'in bigbang/templates/<pkg>/namespace.yaml, under metadata.labels add `{{- if .Values.istio.enabled }}` / `istio-injection: "enabled"` / `{{- end }}` (bb3: `.Values.istiod.enabled`)',
-    reads: ['Namespace', 'HelmRelease'],
+    reads: ['Namespace', 'HelmRelease', 'bigbang/templates/<pkg>/namespace.yaml'],
     needsPackage: true,
+    // One fix (the label) for every workload of the namespace that MESH013 would list.
+    supersedes: [
+      { code: 'MESH013', when: (mine, theirs) => mine.object.kind === 'Namespace' && theirs.object.namespace === mine.object.name },
+    ],
   },
   check(ctx: RuleContext): FindingDraft[] {
     if (!ctx.pkg || !ctx.istioEnabled) return [];
@@ -40,11 +44,11 @@ export const bb001: Rule = {
     const labels = ns.obj.metadata?.labels ?? {};
     if (MESH_LABELS.some((k) => labels[k] !== undefined)) return [];
     const file = templateFile(ns);
-    const text = file ? readText(file) : undefined;
+    const text = file ? ctx.pkg.files.text(file) : undefined;
     let pos: Pos = { line: 1, column: 1 };
     let message = `Namespace ${ns.name} has no istio-injection label with Istio enabled: the package pods get no sidecar`;
     if (text) {
-      const labelsKey = findKeyLine(text, ['metadata', 'labels']);
+      const labelsKey = findKeyPath(text, ['metadata', 'labels']);
       pos = labelsKey.pos ?? pos;
       const i = text.indexOf('istio-injection');
       if (i >= 0) {

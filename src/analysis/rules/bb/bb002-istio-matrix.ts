@@ -28,6 +28,7 @@ export const bb002: Rule = {
       'Service',
     ],
     needsPackage: true,
+    runsOn: ['istio-enabled', 'istio-disabled'],
   },
   check(ctx: RuleContext): FindingDraft[] {
     if (!ctx.pkg) return [];

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { loadYaml11 } from '../../../manifest/yaml11.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { display, findKeyLine, listFiles, packageHelmRelease, readText } from './util.js';
+import { display, findKeyPath, packageHelmRelease } from './util.js';
 import { valuesRefs } from './bb005-passdown-keys.js';
 
 const VS_FIELDS = new Set(['enabled', 'gateways', 'hosts']);
@@ -27,7 +27,7 @@ export const bb004: Rule = {
     const hr = packageHelmRelease(ctx.model, ctx.pkg.name);
     if (!hr) return [];
     const file = join(ctx.pkg.dir, 'chart', 'values.yaml');
-    const text = readText(file);
+    const text = ctx.pkg.files.text(file);
     if (text === undefined) return [];
     let values: any;
     try {
@@ -36,7 +36,7 @@ export const bb004: Rule = {
       return [];
     }
     const at = (keys: string[]) => {
-      const pos = findKeyLine(text, keys).pos ?? { line: 1, column: 1 };
+      const pos = findKeyPath(text, keys).pos ?? { line: 1, column: 1 };
       return { path: display(file), line: pos.line, column: pos.column };
     };
     const istio = values?.istio;
@@ -62,8 +62,8 @@ export const bb004: Rule = {
     // The VirtualService blocks the chart's templates read: `istio.<key>.{enabled,gateways,hosts}`
     // (often the package name, but `istio.chat`, `istio.ui`/`istio.api` in real packages).
     const keys = new Set<string>();
-    for (const f of listFiles(join(ctx.pkg.dir, 'chart', 'templates'))) {
-      const t = readText(f);
+    for (const f of ctx.pkg.files.list(join(ctx.pkg.dir, 'chart', 'templates'))) {
+      const t = ctx.pkg.files.text(f);
       if (t === undefined) continue;
       for (const r of valuesRefs(t, f)) if (r.path[0] === 'istio' && r.path.length >= 3 && VS_FIELDS.has(r.path[2])) keys.add(r.path[1]);
     }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { loadYaml11 } from '../../../manifest/yaml11.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { display, findKeyLine, listFiles, packageHelmRelease, posAt, readText, type Pos } from './util.js';
+import { display, findKeyPath, packageHelmRelease, posAt, type Pos } from './util.js';
 
 /** Roots of the values tree that carry Istio settings. */
 const ISTIO_ROOT = /^istio/i;
@@ -100,18 +100,19 @@ export const bb005: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     if (!ctx.pkg) return [];
     const hr = packageHelmRelease(ctx.model, ctx.pkg.name);
-    const rel = ctx.pkg.enabled.releases[0];
+    const rel = ctx.pkg.renders['istio-enabled'].releases[0];
+    const files = ctx.pkg.files;
     if (!hr || !rel) return [];
     const chartDir = rel.chartDir;
     const refs: ValuesRef[] = [];
-    for (const f of listFiles(join(chartDir, 'templates'))) {
+    for (const f of files.list(join(chartDir, 'templates'))) {
       if (!/\.(ya?ml|tpl|txt)$/.test(f)) continue;
-      const text = readText(f);
+      const text = files.text(f);
       if (text) refs.push(...valuesRefs(text, f));
     }
     const out: FindingDraft[] = [];
     const passdownFile = join(ctx.pkg.dir, 'bigbang', 'templates', ctx.pkg.name, 'values.yaml');
-    const passdownText = readText(passdownFile) ?? '';
+    const passdownText = files.text(passdownFile) ?? '';
     const defineLine = Math.max(1, passdownText.split('\n').findIndex((l) => l.includes('define "bigbang.defaults.')) + 1);
 
     // 1. Keys written under an Istio root that no template reads.
@@ -128,7 +129,7 @@ export const bb005: Rule = {
       const key = keyPath.join('.');
       if (reported.has(key)) continue;
       reported.add(key);
-      const found = findKeyLine(passdownText, keyPath, defineLine);
+      const found = findKeyPath(passdownText, keyPath, defineLine);
       const inPassdown = found.depth === keyPath.length;
       const pos = found.pos ?? { line: defineLine, column: 1 };
       const readsSameLeaf = refs.filter(
@@ -151,7 +152,7 @@ export const bb005: Rule = {
     // 2. Istio keys the chart reads that neither chart/values.yaml nor the passdown sets.
     let defaults: any = {};
     try {
-      defaults = loadYaml11(readText(join(chartDir, 'values.yaml')) ?? '') ?? {};
+      defaults = loadYaml11(files.text(join(chartDir, 'values.yaml')) ?? '') ?? {};
     } catch {
       defaults = {};
     }

@@ -1,7 +1,13 @@
 // BB007: VirtualService hosts follow Big Bang's `domain`. Checked by rendering the package a
 // third time with another domain: a host that does not change is hard-coded.
+import type { Manifest } from '../../../manifest/types.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { PROBE_DOMAIN, type ProbedPackageContext } from './util.js';
+import { PROBE_DOMAIN } from './util.js';
+
+function hostsOf(m: Manifest): unknown[] {
+  const h = (m.obj.spec as { hosts?: unknown } | undefined)?.hosts;
+  return Array.isArray(h) ? h : [];
+}
 
 export const bb007: Rule = {
   meta: {
@@ -15,16 +21,17 @@ export const bb007: Rule = {
     hint: 'in chart/values.yaml write the host as `<pkg>.{{ .Values.domain }}` and render it with `{{ tpl . $ }}` in the VirtualService; pass `domain` in bigbang.defaults.<pkg>',
     reads: ['VirtualService'],
     needsPackage: true,
+    needs: ['domain-probe'],
   },
   check(ctx: RuleContext): FindingDraft[] {
-    const probe = (ctx.pkg as ProbedPackageContext | undefined)?.probe;
+    const probe = ctx.pkg?.renders['domain-probe'];
     if (!ctx.pkg || !probe || !ctx.istioEnabled) return [];
     const out: FindingDraft[] = [];
     for (const vs of ctx.model.manifests.filter((m) => m.kind === 'VirtualService' && m.origin.stage === 'package')) {
       const other = probe.manifests.find((m) => m.kind === vs.kind && m.namespace === vs.namespace && m.name === vs.name);
       if (!other) continue;
-      const hosts: unknown[] = Array.isArray((vs.obj.spec as any)?.hosts) ? (vs.obj.spec as any).hosts : [];
-      const probeHosts: unknown[] = Array.isArray((other.obj.spec as any)?.hosts) ? (other.obj.spec as any).hosts : [];
+      const hosts = hostsOf(vs);
+      const probeHosts = hostsOf(other);
       hosts.forEach((h, i) => {
         const host = String(h);
         // In-mesh names (short names, *.svc.cluster.local) are not domain-based.

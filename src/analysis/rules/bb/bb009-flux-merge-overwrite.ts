@@ -3,7 +3,7 @@
 // template rendered after it; Big Bang writes `merge .Values.<pkg>.flux .Values.flux`.
 import { join } from 'node:path';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { display, listFiles, packageHelmRelease, posAt, readText } from './util.js';
+import { display, packageHelmRelease, posAt } from './util.js';
 
 const MUTATING = /\b(mustMergeOverwrite|mergeOverwrite|mustMerge|merge)\s+\(?\s*\.Values\.flux\b(?!\.)/g;
 
@@ -25,8 +25,8 @@ export const bb009: Rule = {
     const hr = packageHelmRelease(ctx.model, ctx.pkg.name);
     if (!hr) return [];
     const out: FindingDraft[] = [];
-    for (const f of listFiles(join(ctx.pkg.dir, 'bigbang', 'templates'))) {
-      const text = readText(f);
+    for (const f of ctx.pkg.files.list(join(ctx.pkg.dir, 'bigbang', 'templates'))) {
+      const text = ctx.pkg.files.text(f);
       if (!text || !text.includes('.Values.flux')) continue;
       for (const m of text.matchAll(MUTATING)) {
         const pos = posAt(text, m.index);

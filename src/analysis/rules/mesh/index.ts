@@ -15,6 +15,10 @@ import { mesh013 } from './mesh013-injection.js';
 import { mesh014 } from './mesh014-port-protocol.js';
 import { mesh015 } from './mesh015-mtls-conflict.js';
 import { mesh016 } from './mesh016-service-dot-namespace.js';
+import { mesh017 } from './mesh017-gateway-binds-nothing.js';
+import { mesh018 } from './mesh018-subset.js';
+import { mesh019 } from './mesh019-authz-denies-gateway.js';
+import { mesh020 } from './mesh020-redirect-loop.js';
 
 /** Mesh wiring rules (MESHnnn), in code order. */
 export const MESH_RULES: Rule[] = [
@@ -34,4 +38,8 @@ export const MESH_RULES: Rule[] = [
   mesh014,
   mesh015,
   mesh016,
+  mesh017,
+  mesh018,
+  mesh019,
+  mesh020,
 ];

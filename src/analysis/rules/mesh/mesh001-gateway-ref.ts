@@ -1,6 +1,9 @@
 // MESH001: a VirtualService `gateways` entry that resolves to no Gateway.
 import { LAYOUTS, layoutOfGatewayRef } from '../../../core/layout.js';
+import { gatewayBindsAny } from '../../../model/gateway.js';
+import { gatewayExists, missingGatewayCode } from '../../explain.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
+import { boundGateways } from './util.js';
 
 export const mesh001: Rule = {
   meta: {
@@ -9,7 +12,8 @@ export const mesh001: Rule = {
     title: 'VirtualService gateway reference does not resolve',
     explanation:
       "istiod resolves each `gateways` entry (a bare name is in the VirtualService's namespace, `ns/name` as is, the legacy " +
-      '`name.ns.svc.cluster.local` as `ns/name`). A reference to a Gateway that does not exist binds the routes to nothing.',
+      '`name.ns.svc.cluster.local` as `ns/name`). A reference to a Gateway that does not exist binds the routes to nothing; ' +
+      'when another bound Gateway serves the hosts, only that binding is lost (a warning).',
     symptom: '404 NR at the ingress gateway: the host has no route (or the 301 redirect on http, then 404 on https)',
     hint: 'Reference the Gateway as `<namespace>/<name>`, e.g. `istio-system/public` (Big Bang 2.x) or `istio-gateway/public-ingressgateway` (3.x).',
     reads: ['VirtualService', 'Gateway'],
@@ -17,18 +21,11 @@ export const mesh001: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const { model } = ctx;
     const out: FindingDraft[] = [];
-    let k8sGateways: Set<string> | undefined;
     let byName: Map<string, string[]> | undefined;
     for (const vs of model.virtualServices) {
       for (const g of vs.gateways) {
-        if (g.index < 0 || g.resolved === 'mesh' || model.gateways.has(g.resolved)) continue;
-        // A Kubernetes Gateway API Gateway of that name is also a valid target.
-        k8sGateways ??= new Set(
-          model.manifests
-            .filter((m) => m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/'))
-            .map((m) => `${m.namespace}/${m.name}`),
-        );
-        if (k8sGateways.has(g.resolved)) continue;
+        if (g.index < 0 || gatewayExists(model, g.resolved)) continue;
+        if (missingGatewayCode(ctx.layout, g.resolved) !== 'MESH001') continue; // BB008's
         if (!byName) {
           byName = new Map();
           for (const gw of model.gateways.values()) byName.set(gw.name, [...(byName.get(gw.name) ?? []), gw.key]);
@@ -47,10 +44,19 @@ export const mesh001: Rule = {
             : model.gateways.has(expected)
               ? `Write \`${expected}\`.`
               : undefined;
+        const serving = boundGateways(model, vs).filter((gw) => gatewayBindsAny(gw, vs));
         out.push({
           object: vs.m,
           path: ['spec', 'gateways', g.index],
-          message: `gateway "${g.raw}"${how} does not exist${elsewhere.length ? `; a Gateway named ${name} exists in ${elsewhere.map((k) => k.split('/')[0]).join(', ')}` : ''}`,
+          message:
+            `gateway "${g.raw}"${how} does not exist` +
+            (elsewhere.length ? `; a Gateway named ${name} exists in ${elsewhere.map((k) => k.split('/')[0]).join(', ')}` : '') +
+            (serving.length
+              ? `; the hosts are still served through ${serving.map((gw) => gw.key).join(', ')}, so only this binding is lost`
+              : ''),
+          ...(serving.length
+            ? { severity: 'warning' as const, symptom: 'none while the other Gateway serves the hosts; the binding does nothing' }
+            : {}),
           hint,
         });
       }

@@ -1,18 +1,17 @@
 // MESH004: destination port missing on a multi-port Service, or not a port of the Service.
-import { serversForHost } from '../../../model/lookup.js';
+import { selectEntryPort, selectServicePort, resolveDestination } from '../../../model/destination.js';
+import { serversBinding } from '../../../model/gateway.js';
 import type { MeshModel, VirtualServiceInfo } from '../../../model/types.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { destinationsOf, resolveDestination } from './util.js';
+import { boundGateways, destinationsOf } from './util.js';
 
-/** Ports of the gateway listeners that route this VirtualService's hosts (redirect-only servers excluded). */
+/** Ports of the gateway servers that route this VirtualService's hosts (redirect-only servers excluded). */
 function listenerPorts(model: MeshModel, vs: VirtualServiceInfo): number[] {
   const ports = new Set<number>();
-  for (const g of vs.gateways) {
-    const gw = g.resolved === 'mesh' ? undefined : model.gateways.get(g.resolved);
-    if (!gw) continue;
-    for (const h of vs.hosts) {
-      for (const s of serversForHost(model, gw, h, vs.namespace)) if (!s.tls?.httpsRedirect && s.port.number > 0) ports.add(s.port.number);
-    }
+  for (const gw of boundGateways(model, vs)) {
+    vs.hosts.forEach((_, i) => {
+      for (const s of serversBinding(gw, vs, i)) if (!s.tls?.httpsRedirect && s.port.number > 0) ports.add(s.port.number);
+    });
   }
   return [...ports].sort((a, b) => a - b);
 }
@@ -36,38 +35,52 @@ export const mesh004: Rule = {
       let listeners: number[] | undefined;
       for (const d of destinationsOf(vs)) {
         const r = resolveDestination(model, d);
-        let ports: number[];
-        let what: string;
         if (r.kind === 'service') {
-          ports = r.service.ports.map((p) => p.port);
-          what = `Service ${r.service.namespace}/${r.service.name}`;
-        } else if (r.kind === 'serviceEntry' && r.entry.ports.length) {
-          ports = r.entry.ports.map((p) => p.number);
-          what = `ServiceEntry ${r.entry.namespace}/${r.entry.name}`;
-        } else continue;
-        if (!ports.length) continue;
-        if (d.port !== undefined) {
-          if (ports.includes(d.port)) continue;
-          const target = r.kind === 'service' ? r.service.ports.find((p) => p.targetPort === d.port) : undefined;
+          const svc = r.service;
+          const ports = svc.ports.map((p) => p.port);
+          const what = `Service ${svc.namespace}/${svc.name}`;
+          if (!ports.length) continue;
+          if (d.port !== undefined) {
+            if (selectServicePort(svc, d, 0).port) continue;
+            const target = svc.ports.find((p) => p.targetPort === d.port);
+            out.push({
+              object: vs.m,
+              path: [...d.path, 'port', 'number'],
+              message: `port ${d.port} is not a port of ${what} (ports: ${ports.join(', ')})${target ? `; ${d.port} is the targetPort of port ${target.port}` : ''}`,
+              hint: target ? `Use the Service port ${target.port}.` : undefined,
+            });
+            continue;
+          }
+          // On sidecars the listener port is the Service port the client called, which exists; on a gateway it is the server port.
+          listeners ??= listenerPorts(model, vs);
+          const bad = listeners.filter((p) => !selectServicePort(svc, d, p).port);
+          if (!bad.length) continue;
           out.push({
             object: vs.m,
-            path: [...d.path, 'port', 'number'],
-            message: `port ${d.port} is not a port of ${what} (ports: ${ports.join(', ')})${target ? `; ${d.port} is the targetPort of port ${target.port}` : ''}`,
-            hint: target ? `Use the Service port ${target.port}.` : undefined,
+            path: d.path,
+            message: `no destination port for ${what}, which has ports ${ports.join(', ')}: the gateway uses its listener port ${bad.join(', ')}, which the Service does not have`,
+            hint: `Add \`port: {number: <one of ${ports.join(', ')}>}\` to the destination.`,
           });
-          continue;
+        } else if (r.kind === 'serviceEntry' && r.entry.ports.length) {
+          const e = r.entry;
+          const what = `ServiceEntry ${e.namespace}/${e.name}`;
+          const ports = e.ports.map((p) => p.number);
+          const bad =
+            d.port !== undefined
+              ? selectEntryPort(e, d, 0).ok
+                ? []
+                : [d.port]
+              : (listeners ??= listenerPorts(model, vs)).filter((p) => !selectEntryPort(e, d, p).ok);
+          if (!bad.length) continue;
+          out.push({
+            object: vs.m,
+            path: d.port !== undefined ? [...d.path, 'port', 'number'] : d.path,
+            message:
+              d.port !== undefined
+                ? `port ${d.port} is not a port of ${what} (ports: ${ports.join(', ')})`
+                : `no destination port for ${what}, which has ports ${ports.join(', ')}: the gateway uses its listener port ${bad.join(', ')}, which the entry does not have`,
+          });
         }
-        if (ports.length < 2 || r.kind !== 'service') continue;
-        // On sidecars the listener port is the Service port the client called, which exists; on a gateway it is the server port.
-        listeners ??= listenerPorts(model, vs);
-        const bad = listeners.filter((p) => !ports.includes(p));
-        if (!bad.length) continue;
-        out.push({
-          object: vs.m,
-          path: d.path,
-          message: `no destination port for ${what}, which has ports ${ports.join(', ')}: the gateway uses its listener port ${bad.join(', ')}, which the Service does not have`,
-          hint: `Add \`port: {number: <one of ${ports.join(', ')}>}\` to the destination.`,
-        });
       }
     }
     return out;

@@ -1,5 +1,5 @@
 // MESH005: a Service whose selector matches no workload.
-import { workloadsOfService } from '../../../model/lookup.js';
+import { workloadsOfService } from '../../../model/selectors.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { isAssumed, mayHaveOperatorPods } from './util.js';
 

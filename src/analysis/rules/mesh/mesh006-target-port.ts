@@ -1,13 +1,8 @@
 // MESH006: a Service targetPort that no container of the selected workloads exposes.
-import { workloadsOfService } from '../../../model/lookup.js';
-import type { Container, ContainerPort } from '../../../model/types.js';
+import { resolveTargetPort } from '../../../model/destination.js';
+import { workloadsOfService } from '../../../model/selectors.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { isAssumed } from './util.js';
-
-function hasPort(containers: Container[], pred: (p: ContainerPort) => boolean): boolean {
-  for (const c of containers) for (const p of c.ports) if (pred(p)) return true;
-  return false;
-}
 
 export const mesh006: Rule = {
   meta: {
@@ -16,8 +11,9 @@ export const mesh006: Rule = {
     title: 'Service targetPort not exposed by the selected workloads',
     explanation:
       'A named targetPort is resolved against the container port names of each pod; a pod without that name gives no ' +
-      'endpoint. A numeric targetPort must be where the application listens.',
-    symptom: '503 UH (no endpoints for the port), or 503 UF/connection refused when nothing listens on the numeric port',
+      'endpoint. A numeric targetPort needs no declaration (Kubernetes forwards to it whatever the pod declares), so an ' +
+      'undeclared one is only noted, as info: the application may well listen there.',
+    symptom: '503 UH (no endpoints for the port); for an undeclared numeric port, 503 UF if nothing listens there',
     hint: 'Make targetPort the `name` (or `containerPort`) of the container port the application listens on.',
     reads: ['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'Pod'],
   },
@@ -28,30 +24,34 @@ export const mesh006: Rule = {
       if (!svc.selector || svc.type === 'ExternalName' || isAssumed(svc.m)) continue;
       const ws = workloadsOfService(model, svc);
       if (!ws.length) continue; // MESH005
-      const containers = ws.length === 1 ? ws[0].containers : ws.flatMap((w) => w.containers);
+      const containers = ws.flatMap((w) => w.containers);
+      const of = ws.map((w) => `${w.kind}/${w.name}`).join(', ');
       for (const p of svc.ports) {
-        const t = p.targetPort;
+        if (p.targetPort === -1) continue;
+        const r = resolveTargetPort(p, ws);
+        if (r.kind === 'declared') continue;
         const label = p.name ? `port ${p.name} (${p.port})` : `port ${p.port}`;
-        if (typeof t === 'string') {
-          if (hasPort(containers, (cp) => cp.name === t)) continue;
+        const path = ['spec', 'ports', p.index, 'targetPort'];
+        if (r.kind === 'unnamed') {
           const names = [...new Set(containers.flatMap((c) => c.ports.map((cp) => cp.name).filter(Boolean)))];
           out.push({
             object: svc.m,
-            path: ['spec', 'ports', p.index, 'targetPort'],
+            path,
             message:
-              `${label}: targetPort "${t}" is not the name of a container port of ${ws.map((w) => `${w.kind}/${w.name}`).join(', ')}` +
+              `${label}: targetPort "${r.name}" is not the name of a container port of ${of}` +
               (names.length ? ` (names: ${names.join(', ')})` : ' (no named container ports)'),
           });
           continue;
         }
-        if (t < 0) continue;
-        // Kubernetes does not require declaring ports: a container without any may listen anywhere.
-        if (containers.some((c) => !c.ports.length) || hasPort(containers, (cp) => cp.containerPort === t)) continue;
+        // A container that declares no ports at all says nothing about where it listens.
+        if (containers.some((c) => !c.ports.length)) continue;
         const nums = [...new Set(containers.flatMap((c) => c.ports.map((cp) => cp.containerPort)))];
         out.push({
           object: svc.m,
-          path: ['spec', 'ports', p.index, 'targetPort'],
-          message: `${label}: targetPort ${t} is not a containerPort of ${ws.map((w) => `${w.kind}/${w.name}`).join(', ')} (container ports: ${nums.join(', ')})`,
+          path,
+          severity: 'info',
+          message: `${label}: targetPort ${r.containerPort} is declared by no container of ${of}${nums.length ? ` (declared: ${nums.join(', ')})` : ''}; Kubernetes forwards to it anyway, so it works if the application listens there`,
+          symptom: '503 UF (upstream connect error) only if nothing listens on that port',
         });
       }
     }

@@ -1,7 +1,7 @@
 // MESH007: a Gateway whose selector matches no ingress gateway workload.
-import { gatewayWorkloads } from '../../../model/lookup.js';
+import { gatewayWorkloads, isEmptySelector, selectedByGateway, selectorText } from '../../../model/selectors.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { isAssumed, isGatewayWorkload } from './util.js';
+import { isAssumed } from './util.js';
 
 export const mesh007: Rule = {
   meta: {
@@ -9,8 +9,9 @@ export const mesh007: Rule = {
     severity: 'error',
     title: 'Gateway selector matches no ingress gateway workload',
     explanation:
-      'A Gateway configures the gateway pods whose labels contain its selector (in any namespace). With no such pod, ' +
-      'its servers exist nowhere. Unlike istioctl offline, bbmesh matches pod templates and the real Big Bang ingress labels.',
+      'A Gateway configures the gateway proxies whose labels contain its selector, in any namespace (no selector: every gateway ' +
+      'proxy). With no such proxy its servers exist nowhere. Unlike istioctl offline, bbmesh matches pod templates and the real ' +
+      'Big Bang ingress labels.',
     symptom: "connection refused or timeout: no listener for the Gateway's servers",
     hint: "Use the ingress gateway's pod labels as selector, e.g. `app: public-ingressgateway` for the Big Bang public gateway.",
     reads: ['Gateway', 'Deployment', 'DaemonSet', 'Pod'],
@@ -18,29 +19,30 @@ export const mesh007: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const { model } = ctx;
     const out: FindingDraft[] = [];
+    const ingress = ctx.layout.ingressName('public');
     for (const gw of model.gateways.values()) {
-      if (isAssumed(gw.m) || !Object.keys(gw.selector).length) continue; // empty selector: every gateway workload
-      const ws = gatewayWorkloads(model, gw);
-      const sel = Object.entries(gw.selector)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-      const ingress = ctx.layout.ingressName('public');
-      if (!ws.length) {
+      if (isAssumed(gw.m)) continue;
+      const proxies = gatewayWorkloads(model, gw);
+      if (proxies.length) continue;
+      const selected = selectedByGateway(model, gw);
+      const sel = selectorText(gw.selector);
+      if (!selected.length) {
         out.push({
           object: gw.m,
           path: ['spec', 'selector'],
-          message: `selector ${sel} matches no gateway workload in any namespace`,
+          message: isEmptySelector(gw.selector)
+            ? 'the Gateway has no selector, so it applies to every gateway workload, and there is none'
+            : `selector ${sel} matches no gateway workload in any namespace`,
           hint: `Use the ingress gateway's labels, e.g. \`app: ${ingress}\` (${ctx.layout.title}).`,
         });
-      } else if (!ws.some(isGatewayWorkload)) {
+      } else {
         out.push({
           object: gw.m,
           path: ['spec', 'selector'],
-          message: `selector ${sel} matches only application workloads (${ws
+          message: `selector ${sel} matches only application workloads (${selected
             .slice(0, 3)
             .map((w) => `${w.kind} ${w.namespace}/${w.name}`)
-            .join(', ')}), not an ingress gateway`,
-          severity: 'warning',
+            .join(', ')}), not an ingress gateway: sidecars ignore Gateways`,
           hint: `Use the ingress gateway's labels, e.g. \`app: ${ingress}\`.`,
         });
       }

@@ -1,6 +1,6 @@
 // MESH008: a Gateway server port that no Service of the gateway workload exposes (IST0162 logic, real objects).
-import { servicesSelecting } from '../../../model/build.js';
-import { gatewayWorkloads } from '../../../model/lookup.js';
+import { containerPortByName } from '../../../model/gateway.js';
+import { gatewayWorkloads, servicesSelecting } from '../../../model/selectors.js';
 import type { ServiceInfo } from '../../../model/types.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { isAssumed } from './util.js';
@@ -21,7 +21,7 @@ export const mesh008: Rule = {
     const { model } = ctx;
     const out: FindingDraft[] = [];
     for (const gw of model.gateways.values()) {
-      if (isAssumed(gw.m) || !Object.keys(gw.selector).length) continue;
+      if (isAssumed(gw.m)) continue;
       const ws = gatewayWorkloads(model, gw);
       if (!ws.length) continue; // MESH007
       const svcs = new Set<ServiceInfo>();
@@ -33,8 +33,10 @@ export const mesh008: Rule = {
           accepted.add(p.port);
           if (typeof p.targetPort === 'number') accepted.add(p.targetPort);
           else
-            for (const w of ws)
-              for (const c of w.containers) for (const cp of c.ports) if (cp.name === p.targetPort) accepted.add(cp.containerPort);
+            for (const w of ws) {
+              const n = containerPortByName(w, p.targetPort);
+              if (n !== undefined) accepted.add(n);
+            }
         }
       }
       for (const s of gw.servers) {

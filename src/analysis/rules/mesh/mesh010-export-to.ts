@@ -1,13 +1,8 @@
 // MESH010: exportTo hides a VirtualService from the namespace of its gateway's workload.
-import { gatewayWorkloads } from '../../../model/lookup.js';
-import type { VirtualServiceInfo } from '../../../model/types.js';
+import { visibleTo } from '../../../model/export.js';
+import { gatewayProxyNamespaces } from '../../../model/selectors.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-
-/** Is the VirtualService visible to proxies in `ns`? Empty exportTo: everywhere (Istio's default). */
-export function exportedTo(vs: VirtualServiceInfo, ns: string): boolean {
-  if (!vs.exportTo.length) return true;
-  return vs.exportTo.some((e) => e === '*' || e === ns || (e === '.' && vs.namespace === ns));
-}
+import { boundGateways } from './util.js';
 
 export const mesh010: Rule = {
   meta: {
@@ -27,24 +22,15 @@ export const mesh010: Rule = {
     for (const vs of model.virtualServices) {
       if (!vs.exportTo.length) continue;
       const hidden: string[] = [];
-      for (const g of vs.gateways) {
-        const gw = g.resolved === 'mesh' ? undefined : model.gateways.get(g.resolved);
-        if (!gw) continue;
-        const ws = Object.keys(gw.selector).length ? gatewayWorkloads(model, gw) : [];
-        const namespaces = ws.length ? [...new Set(ws.map((w) => w.namespace))] : [gw.namespace];
-        for (const ns of namespaces) if (!exportedTo(vs, ns) && !hidden.includes(`${gw.key}@${ns}`)) hidden.push(`${gw.key}@${ns}`);
+      for (const gw of boundGateways(model, vs)) {
+        for (const ns of gatewayProxyNamespaces(model, gw))
+          if (!visibleTo(vs.exportTo, vs.namespace, ns)) hidden.push(`${gw.key} (workload namespace ${ns})`);
       }
       if (!hidden.length) continue;
-      const list = hidden
-        .map((h) => {
-          const [key, ns] = h.split('@');
-          return `${key} (workload namespace ${ns})`;
-        })
-        .join(', ');
       out.push({
         object: vs.m,
         path: ['spec', 'exportTo'],
-        message: `exportTo [${vs.exportTo.join(', ')}] hides this VirtualService from gateway ${list}`,
+        message: `exportTo [${vs.exportTo.join(', ')}] hides this VirtualService from gateway ${[...new Set(hidden)].join(', ')}`,
       });
     }
     return out;

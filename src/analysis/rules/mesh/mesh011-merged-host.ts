@@ -1,9 +1,11 @@
 // MESH011: several VirtualServices bind the same host on the same gateway with overlapping routes.
-import { gatewayWorkloads, serversForHost } from '../../../model/lookup.js';
+import { visibleTo } from '../../../model/export.js';
+import { serversBinding } from '../../../model/gateway.js';
+import { blocksOn, matchesMayOverlap, routeMatchesEverything } from '../../../model/match.js';
+import { gatewayProxyNamespaces } from '../../../model/selectors.js';
 import type { HttpRoute, VirtualServiceInfo } from '../../../model/types.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { exportedTo } from './mesh010-export-to.js';
-import { blocksOn, hostPath, isCatchAllRoute, matchesMayOverlap } from './util.js';
+import { hostPath } from './util.js';
 
 /** Routes istiod keeps for a gateway: up to and including the first catch-all. */
 function effectiveRoutes(vs: VirtualServiceInfo, gateway: string): HttpRoute[] {
@@ -11,7 +13,7 @@ function effectiveRoutes(vs: VirtualServiceInfo, gateway: string): HttpRoute[] {
   for (const r of vs.http) {
     if (!blocksOn(r, gateway).length) continue;
     out.push(r);
-    if (isCatchAllRoute(r)) break; // later routes are never generated (MESH012)
+    if (routeMatchesEverything(r)) break; // later routes are never generated (MESH012)
   }
   return out;
 }
@@ -20,9 +22,9 @@ function effectiveRoutes(vs: VirtualServiceInfo, gateway: string): HttpRoute[] {
 function overlapping(a: VirtualServiceInfo, b: VirtualServiceInfo, gateway: string): [HttpRoute, HttpRoute] | undefined {
   const rb = effectiveRoutes(b, gateway);
   for (const x of effectiveRoutes(a, gateway)) {
-    const xc = isCatchAllRoute(x);
+    const xc = routeMatchesEverything(x);
     for (const y of rb) {
-      const yc = isCatchAllRoute(y);
+      const yc = routeMatchesEverything(y);
       // istiod moves catch-all routes after the others, so a catch-all only races another catch-all.
       if (xc !== yc) continue;
       if (xc && yc) return [x, y];
@@ -51,26 +53,22 @@ export const mesh011: Rule = {
       if (key === 'mesh' || list.length < 2) continue;
       const gw = model.gateways.get(key);
       if (!gw) continue;
-      let wsNs: string[] | undefined;
-      const byHost = new Map<string, Array<{ vs: VirtualServiceInfo; host: string }>>();
+      const byHost = new Map<string, Array<{ vs: VirtualServiceInfo; host: string; i: number }>>();
       for (const vs of list) {
         if (vs.isDelegate || !vs.http.length) continue;
-        for (const host of new Set(vs.hosts)) {
-          const h = host.toLowerCase();
+        vs.fqdnHosts.forEach((fqdn, i) => {
+          const h = fqdn.toLowerCase();
+          const e = { vs, host: vs.hosts[i], i };
           const l = byHost.get(h);
-          if (l) l.push({ vs, host });
-          else byHost.set(h, [{ vs, host }]);
-        }
+          if (!l) byHost.set(h, [e]);
+          else if (!l.some((x) => x.vs === vs)) l.push(e);
+        });
       }
       for (const entries of byHost.values()) {
         if (entries.length < 2) continue;
-        wsNs ??= (() => {
-          const ns = [...new Set(gatewayWorkloads(model, gw).map((w) => w.namespace))];
-          return ns.length ? ns : [gw.namespace];
-        })();
-        const nss = wsNs;
+        const nss = gatewayProxyNamespaces(model, gw);
         const bound = entries.filter(
-          ({ vs, host }) => serversForHost(model, gw, host, vs.namespace).length > 0 && nss.some((ns) => exportedTo(vs, ns)),
+          ({ vs, i }) => serversBinding(gw, vs, i).length > 0 && nss.some((ns) => visibleTo(vs.exportTo, vs.namespace, ns)),
         );
         const seen = new Set<VirtualServiceInfo>();
         for (let j = 1; j < bound.length; j++) {

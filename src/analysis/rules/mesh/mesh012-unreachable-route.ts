@@ -1,12 +1,12 @@
 // MESH012: an http route after a catch-all route of the same VirtualService.
 import type { HttpRoute } from '../../../model/types.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { isCatchAllMatch } from './util.js';
+import { matchesEverything } from '../../../model/match.js';
 
 function describe(r: HttpRoute): string {
   const name = r.name ? `route "${r.name}" (#${r.index})` : `route #${r.index}`;
   if (!r.match?.length) return `${name} has no match`;
-  const m = r.match.find(isCatchAllMatch);
+  const m = r.match.find(matchesEverything);
   const u = m?.uri;
   return u?.prefix !== undefined
     ? `${name} matches prefix ${u.prefix}`
@@ -30,7 +30,7 @@ export const mesh012: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const vs of ctx.model.virtualServices) {
-      const c = vs.http.findIndex((r) => !r.match?.length || r.match.some(isCatchAllMatch));
+      const c = vs.http.findIndex((r) => !r.match?.length || r.match.some(matchesEverything));
       if (c < 0) continue;
       for (let j = c + 1; j < vs.http.length; j++) {
         const r = vs.http[j];

@@ -1,7 +1,10 @@
-// MESH015: DestinationRule tls DISABLE toward a workload whose effective PeerAuthentication is STRICT;
-// PeerAuthentication portLevelMtls without a selector.
-import { effectiveMtls, targetContainerPorts, workloadsOfService } from '../../../model/lookup.js';
-import type { DestinationRuleInfo, MeshModel, PeerAuthenticationInfo, ServiceInfo, Workload } from '../../../model/types.js';
+// MESH015: a DestinationRule tls mode other than ISTIO_MUTUAL toward a workload whose effective
+// PeerAuthentication is STRICT, ISTIO_MUTUAL toward a workload without a sidecar; PeerAuthentication
+// portLevelMtls without a selector.
+import { targetContainerPorts } from '../../../model/destination.js';
+import { effectiveMtls, hasSidecar } from '../../../model/mtls.js';
+import { workloadsOfService } from '../../../model/selectors.js';
+import type { MeshModel, PeerAuthenticationInfo, ServiceInfo, Workload } from '../../../model/types.js';
 import type { FindingDraft, RelatedLocation, Rule, RuleContext } from '../types.js';
 
 /** The first sidecar workload of the Service that is STRICT on the container port(s) behind one of `svcPorts`. */
@@ -53,46 +56,60 @@ export const mesh015: Rule = {
       });
     }
     for (const dr of model.destinationRules) {
-      const disables = String(dr.tlsMode ?? '').toUpperCase() === 'DISABLE';
-      const portDisables = dr.portTls.filter((p) => String(p.mode ?? '').toUpperCase() === 'DISABLE');
-      if (!disables && !portDisables.length) continue;
       const svc = model.services.get(dr.fqdn);
       if (!svc?.selector) continue;
-      // STRICT is enforced by the sidecar: workloads without one accept plaintext.
-      const ws = workloadsOfService(model, svc).filter((w) => w.hasProxy || w.injection.injected !== false);
-      if (!ws.length) continue;
-      const check = (dr: DestinationRuleInfo, ports: ServiceInfo['ports'], path: (string | number)[], what: string) => {
-        const hit = strictTarget(model, svc, ws, ports);
-        if (!hit) return;
+      const pods = workloadsOfService(model, svc);
+      if (!pods.length) continue;
+      // Each tls setting and the Service ports it governs (port-level settings override the policy's).
+      const portModes = new Map(dr.portTls.filter((p) => p.mode).map((p) => [p.port, p]));
+      const settings: Array<{ mode: string; ports: ServiceInfo['ports']; path: (string | number)[]; what: string }> = [];
+      if (dr.tlsMode) {
+        settings.push({
+          mode: dr.tlsMode.toUpperCase(),
+          ports: svc.ports.filter((p) => !portModes.has(p.port)),
+          path: ['spec', 'trafficPolicy', 'tls', 'mode'],
+          what: `trafficPolicy.tls.mode ${dr.tlsMode.toUpperCase()}`,
+        });
+      }
+      for (const p of portModes.values()) {
+        settings.push({
+          mode: String(p.mode).toUpperCase(),
+          ports: svc.ports.filter((sp) => sp.port === p.port),
+          path: ['spec', 'trafficPolicy', 'portLevelSettings', p.index, 'tls', 'mode'],
+          what: `portLevelSettings for port ${p.port} (tls ${String(p.mode).toUpperCase()})`,
+        });
+      }
+      for (const st of settings) {
+        if (!st.ports.length) continue;
+        if (st.mode === 'ISTIO_MUTUAL') {
+          const bare = pods.find((w) => hasSidecar(w) === false);
+          if (!bare) continue;
+          out.push({
+            object: dr.m,
+            path: st.path,
+            message: `${st.what} makes clients speak Istio mTLS to Service ${svc.namespace}/${svc.name}, but ${bare.kind} ${bare.name} has no sidecar (${bare.injection.reason})`,
+            symptom: '503 UF / connection reset: the plain-text pod cannot answer the mTLS handshake',
+            hint: 'Inject the sidecar into those pods, or remove the DestinationRule tls setting (auto-mTLS sends plain text to pods without one).',
+          });
+          continue;
+        }
+        // STRICT is enforced by the sidecar: workloads without one accept what they get.
+        const hit = strictTarget(
+          model,
+          svc,
+          pods.filter((w) => hasSidecar(w) !== false),
+          st.ports,
+        );
+        if (!hit) continue;
         out.push({
           object: dr.m,
-          path,
+          path: st.path,
           message:
-            `${what} disables TLS toward Service ${svc.namespace}/${svc.name}, but ${hit.w.kind} ${hit.w.name} is STRICT` +
+            `${st.what} ${st.mode === 'DISABLE' ? 'disables TLS' : 'replaces Istio mTLS'} toward Service ${svc.namespace}/${svc.name}, but ${hit.w.kind} ${hit.w.name} is STRICT` +
             (hit.pa ? ` (PeerAuthentication ${hit.pa.namespace}/${hit.pa.name})` : '') +
             (hit.port !== undefined ? ` on port ${hit.port}` : ''),
           related: paRelated(hit.pa),
         });
-      };
-      if (disables) {
-        // Ports the DestinationRule re-enables at port level are not affected.
-        const overridden = new Set(dr.portTls.filter((p) => p.mode && String(p.mode).toUpperCase() !== 'DISABLE').map((p) => p.port));
-        check(
-          dr,
-          svc.ports.filter((p) => !overridden.has(p.port)),
-          ['spec', 'trafficPolicy', 'tls', 'mode'],
-          'trafficPolicy.tls.mode DISABLE',
-        );
-      }
-      for (const p of portDisables) {
-        const ports = svc.ports.filter((sp) => sp.port === p.port);
-        if (!ports.length) continue;
-        check(
-          dr,
-          ports,
-          ['spec', 'trafficPolicy', 'portLevelSettings', p.index, 'tls', 'mode'],
-          `portLevelSettings for port ${p.port} (tls DISABLE)`,
-        );
       }
     }
     return out;

@@ -1,7 +1,8 @@
 // MESH016: a destination host written `svc.ns`, which Istio takes literally.
 import { serviceFqdn } from '../../../model/hosts.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { destinationsOf, resolveDestination } from './util.js';
+import { resolveDestination } from '../../../model/destination.js';
+import { destinationsOf } from './util.js';
 
 export const mesh016: Rule = {
   meta: {

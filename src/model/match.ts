@@ -3,8 +3,8 @@
 // (`/api` matches `/apiv2`), uri.regex = RE2 `safe_regex` that must match the WHOLE path (query removed);
 // ignoreUriCase makes uri matching case-insensitive. Headers: exact/prefix/regex on the value, an empty
 // match only checks presence; method/authority/scheme are pseudo-headers. Blocks are ORed, fields ANDed.
-import type { HttpMatch, Labels, StringMatch } from '../../model/types.js';
-import { selectorMatches } from '../../model/hosts.js';
+import { selectorMatches } from './selectors.js';
+import type { HttpMatch, HttpRoute, Labels, StringMatch } from './types.js';
 
 const regexCache = new Map<string, RegExp | null>();
 
@@ -111,30 +111,125 @@ export function firstMatchingBlock(blocks: HttpMatch[] | undefined, req: MatchRe
   return -1;
 }
 
-/** Istio's isCatchAllMatch: prefix `/` or regex `*`/`.*` on the uri, nothing else that restricts. */
-export function isCatchAll(m: HttpMatch | undefined): boolean {
-  if (!m) return true;
-  const u = m.uri;
-  const uriAll =
-    !u ||
-    u.prefix === '/' ||
-    u.regex === '*' ||
-    u.regex === '.*' ||
-    (u.exact === undefined && u.prefix === undefined && u.regex === undefined);
-  if (!uriAll) return false;
-  const empty = (x?: Record<string, unknown>) => !x || Object.keys(x).length === 0;
-  return (
-    !m.method &&
-    !m.scheme &&
-    !m.authority &&
-    empty(m.headers) &&
-    empty(m.withoutHeaders) &&
-    empty(m.queryParams) &&
-    m.port === undefined &&
-    !(m.gateways && m.gateways.length) &&
-    !m.sourceLabels &&
-    m.sourceNamespace === undefined
+function hasConditionsBesidesUri(m: HttpMatch): boolean {
+  const nonEmpty = (r?: Record<string, unknown>) => !!r && Object.keys(r).length > 0;
+  return !!(
+    m.scheme ||
+    m.method ||
+    m.authority ||
+    nonEmpty(m.headers) ||
+    nonEmpty(m.withoutHeaders) ||
+    nonEmpty(m.queryParams) ||
+    m.port !== undefined ||
+    (m.gateways && m.gateways.length) ||
+    nonEmpty(m.sourceLabels) ||
+    m.sourceNamespace
   );
+}
+
+/**
+ * A match block every request satisfies: no condition but a uri of prefix `/` or regex `.*` (`*`,
+ * `^.*$`), or none. Rules after one with such a block are never reached, and istiod moves such
+ * routes after the others when it merges VirtualServices.
+ */
+export function matchesEverything(m: HttpMatch | undefined): boolean {
+  if (!m) return true;
+  if (hasConditionsBesidesUri(m)) return false;
+  const u = m.uri;
+  if (!u || (u.exact === undefined && u.prefix === undefined && u.regex === undefined)) return true;
+  if (u.exact !== undefined) return false;
+  if (u.prefix !== undefined) return u.prefix === '/' && u.regex === undefined;
+  return u.regex === '.*' || u.regex === '^.*$' || u.regex === '*';
+}
+
+/** A route with no match, or one of whose match blocks matches everything. */
+export function routeMatchesEverything(r: HttpRoute): boolean {
+  if (!r.match || r.match.length === 0) return true;
+  return r.match.some(matchesEverything);
+}
+
+/** Match blocks of a route that apply on `gateway` (a block with `gateways` applies only to those). */
+export function blocksOn(r: HttpRoute, gateway: string): Array<HttpMatch | undefined> {
+  if (!r.match || r.match.length === 0) return [undefined];
+  return r.match.filter((m) => !m.gateways || m.gateways.length === 0 || m.gateways.includes(gateway));
+}
+
+// ---- overlap of two match blocks (for merged routes whose order decides) ----
+
+function fold(s: string, ci: boolean): string {
+  return ci ? s.toLowerCase() : s;
+}
+
+/**
+ * A regex (RE2, whole-value match) as the literal prefix every match must start with, or
+ * undefined when that cannot be told simply (alternation, or no literal start).
+ */
+function regexLiteralPrefix(re: string): string | undefined {
+  if (re.includes('|')) return undefined;
+  let i = re.startsWith('^') ? 1 : 0;
+  let lit = '';
+  for (; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      const n = re[i + 1];
+      if (n !== undefined && /[./\-_~]/.test(n)) {
+        lit += n;
+        i++;
+        continue;
+      }
+      break;
+    }
+    if ('.*+?()[]{}^$'.includes(c)) {
+      if ('?*{'.includes(c)) lit = lit.slice(0, -1); // the quantifier makes the last literal optional
+      break;
+    }
+    lit += c;
+  }
+  return lit || undefined;
+}
+
+/** A string match as a prefix-or-exact constraint (regex approximated by its literal prefix). */
+function normalize(m: StringMatch): StringMatch | undefined {
+  if (m.regex === undefined) return m;
+  const p = regexLiteralPrefix(m.regex);
+  return p === undefined ? undefined : { prefix: p };
+}
+
+/** Can two string matches both be satisfied by one value? Conservative: true when unsure. */
+function stringsMayOverlap(x: StringMatch | undefined, y: StringMatch | undefined, ci = false): boolean {
+  if (!x || !y) return true;
+  const a = normalize(x);
+  const b = normalize(y);
+  if (!a || !b) return true;
+  if (a.exact !== undefined && b.exact !== undefined) return fold(a.exact, ci) === fold(b.exact, ci);
+  if (a.exact !== undefined && b.prefix !== undefined) return fold(a.exact, ci).startsWith(fold(b.prefix, ci));
+  if (a.prefix !== undefined && b.exact !== undefined) return fold(b.exact, ci).startsWith(fold(a.prefix, ci));
+  if (a.prefix !== undefined && b.prefix !== undefined) {
+    const x = fold(a.prefix, ci);
+    const y = fold(b.prefix, ci);
+    return x.startsWith(y) || y.startsWith(x);
+  }
+  return true;
+}
+
+function mapsMayOverlap(a?: Record<string, StringMatch>, b?: Record<string, StringMatch>): boolean {
+  if (!a || !b) return true;
+  for (const [k, v] of Object.entries(a)) if (k in b && !stringsMayOverlap(v, b[k])) return false;
+  return true;
+}
+
+/** Could one request satisfy both match blocks? (`undefined` = no match = everything.) */
+export function matchesMayOverlap(a: HttpMatch | undefined, b: HttpMatch | undefined): boolean {
+  if (!a || !b) return true;
+  if (a.port !== undefined && b.port !== undefined && a.port !== b.port) return false;
+  if (!stringsMayOverlap(a.uri, b.uri, a.ignoreUriCase || b.ignoreUriCase)) return false;
+  if (!stringsMayOverlap(a.method, b.method)) return false;
+  if (!stringsMayOverlap(a.scheme, b.scheme)) return false;
+  if (!stringsMayOverlap(a.authority, b.authority, true)) return false;
+  if (!mapsMayOverlap(a.headers, b.headers)) return false;
+  if (!mapsMayOverlap(a.queryParams, b.queryParams)) return false;
+  if (a.sourceNamespace && b.sourceNamespace && a.sourceNamespace !== b.sourceNamespace) return false;
+  return true;
 }
 
 /** A short human form of a match block, e.g. `uri prefix /api, header x-env=exact:dev`. */
@@ -166,4 +261,38 @@ export function describeMatch(m: HttpMatch | undefined): string {
         .join(',')}`,
     );
   return parts.length ? parts.join(', ') : 'empty match: every request';
+}
+
+/** A request that satisfies a match block (for checks that follow a route); undefined when a regex or inverted header decides. */
+export function exampleRequest(m: HttpMatch | undefined): { path: string; method: string; headers: Record<string, string> } | undefined {
+  const out = { path: '/', method: 'GET', headers: {} as Record<string, string> };
+  if (!m) return out;
+  const lit = (s: StringMatch | undefined): string | undefined | null => {
+    if (!s) return undefined;
+    if (s.exact !== undefined) return s.exact;
+    if (s.prefix !== undefined) return s.prefix;
+    return s.regex !== undefined ? null : '';
+  };
+  const uri = lit(m.uri);
+  if (uri === null) return undefined;
+  if (uri !== undefined) out.path = uri.startsWith('/') ? uri : `/${uri}`;
+  const method = lit(m.method);
+  if (method === null) return undefined;
+  if (method) out.method = method;
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    const x = lit(v);
+    if (x === null) return undefined;
+    out.headers[k.toLowerCase()] = x ?? 'x';
+  }
+  if (m.withoutHeaders && Object.keys(m.withoutHeaders).length) return undefined;
+  if (m.queryParams && Object.keys(m.queryParams).length) {
+    const q: string[] = [];
+    for (const [k, v] of Object.entries(m.queryParams)) {
+      const x = lit(v);
+      if (x === null) return undefined;
+      q.push(`${encodeURIComponent(k)}=${encodeURIComponent(x ?? 'x')}`);
+    }
+    out.path += `?${q.join('&')}`;
+  }
+  return out;
 }

@@ -2,10 +2,11 @@
 // to it, in Istio's merge order (private, exported, public; by creationTimestamp within a group),
 // delegates merged one level deep, each VirtualService cut after its first catch-all rule, and
 // catch-all routes moved last across VirtualServices (SortVHostRoutes). First match wins.
-import type { HttpMatch, HttpRoute, StringMatch, VirtualServiceInfo, Workload } from '../../model/types.js';
+import { visibleTo } from './export.js';
 import type { Binding, VHost } from './gateway.js';
-import { visibility, type TraceIndex } from './index-cache.js';
-import { httpMatchBlock, isCatchAll, type MatchRequest } from './match.js';
+import { httpMatchBlock, matchesEverything, type MatchRequest } from './match.js';
+import { memo } from './memo.js';
+import type { HttpMatch, HttpRoute, MeshModel, StringMatch, VirtualServiceInfo, Workload } from './types.js';
 
 export interface RouteEntry {
   /** The VirtualService that holds the rule (the delegate for delegated rules). */
@@ -79,7 +80,7 @@ function stripUndefined(m: HttpMatch): Partial<HttpMatch> {
   return o as Partial<HttpMatch>;
 }
 
-function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload, notes: string[]): RouteEntry[] {
+function rulesOf(model: MeshModel, vs: VirtualServiceInfo, b: Binding, w: Workload, notes: string[]): RouteEntry[] {
   const out: RouteEntry[] = [];
   for (const rule of vs.http) {
     const rootBlocks: Array<{ m?: HttpMatch; i: number }> = rule.match?.length
@@ -88,14 +89,14 @@ function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload
     if (!rootBlocks.length) continue;
     let catchAll = false;
     if (rule.delegate) {
-      const d = ix.model.virtualServicesByName.get(`${rule.delegate.namespace}/${rule.delegate.name}`);
+      const d = model.virtualServicesByName.get(`${rule.delegate.namespace}/${rule.delegate.name}`);
       if (!d) {
         notes.push(
           `VirtualService ${vs.namespace}/${vs.name} http[${rule.index}] delegates to ${rule.delegate.namespace}/${rule.delegate.name}, which does not exist: the rule is dropped`,
         );
         continue;
       }
-      if (visibility(d.exportTo, d.namespace, vs.namespace) < 0) {
+      if (!visibleTo(d.exportTo, d.namespace, vs.namespace)) {
         notes.push(
           `delegate VirtualService ${d.namespace}/${d.name} is not exported to ${vs.namespace}: http[${rule.index}] of ${vs.namespace}/${vs.name} is dropped`,
         );
@@ -113,7 +114,7 @@ function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload
               );
               continue;
             }
-            const ca = isCatchAll(merged);
+            const ca = matchesEverything(merged);
             catchAll ||= ca;
             out.push({
               vs: d,
@@ -129,7 +130,7 @@ function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload
       }
     } else {
       for (const rb of rootBlocks) {
-        const ca = isCatchAll(rb.m);
+        const ca = matchesEverything(rb.m);
         catchAll ||= ca;
         out.push({ vs, rule, match: rb.m, matchIndex: rb.i, binding: b, catchAll: ca });
       }
@@ -147,15 +148,13 @@ function rulesOf(ix: TraceIndex, vs: VirtualServiceInfo, b: Binding, w: Workload
 }
 
 /** The merged route list of a vhost for a gateway workload (computed once per vhost). */
-export function mergedRoutes(ix: TraceIndex, vhost: VHost, w: Workload): MergedRoutes {
-  if (vhost.routes) return vhost.routes as MergedRoutes;
-  const notes: string[] = [];
-  const all: RouteEntry[] = [];
-  for (const b of vhost.bindings) all.push(...rulesOf(ix, b.vs, b, w, notes));
-  const entries = [...all.filter((e) => !e.catchAll), ...all.filter((e) => e.catchAll)];
-  const merged = { entries, notes };
-  vhost.routes = merged;
-  return merged;
+export function mergedRoutes(model: MeshModel, vhost: VHost, w: Workload): MergedRoutes {
+  return memo(vhost, 'routes', () => {
+    const notes: string[] = [];
+    const all: RouteEntry[] = [];
+    for (const b of vhost.bindings) all.push(...rulesOf(model, b.vs, b, w, notes));
+    return { entries: [...all.filter((e) => !e.catchAll), ...all.filter((e) => e.catchAll)], notes };
+  });
 }
 
 /** First matching route, or undefined (404 NR). */

@@ -3,9 +3,9 @@
 // must match. Policies in the root namespace apply mesh-wide; others to their namespace
 // (narrowed by `selector.matchLabels`). Facts the model cannot know (client IPs, JWTs) are
 // reported as assumptions, never guessed silently.
-import { selectorMatches } from '../../model/hosts.js';
-import type { AuthorizationPolicyInfo, Workload } from '../../model/types.js';
-import { authorizationPoliciesIn, memoOn, type TraceIndex } from './index-cache.js';
+import { memo } from './memo.js';
+import { byAge, policyApplies } from './selectors.js';
+import type { AuthorizationPolicyInfo, MeshModel, Workload } from './types.js';
 
 export interface AuthzRequest {
   host: string;
@@ -124,22 +124,15 @@ function ruleMatches(rule: any, r: AuthzRequest): Tri {
   return and(from, to, whenMatches(rule.when, r));
 }
 
-/** Policies that apply to a workload: mesh-wide (root namespace) and its own namespace. */
-export function policiesFor(ix: TraceIndex, w: Workload): AuthorizationPolicyInfo[] {
-  return memoOn(ix, w, 'authz', () => computePolicies(ix, w));
+/** Policies that apply to a workload: mesh-wide (root namespace, no selector) and its own namespace's. */
+export function policiesFor(model: MeshModel, w: Workload): AuthorizationPolicyInfo[] {
+  return memo(w, 'authz', () =>
+    model.authorizationPolicies.filter((p) => policyApplies(model, p.namespace, p.selector, w, 'mesh-wide')).sort(byAge),
+  );
 }
 
-function computePolicies(ix: TraceIndex, w: Workload): AuthorizationPolicyInfo[] {
-  const root = ix.model.rootNamespace;
-  const out: AuthorizationPolicyInfo[] = [];
-  for (const ns of w.namespace === root ? [root] : [root, w.namespace]) {
-    for (const p of authorizationPoliciesIn(ix, ns)) if (!p.selector || selectorMatches(p.selector, w.labels)) out.push(p);
-  }
-  return out;
-}
-
-export function authorize(ix: TraceIndex, w: Workload, r: AuthzRequest): AuthzDecision | undefined {
-  const policies = policiesFor(ix, w);
+export function authorize(model: MeshModel, w: Workload, r: AuthzRequest): AuthzDecision | undefined {
+  const policies = policiesFor(model, w);
   if (!policies.length) return undefined;
   const assumptions: string[] = [];
   const name = (p: AuthorizationPolicyInfo) => `${p.namespace}/${p.name}`;
@@ -184,4 +177,11 @@ export function authorize(ix: TraceIndex, w: Workload, r: AuthzRequest): AuthzDe
     reason: `ALLOW policies exist (${allows.map(name).join(', ')}) and none matches this request`,
     assumptions,
   };
+}
+
+/** The SPIFFE principal a workload's proxy presents (its service account). */
+export function workloadPrincipal(w: Workload): string {
+  const spec = w.m.obj.spec as { template?: { spec?: { serviceAccountName?: unknown } }; serviceAccountName?: unknown } | undefined;
+  const sa = spec?.template?.spec?.serviceAccountName ?? spec?.serviceAccountName ?? 'default';
+  return `cluster.local/ns/${w.namespace}/sa/${String(sa)}`;
 }
