@@ -4,6 +4,7 @@ export type Stage =
   | 'package' // stage 2: the package's chart/, as Flux renders it
   | 'input' // a file or stdin given by the user
   | 'platform' // assumed Big Bang platform objects (not rendered, not in the cluster)
+  | 'operator' // made at run time by an operator from a custom resource in the input (Kiali, ECK, Prometheus...)
   | 'cluster'; // read from a live cluster or a snapshot of one
 
 export type Path = ReadonlyArray<string | number>;
