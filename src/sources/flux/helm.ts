@@ -13,6 +13,8 @@ import { highestMatching, isExactVersion, pickChartVersion } from './versions.js
 export interface HelmRepositorySource {
   url: string;
   type?: string;
+  /** spec.insecure: an OCI registry over plain HTTP. */
+  insecure?: boolean;
   timeoutMs?: number;
 }
 
@@ -25,6 +27,8 @@ export interface OciRef {
 export interface OciRepositorySource {
   url: string;
   ref?: OciRef;
+  /** spec.insecure: the registry speaks plain HTTP. */
+  insecure?: boolean;
   timeoutMs?: number;
 }
 
@@ -55,7 +59,10 @@ function fromEntry(content: string, key: string, url: string, revision: string):
 async function pull(ctx: FluxContext, args: string[], timeoutMs: number): Promise<{ tmp: string; out: string }> {
   const tmp = ctx.cache.tempDir();
   const r = await exec(ctx.helm(), ['pull', ...args, '--untar', '--untardir', tmp], { timeoutMs, onCommand: ctx.onCommand });
-  if (r.code !== 0) throw new SourceError(`helm pull ${redactUrls(args[0])} failed: ${errorLine(r.stderr)}`);
+  if (r.code !== 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new SourceError(`helm pull ${redactUrls(args[0])} failed: ${errorLine(r.stderr)}`);
+  }
   return { tmp, out: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -115,7 +122,7 @@ function offlineMiss(what: string, ctx: FluxContext): SourceError {
 export async function fetchRepoChart(repo: HelmRepositorySource, chart: string, version: string | undefined, ctx: FluxContext) {
   if (repo.type === 'oci' || repo.url.startsWith('oci://')) {
     const ref = isExactVersion(version) ? { tag: version } : { semver: version || '*' };
-    return fetchOciChart({ url: `${trimSlash(repo.url)}/${chart}`, ref, timeoutMs: repo.timeoutMs }, ctx);
+    return fetchOciChart({ url: `${trimSlash(repo.url)}/${chart}`, ref, insecure: repo.insecure, timeoutMs: repo.timeoutMs }, ctx);
   }
   const url = trimSlash(stripCredentials(repo.url));
   const timeout = repo.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -158,6 +165,7 @@ export async function fetchOciChart(repo: OciRepositorySource, ctx: FluxContext)
   const url = trimSlash(stripCredentials(repo.url));
   const timeout = repo.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ref = repo.ref ?? {};
+  const plain = repo.insecure ? ['--plain-http'] : [];
   const identity = (version: string, digest?: string, tag?: string) => ({
     parts: ['oci', url, ref.digest ?? version],
     meta: { kind: 'oci' as const, url, version, tag, revision: ref.digest ?? version },
@@ -171,7 +179,7 @@ export async function fetchOciChart(repo: OciRepositorySource, ctx: FluxContext)
       const hit = ctx.cache.get(key);
       if (hit) return fromEntry(hit, key, url, id.revision);
       if (ctx.offline) throw offlineMiss(`${url} ${exactKey}`, ctx);
-      const args = ref.digest ? [`${trimSlash(repo.url)}@${ref.digest}`] : [trimSlash(repo.url), '--version', exactKey];
+      const args = [...(ref.digest ? [`${trimSlash(repo.url)}@${ref.digest}`] : [trimSlash(repo.url), '--version', exactKey]), ...plain];
       return pullAndStore(ctx, args, timeout, (v, d) => ({ ...identity(v, d), parts: id.parts }));
     });
   }
@@ -189,5 +197,7 @@ export async function fetchOciChart(repo: OciRepositorySource, ctx: FluxContext)
     if (!entry) throw offlineMiss(`${url} ${wanted}`, ctx);
     return fromEntry(entry.content, entry.key, url, entry.meta.revision);
   }
-  return pullAndStore(ctx, [trimSlash(repo.url), '--version', wanted], timeout, (v, d) => identity(v, d, ref.semver ? undefined : wanted));
+  return pullAndStore(ctx, [trimSlash(repo.url), '--version', wanted, ...plain], timeout, (v, d) =>
+    identity(v, d, ref.semver ? undefined : wanted),
+  );
 }

@@ -105,7 +105,12 @@ async function fromChartSpec(chart: Obj, namespace: string, sources: ReadonlyArr
     requireChart(dir, `${path || '.'} in ${got.url} ${got.revision}`);
     return { dir: await withDependencies(got.dir, dir, got.key, ctx), source: `${got.url} ${got.revision} ${path || '.'}` };
   }
-  const got = await fetchRepoChart({ url, type: str(s.type), timeoutMs: timeoutOf(s) }, name, str(chart.version), ctx);
+  const got = await fetchRepoChart(
+    { url, type: str(s.type), insecure: s.insecure === true, timeoutMs: timeoutOf(s) },
+    name,
+    str(chart.version),
+    ctx,
+  );
   return { dir: await withDependencies(got.root, got.dir, got.key, ctx), source: `${got.url} ${got.revision}` };
 }
 
@@ -118,7 +123,12 @@ async function fromChartRef(ref: Obj, namespace: string, sources: ReadonlyArray<
   const url = str(s.url);
   if (!url) throw new SourceError(`OCIRepository ${src.metadata?.name} has no spec.url`);
   const got = await fetchOciChart(
-    { url, ref: strings(s.ref, ['tag', 'semver', 'digest'] as const) as OciRef | undefined, timeoutMs: timeoutOf(s) },
+    {
+      url,
+      ref: strings(s.ref, ['tag', 'semver', 'digest'] as const) as OciRef | undefined,
+      insecure: s.insecure === true,
+      timeoutMs: timeoutOf(s),
+    },
     ctx,
   );
   return { dir: await withDependencies(got.root, got.dir, got.key, ctx), source: `${got.url} ${got.revision}` };
