@@ -111,7 +111,7 @@ test('OCI: a HelmRepository of type oci and an OCIRepository (tag, semver, diges
     );
   const exact = ok(await viaRepo('1.0.0'));
   assert.equal(versionOf(exact.dir), '1.0.0');
-  assert.match(exact.source, new RegExp(`^${registry.url}/demo 1\.0\.0@${registry.digests['1.0.0']}$`));
+  assert.match(exact.source, new RegExp(`^${registry.url}/demo 1\\.0\\.0@${registry.digests['1.0.0']}$`));
   assert.ok(
     commands.some((c) => c.startsWith(`helm pull ${registry.url}/demo --version 1.0.0 --plain-http --untar`)),
     commands.join('\n'),
