@@ -148,8 +148,9 @@ export async function fetchRepoChart(repo: HelmRepositorySource, chart: string, 
     meta: { kind: 'helm' as const, url, chart, version: v, revision: v },
     revision: `${chart}@${v}`,
   });
-  const args = [chart, '--repo', repo.url, '--version', exact ?? version ?? ''];
-  if (!exact) return pullAndStore(ctx, args.filter(Boolean), timeout, identity);
+  const wanted = exact ?? version;
+  const args = [chart, '--repo', repo.url, ...(wanted ? ['--version', wanted] : [])];
+  if (!exact) return pullAndStore(ctx, args, timeout, identity);
   const id = identity(exact);
   const key = cacheKey(id.parts);
   return once(ctx, `helm-chart:${key}`, async () => {
@@ -183,21 +184,18 @@ export async function fetchOciChart(repo: OciRepositorySource, ctx: FluxContext)
       return pullAndStore(ctx, args, timeout, (v, d) => ({ ...identity(v, d), parts: id.parts }));
     });
   }
-  // a range, or a tag that may move (e.g. `latest`): helm resolves it; offline, the best cached match stands in
-  const wanted = ref.semver ?? ref.tag ?? 'latest';
+  // a range, or a tag that may move: helm resolves it; offline, the best cached match stands in. With no ref at
+  // all Flux would pull the tag `latest`, which Helm cannot name: helm's own default, the highest version, stands in.
+  const wanted = ref.semver ?? ref.tag;
   if (ctx.offline) {
     const cached = cachedVersions(ctx, 'oci', url);
-    const pick = ref.semver
-      ? highestMatching(
-          cached.map((e) => e.meta.version ?? ''),
-          ref.semver,
-        )
-      : cached.find((e) => e.meta.tag === wanted)?.meta.version;
+    const versions = cached.map((e) => e.meta.version ?? '');
+    const pick =
+      ref.tag && !ref.semver ? cached.find((e) => e.meta.tag === ref.tag)?.meta.version : highestMatching(versions, ref.semver ?? '');
     const entry = cached.find((e) => e.meta.version === pick);
-    if (!entry) throw offlineMiss(`${url} ${wanted}`, ctx);
+    if (!entry) throw offlineMiss(`${url} ${wanted ?? '(latest)'}`, ctx);
     return fromEntry(entry.content, entry.key, url, entry.meta.revision);
   }
-  return pullAndStore(ctx, [trimSlash(repo.url), '--version', wanted, ...plain], timeout, (v, d) =>
-    identity(v, d, ref.semver ? undefined : wanted),
-  );
+  const args = [trimSlash(repo.url), ...(wanted ? ['--version', wanted] : []), ...plain];
+  return pullAndStore(ctx, args, timeout, (v, d) => identity(v, d, ref.semver ? undefined : ref.tag));
 }

@@ -156,8 +156,8 @@ async function resolveIn(
   const name = hr.metadata?.name ?? '(unnamed HelmRelease)';
   const namespace = hr.metadata?.namespace ?? '';
   const override = opts.localCharts?.[`${namespace}/${name}`] ?? opts.localCharts?.[name];
-  if (override) return local(hr, override);
   try {
+    if (override) return local(hr, override);
     const s = spec(hr);
     if (isObj(s.chartRef)) return await fromChartRef(s.chartRef, namespace, sources, ctx);
     const chart = isObj(s.chart) && isObj(s.chart.spec) ? s.chart.spec : undefined;
@@ -189,4 +189,5 @@ export function resolveCharts(
 
 export { mapLimit, defaultConcurrency } from './limit.js';
 export { defaultCacheDir } from './cache.js';
-export { applyPostRenderers } from './post-render.js';
+export { applyPostRenderers, PostRenderError } from './post-render.js';
+export type { CommandLog } from './exec.js';

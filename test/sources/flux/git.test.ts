@@ -114,10 +114,8 @@ test('a missing repository gives one line naming the package and --chart; creden
     cacheDir: join(root, 'cache'),
   });
   assert.ok('error' in r);
-  assert.match(
-    r.error,
-    /^kiali: not rendered: git ls-remote file:\/\/\S+missing\.git failed: .*does not appear to be a git repository; pass --chart kiali=DIR$/,
-  );
+  assert.match(r.error, /^kiali: not rendered: git ls-remote file:\/\/\S+missing\.git failed: /);
+  assert.match(r.error, /does not appear to be a git repository; pass --chart kiali=DIR$/);
   assert.ok(!r.error.includes('\n'));
   const secret = await resolveChart(hr, [gitRepository('kiali', 'https://bb-user:s3cr3t-token@127.0.0.1:1/kiali.git', { tag: '1.0.0' })], {
     cacheDir: join(root, 'cache'),

@@ -158,7 +158,11 @@ test('strategic merge: custom resources have no merge keys, so their lists are r
 });
 
 test('JSON 6902: add, replace and remove by path; failures name the patch and the object', () => {
-  const ops = `- op: add\n  path: /spec/template/metadata/labels/sidecar.istio.io~1inject\n  value: "true"\n- op: replace\n  path: /spec/replicas\n  value: 3\n- op: remove\n  path: /metadata/annotations/drop~1me\n`;
+  const ops = [
+    '- op: add\n  path: /spec/template/metadata/labels/sidecar.istio.io~1inject\n  value: "true"',
+    '- op: replace\n  path: /spec/replicas\n  value: 3',
+    '- op: remove\n  path: /metadata/annotations/drop~1me',
+  ].join('\n');
   const out = one([deployment('kiali')], smp(ops, { kind: 'Deployment', name: 'kiali' }));
   assert.equal((out.spec as any).template.metadata.labels['sidecar.istio.io/inject'], 'true');
   assert.equal((out.spec as any).replicas, 3);
