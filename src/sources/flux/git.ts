@@ -125,7 +125,7 @@ async function git(ctx: FluxContext, args: string[], timeoutMs: number, what: st
   return r.stdout.trim();
 }
 
-/** Fetches the one commit into `dir` (a fresh directory), checks it out and removes `.git`. */
+/** Fetches the one commit into `dir` (a fresh directory) and checks it out; applyIgnore later drops `.git`. */
 async function checkout(src: GitSource, res: ResolvedGitRef, dir: string, ctx: FluxContext): Promise<void> {
   const url = stripCredentials(src.url);
   const timeout = src.timeoutMs ?? DEFAULT_TIMEOUT_MS;

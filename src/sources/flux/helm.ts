@@ -167,18 +167,17 @@ export async function fetchOciChart(repo: OciRepositorySource, ctx: FluxContext)
   const timeout = repo.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ref = repo.ref ?? {};
   const plain = repo.insecure ? ['--plain-http'] : [];
-  const identity = (version: string, digest?: string, tag?: string) => ({
-    parts: ['oci', url, ref.digest ?? version],
-    meta: { kind: 'oci' as const, url, version, tag, revision: ref.digest ?? version },
-    revision: ref.digest ?? (digest ? `${version}@${digest}` : version),
-  });
+  const identity = (version: string, digest?: string, tag?: string) => {
+    const revision = ref.digest ?? (digest ? `${version}@${digest}` : version);
+    return { parts: ['oci', url, ref.digest ?? version], meta: { kind: 'oci' as const, url, version, tag, revision }, revision };
+  };
   const exactKey = ref.digest ?? (!ref.semver && isExactVersion(ref.tag) ? ref.tag : undefined);
   if (exactKey) {
     const id = identity(exactKey);
     const key = cacheKey(id.parts);
     return once(ctx, `oci-chart:${key}`, async () => {
       const hit = ctx.cache.get(key);
-      if (hit) return fromEntry(hit, key, url, id.revision);
+      if (hit) return fromEntry(hit, key, url, ctx.cache.meta(key)?.revision ?? id.revision);
       if (ctx.offline) throw offlineMiss(`${url} ${exactKey}`, ctx);
       const args = [...(ref.digest ? [`${trimSlash(repo.url)}@${ref.digest}`] : [trimSlash(repo.url), '--version', exactKey]), ...plain];
       return pullAndStore(ctx, args, timeout, (v, d) => ({ ...identity(v, d), parts: id.parts }));

@@ -117,7 +117,7 @@ test('OCI: a HelmRepository of type oci and an OCIRepository (tag, semver, diges
     commands.join('\n'),
   );
   commands.length = 0;
-  assert.equal(ok(await viaRepo('1.0.0')).dir, exact.dir);
+  assert.deepEqual(ok(await viaRepo('1.0.0')), exact, 'the same directory and the same revision, digest included');
   assert.deepEqual(commands, []);
   assert.equal(versionOf(ok(await viaRepo('~1.0 || ~1.2')).dir), '1.2.0');
 
