@@ -119,7 +119,12 @@ function offlineMiss(what: string, ctx: FluxContext): SourceError {
 }
 
 /** A chart from a HelmRepository: `chart` is its name in the repository, `version` an exact version or a range. */
-export async function fetchRepoChart(repo: HelmRepositorySource, chart: string, version: string | undefined, ctx: FluxContext) {
+export async function fetchRepoChart(
+  repo: HelmRepositorySource,
+  chart: string,
+  version: string | undefined,
+  ctx: FluxContext,
+): Promise<FetchedChart> {
   if (repo.type === 'oci' || repo.url.startsWith('oci://')) {
     const ref = isExactVersion(version) ? { tag: version } : { semver: version || '*' };
     return fetchOciChart({ url: `${trimSlash(repo.url)}/${chart}`, ref, insecure: repo.insecure, timeoutMs: repo.timeoutMs }, ctx);
