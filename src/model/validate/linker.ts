@@ -18,7 +18,7 @@ export interface CompiledValidate {
 const requireCjs = createRequire(import.meta.url);
 
 /** ajv-formats (CommonJS) for the standard formats; byte and quantity as @kubernetes-models/validate defines them. */
-function modelFormats(): Record<string, unknown> {
+export function modelFormats(): Record<string, unknown> {
   const { fullFormats } = requireCjs('ajv-formats/dist/formats.js') as { fullFormats: Record<string, unknown> };
   const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
   return {
