@@ -227,6 +227,9 @@ test('kinds without a kept schema are skipped (identity checks only)', () => {
   const crd = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: Weird_Name}\nspec: {rules: 7, anything: {goes: true}}\n';
   assert.deepEqual(violations(crd), []);
   assert.deepEqual(violations('apiVersion: networking.istio.io/v9\nkind: VirtualService\nmetadata: {name: a}\nspec: {hosts: 7}\n'), []);
+  for (const apiVersion of ['monitoring.coreos.com/v1', 'gateway.networking.k8s.io/v1', 'cert-manager.io/v1']) {
+    assert.deepEqual(violations(`apiVersion: ${apiVersion}\nkind: ServiceMonitor\nmetadata: {name: a}\nspec: {endpoints: 7}\n`), []);
+  }
   assert.deepEqual(brief(violations('apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {labels: {a: b}}\n')), [
     '["metadata","name"] required: missing required field "name"',
   ]);
