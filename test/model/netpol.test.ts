@@ -119,7 +119,7 @@ describe('ingress at the destination', () => {
         np(
           'by-name',
           'podinfo',
-          '  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels: {kubernetes.io/metadata.name: istio-gateway}',
+          '  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: istio-gateway}}',
         ),
     );
     assert.equal(evaluateConnection(ps, toPodinfo(gateway)).allowed, true);
