@@ -1,7 +1,7 @@
 // Table tests of NetworkPolicy parsing and connection evaluation over small manifest fixtures.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadManifests } from '../../src/manifest/load.js';
+import { loadManifests, toManifest } from '../../src/manifest/load.js';
 import { locate } from '../../src/manifest/locate.js';
 import {
   evaluateConnection,
@@ -267,7 +267,7 @@ describe('ipBlock peers', () => {
         ['ip-unknown', 'spec.ingress.0.from.1'],
       ],
     );
-    assert.match(v.reason, /^undecided: .*ipBlock 10\.0\.0\.0\/16 decides and the pod IP is not known/);
+    assert.match(v.reason, /^undecided: .*ipBlock 10\.0\.0\.0\/16 decides and the source IP is not known/);
   });
   const cases: Array<[string, boolean | 'unknown', number | undefined]> = [
     ['10.0.1.7', true, 0],
@@ -373,7 +373,11 @@ describe('rules, policy types and policies adding up', () => {
     );
     assert.equal(evaluateConnection(ps, toPodinfo(gateway)).ingress.admittedBy?.policy.name, 'allow-gateway');
     assert.equal(evaluateConnection(ps, toPodinfo(prometheus, 9797)).ingress.admittedBy?.policy.name, 'allow-prometheus');
-    assert.equal(evaluateConnection(ps, toPodinfo(istiod, 9898)).ingress.admittedBy?.policy.name, 'allow-all-9898');
+    const byPort = evaluateConnection(ps, toPodinfo(istiod, 9898)).ingress.admittedBy;
+    assert.deepEqual(
+      [byPort?.policy.name, byPort?.peerIndex, byPort?.path],
+      ['allow-all-9898', undefined, ['spec', 'ingress', 0, 'ports', 0]],
+    );
     assert.equal(evaluateConnection(ps, toPodinfo(istiod, 9797)).allowed, false);
   });
 
@@ -468,6 +472,23 @@ describe('malformed input', () => {
       [['spec'], ['spec.podSelector.matchLabels', 'spec.egress.0.to.0.ipBlock.cidr']],
     );
     assert.equal(evaluateConnection(odd, toPodinfo(gateway)).allowed, true);
+  });
+
+  test('values without a prototype (as from some JSON decoders) are reported, not thrown on', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { x: 1 });
+    const m = toManifest(
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'n', namespace: 'podinfo' },
+        spec: { ingress: [{ ports: [{ port: bare }] }] },
+      },
+      { stage: 'input' },
+    );
+    assert.deepEqual(
+      parseNetworkPolicy(m).issues.map((i) => i.message),
+      ['"{"x":1}" is neither a port number (1-65535) nor a port name'],
+    );
   });
 
   test('an except outside its cidr is reported and still evaluated as written', () => {

@@ -39,7 +39,7 @@ export interface RuleRef {
   ruleIndex: number;
   peerIndex?: number;
   portIndex?: number;
-  /** The most specific of: the port or peer entry, the rule. */
+  /** The peer entry's path when one is named, else the port entry's, else the rule's. */
   path: Path;
 }
 
@@ -97,14 +97,17 @@ function namespaceKnowledge(e: Endpoint): { labels: Record<string, string>; comp
 }
 
 /** Does a peer entry of a policy in `policyNamespace` cover the pod at the other end? */
-function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, other: Endpoint): boolean | Unknown {
+function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, other: Endpoint, role: string): boolean | Unknown {
   if (peer.ipBlock) {
     const { cidr: block, except } = peer.ipBlock;
-    if (other.ip === undefined) return { code: 'ip-unknown', message: `ipBlock ${block} decides and the pod IP is not known` };
+    if (other.ip === undefined) return { code: 'ip-unknown', message: `ipBlock ${block} decides and the ${role} IP is not known` };
     const ip = parseIp(other.ip);
-    if (!ip) return { code: 'ip-invalid', message: `"${other.ip}" is not an IP address` };
-    const net = cidr(block);
-    return net !== undefined && cidrContains(net, ip) && !except.some((e) => (cidr(e) ? cidrContains(cidr(e)!, ip) : false));
+    if (!ip) return { code: 'ip-invalid', message: `the ${role} IP "${other.ip}" is not an IP address` };
+    const inside = (s: string) => {
+      const net = cidr(s);
+      return net !== undefined && cidrContains(net, ip);
+    };
+    return inside(block) && !except.some(inside);
   }
   if (!peer.podSelector && !peer.namespaceSelector) return false; // the API server rejects such a peer
   let inNamespace: Tri = other.namespace === policyNamespace;
@@ -151,14 +154,14 @@ function evaluateSide(policies: NetworkPolicyInfo[], c: Connection, direction: D
   if (isolatedBy.length === 0) return { direction, allowed: true, isolatedBy, unknowns };
   for (const policy of isolatedBy) {
     for (const rule of policy[direction]) {
-      const peers = anyOf(rule.peers, (p) => peerMatches(p, policy.namespace, other));
+      const peers = anyOf(rule.peers, (p) => peerMatches(p, policy.namespace, other, direction === 'ingress' ? 'source' : 'destination'));
       if (peers.v === false) continue;
       const ports = anyOf(rule.ports, (p) => portMatches(p, c));
       if (ports.v === false) continue;
       const ref: RuleRef = { policy, ruleIndex: rule.index, path: rule.path };
       if (peers.v === true && ports.v === true) {
-        const peerPath = rule.peers?.find((p) => p.index === peers.index)?.path;
-        const admittedBy = { ...ref, peerIndex: peers.index, portIndex: ports.index, path: peerPath ?? rule.path };
+        const path = rule.peers?.find((p) => p.index === peers.index)?.path ?? rule.ports?.find((p) => p.index === ports.index)?.path;
+        const admittedBy = { ...ref, peerIndex: peers.index, portIndex: ports.index, path: path ?? rule.path };
         return { direction, allowed: true, isolatedBy, admittedBy, unknowns: [] };
       }
       for (const u of peers.unknowns) unknowns.push({ ...ref, peerIndex: u.index, path: u.path, code: u.code, message: u.message });

@@ -3,7 +3,7 @@
 // were all left out stays an empty list, so it admits nothing rather than widening to "every peer/port".
 import type { Manifest, Path } from '../../manifest/types.js';
 import { cidrStrictlyWithin, parseCidr } from './ip.js';
-import { labelSelectorProblems, type LabelSelector, type LabelSelectorRequirement } from './selector.js';
+import { labelSelectorProblems, show, type LabelSelector, type LabelSelectorRequirement } from './selector.js';
 
 export type PolicyType = 'Ingress' | 'Egress';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -148,7 +148,11 @@ class Parser {
   }
 
   ipBlock(raw: unknown, path: Path): IpBlock | undefined {
-    if (!isRecord(raw) || typeof raw.cidr !== 'string' || !raw.cidr) {
+    if (!isRecord(raw)) {
+      this.issue(path, 'ipBlock must be an object');
+      return undefined;
+    }
+    if (typeof raw.cidr !== 'string' || !raw.cidr) {
       this.issue([...path, 'cidr'], 'ipBlock needs a cidr');
       return undefined;
     }
@@ -162,7 +166,7 @@ class Parser {
     (this.list(raw.except, [...path, 'except']) ?? []).forEach((e, i) => {
       const c = typeof e === 'string' ? parseCidr(e) : undefined;
       if (!c) {
-        this.issue([...path, 'except', i], `"${String(e)}" is not a valid CIDR`);
+        this.issue([...path, 'except', i], `"${show(e)}" is not a valid CIDR`);
         ok = false;
         return;
       }
@@ -183,15 +187,15 @@ class Parser {
     const port: NetworkPolicyPort = { index, protocol: 'TCP', path };
     if (!isAbsent(raw.protocol)) {
       if (typeof raw.protocol === 'string' && PROTOCOLS.has(raw.protocol)) port.protocol = raw.protocol as Protocol;
-      else this.issue([...path, 'protocol'], `unsupported protocol "${String(raw.protocol)}" (TCP, UDP or SCTP)`);
+      else this.issue([...path, 'protocol'], `unsupported protocol "${show(raw.protocol)}" (TCP, UDP or SCTP)`);
     }
     const p = raw.port;
     if (isPortNumber(p) || (typeof p === 'string' && isValidPortName(p))) port.port = p;
-    else if (!isAbsent(p)) this.issue([...path, 'port'], `"${String(p)}" is neither a port number (1-65535) nor a port name`);
+    else if (!isAbsent(p)) this.issue([...path, 'port'], `"${show(p)}" is neither a port number (1-65535) nor a port name`);
     const end = raw.endPort;
     if (!isAbsent(end)) {
       const endPath = [...path, 'endPort'];
-      if (!isPortNumber(end)) this.issue(endPath, `endPort "${String(end)}" is not a port number (1-65535)`);
+      if (!isPortNumber(end)) this.issue(endPath, `endPort "${show(end)}" is not a port number (1-65535)`);
       else if (isAbsent(p)) this.issue(endPath, 'endPort may not be specified when `port` is not specified');
       else if (typeof p === 'string') this.issue(endPath, 'endPort may not be specified when `port` is non-numeric');
       else if (typeof p === 'number' && end < p) this.issue(endPath, 'endPort must be greater than or equal to `port`');
@@ -208,7 +212,7 @@ function policyTypesOf(spec: Raw, parser: Parser): { types: PolicyType[]; defaul
     const types = new Set<PolicyType>();
     raw.forEach((t: unknown, i) => {
       if (t === 'Ingress' || t === 'Egress') types.add(t);
-      else parser.issue(['spec', 'policyTypes', i], `unsupported policy type "${String(t)}" (Ingress or Egress)`);
+      else parser.issue(['spec', 'policyTypes', i], `unsupported policy type "${show(t)}" (Ingress or Egress)`);
     });
     return { types: [...types], defaulted: false };
   }

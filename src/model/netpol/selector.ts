@@ -21,6 +21,11 @@ const OPERATORS = new Set<string>(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** A raw value for a message (String() throws on null-prototype objects). */
+export function show(x: unknown): string {
+  return typeof x === 'string' ? x : (JSON.stringify(x) ?? String(x));
+}
+
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -75,7 +80,7 @@ function requirementProblem(e: unknown): string | undefined {
   if (typeof key !== 'string') return 'a match expression needs a string key';
   const keyProblem = labelKeyProblem(key);
   if (keyProblem) return keyProblem;
-  if (typeof operator !== 'string' || !OPERATORS.has(operator)) return `"${String(operator)}" is not a valid label selector operator`;
+  if (typeof operator !== 'string' || !OPERATORS.has(operator)) return `"${show(operator)}" is not a valid label selector operator`;
   const vals = values ?? [];
   if (!Array.isArray(vals)) return 'values must be a list of strings';
   if ((operator === 'In' || operator === 'NotIn') && vals.length === 0) return `values must be non-empty for ${operator}`;
