@@ -37,6 +37,8 @@ export interface CheckSummary {
   /** Objects of the input (rendered or read), not counting assumed platform objects. */
   objects: number;
   assumedObjects: number;
+  /** Objects operators make at run time from the input's custom resources (Kiali, ECK, Prometheus...). */
+  operatorObjects: number;
   renders: RenderName[];
 }
 
@@ -83,8 +85,21 @@ function summarize(findings: Finding[], manifests: Manifest[], renders: RenderNa
     else infos++;
   }
   let assumedObjects = 0;
-  for (let i = 0; i < manifests.length; i++) if (manifests[i].origin.stage === 'platform') assumedObjects++;
-  return { errors, warnings, infos, objects: manifests.length - assumedObjects, assumedObjects, renders };
+  let operatorObjects = 0;
+  for (let i = 0; i < manifests.length; i++) {
+    const st = manifests[i].origin.stage;
+    if (st === 'platform') assumedObjects++;
+    else if (st === 'operator') operatorObjects++;
+  }
+  return {
+    errors,
+    warnings,
+    infos,
+    objects: manifests.length - assumedObjects - operatorObjects,
+    assumedObjects,
+    operatorObjects,
+    renders,
+  };
 }
 
 function withContext(what: string, err: unknown): unknown {

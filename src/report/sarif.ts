@@ -28,7 +28,11 @@ function ruleDescriptor(r: Rule): Sarif.ReportingDescriptor {
     },
     helpUri: `https://bbmesh.dev/rules#${m.code.toLowerCase()}`,
     defaultConfiguration: { level: LEVEL[m.severity] },
-    properties: { tags: [m.code.startsWith('BB') ? 'big-bang' : 'istio'], reads: m.reads, needsPackage: Boolean(m.needsPackage) },
+    properties: {
+      tags: [m.code.startsWith('BB') ? 'big-bang' : m.code.startsWith('K8S') ? 'kubernetes' : 'istio'],
+      reads: m.reads,
+      needsPackage: Boolean(m.needsPackage),
+    },
   };
 }
 

@@ -63,7 +63,13 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
     lines.push('');
   }
   const s = result.summary;
-  const scope = `${plural(s.objects, 'object')}${s.assumedObjects ? ` (+${s.assumedObjects} assumed Big Bang platform)` : ''}`;
+  const extra = [
+    s.assumedObjects ? `+${s.assumedObjects} assumed Big Bang platform` : '',
+    s.operatorObjects ? `+${s.operatorObjects} made by operators at run time` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const scope = `${plural(s.objects, 'object')}${extra ? ` (${extra})` : ''}`;
   const how = s.renders.includes('istio-disabled') ? ', rendered with Istio enabled and disabled' : '';
   const skipped = result.rulesSkipped.length ? `; skipped ${result.rulesSkipped.join(', ')}` : '';
   // Plain manifests do not say whether Istio is meant to be on: say which way it was read.

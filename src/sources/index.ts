@@ -77,8 +77,11 @@ export async function meshFromManifests(
   const layout = LAYOUTS[opts.layout ?? 'bb2'];
   const { buildModel } = await import('../model/build.js');
   const { withPlatform, platformOptionsFromValues } = await import('./platform.js');
+  const { deriveOperatorObjects } = await import('../model/operators/index.js');
   let platform: PlatformOptions | undefined;
-  let all = manifests;
+  // What operators make at run time from the input's custom resources, then the platform the input lacks.
+  const derived = deriveOperatorObjects(manifests);
+  let all = derived.length ? manifests.concat(derived) : manifests;
   if (opts.platform !== false) {
     platform = opts.platform ?? platformOptionsFromValues(layout.name, opts.values ?? {});
     all = withPlatform(manifests, platform);

@@ -191,6 +191,7 @@ export function withPlatform(manifests: Manifest[], opts: PlatformOptions): Mani
   return manifests.concat(extra);
 }
 
+/** Not the input's own: the assumed platform, or what an operator makes at run time (nothing there to fix). */
 export function isAssumed(m: Manifest): boolean {
-  return m.origin.stage === 'platform';
+  return m.origin.stage === 'platform' || m.origin.stage === 'operator';
 }

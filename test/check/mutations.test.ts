@@ -346,6 +346,13 @@ const MESH_CASES: ManifestCase[] = [
     object: 'VirtualService/podinfo/podinfo-podinfo',
     at: { marker: 'redirect:' },
   },
+  {
+    code: 'K8S001',
+    name: 'a port number that is not a number',
+    edits: [{ from: 'number: 9898', to: 'number: nine' }],
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+    at: { marker: 'number: nine' },
+  },
 ];
 
 const codes = new Set(RULES.map((r) => r.meta.code));

@@ -12,7 +12,7 @@ test('every rule documents itself: code, severity, title, explanation, symptom, 
   const seen = new Set<string>();
   for (const r of RULES) {
     const m = r.meta;
-    assert.match(m.code, /^(MESH|BB)\d{3}$/);
+    assert.match(m.code, /^(MESH|BB|K8S)\d{3}$/);
     assert.ok(!seen.has(m.code), `duplicate ${m.code}`);
     seen.add(m.code);
     assert.ok(['error', 'warning', 'info'].includes(m.severity));

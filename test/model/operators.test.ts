@@ -9,14 +9,15 @@ import fc from 'fast-check';
 import { loadManifests } from '../../src/manifest/load.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { buildModel } from '../../src/model/build.js';
-import { selectorMatches, serviceFqdn } from '../../src/model/hosts.js';
+import { serviceFqdn } from '../../src/model/hosts.js';
+import { selectorMatches } from '../../src/model/selectors.js';
 import type { ServiceInfo, Workload } from '../../src/model/types.js';
 import { OPERATORS, derivedInfo, deriveOperatorObjects, operatorNote, withOperatorObjects } from '../../src/model/operators/index.js';
 import { mesh003 } from '../../src/analysis/rules/mesh/mesh003-destination-host.js';
 import { mesh004 } from '../../src/analysis/rules/mesh/mesh004-destination-port.js';
 import { mesh005 } from '../../src/analysis/rules/mesh/mesh005-service-selects-nothing.js';
 import { mesh006 } from '../../src/analysis/rules/mesh/mesh006-target-port.js';
-import { LAYOUTS } from '../../src/sources/platform.js';
+import { LAYOUTS } from '../../src/core/layout.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'operators');
 

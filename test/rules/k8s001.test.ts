@@ -8,7 +8,8 @@ import { k8s001 } from '../../src/analysis/rules/k8s/k8s001-schema.js';
 import { runRules } from '../../src/analysis/rules/engine.js';
 import { loadManifests } from '../../src/manifest/load.js';
 import { buildModel } from '../../src/model/build.js';
-import { LAYOUTS, withPlatform } from '../../src/sources/platform.js';
+import { LAYOUTS } from '../../src/core/layout.js';
+import { withPlatform } from '../../src/sources/platform.js';
 import { PODINFO } from './fixtures/mesh/podinfo.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

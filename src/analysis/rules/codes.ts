@@ -30,6 +30,7 @@ export const RULE_CODES = [
   'BB007',
   'BB008',
   'BB009',
+  'K8S001',
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number];

@@ -58,7 +58,7 @@ export function toFinding(rule: Rule, d: FindingDraft, render?: FindingRender, f
     source,
     symptom: d.symptom ?? rule.meta.symptom,
     hint: d.hint ?? rule.meta.hint,
-    assumed: m.origin.stage === 'platform',
+    assumed: m.origin.stage === 'platform' || m.origin.stage === 'operator',
     render,
     related: (d.related ?? []).map((r) => ({
       object: { kind: r.object.kind, namespace: r.object.namespace, name: r.object.name },

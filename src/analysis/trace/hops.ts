@@ -99,6 +99,11 @@ export class HopList {
     if (init.m) {
       hop.object = { kind: init.m.kind, namespace: init.m.namespace, name: init.m.name };
       if (init.assumed ?? init.m.origin.stage === 'platform') hop.assumed = true;
+      // Objects an operator makes at run time say so, wherever they appear.
+      if (init.m.origin.stage === 'operator') {
+        hop.assumed = true;
+        hop.detail = `${hop.detail}; ${init.m.origin.template}`;
+      }
       hop.setRef(init.m, init.path, this.text);
     } else if (init.assumed) hop.assumed = true;
     if (init.ports) hop.ports = init.ports;

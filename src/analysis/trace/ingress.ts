@@ -6,6 +6,7 @@ import { requestHostMatches } from '../../model/hosts.js';
 import { memo } from '../../model/memo.js';
 import { gatewaysForWorkload, gatewayWorkloads, selectorText, servicesSelecting, workloadsOfService } from '../../model/selectors.js';
 import type { GatewayInfo, MeshModel, ServiceInfo, ServicePort, Workload } from '../../model/types.js';
+import { isAssumed } from '../../sources/platform.js';
 import { fail, type Ctx, type Step } from './context.js';
 import { virtualServicesForHost } from './http.js';
 import { tracePlain, traceTls } from './server.js';
@@ -126,7 +127,7 @@ export function traceIngress(c: Ctx): Step {
     return fail(t, {
       status: 'connection-refused',
       reason: `connection refused: Service ${svc.namespace}/${svc.name} selects no gateway pod`,
-      ...(svc.m.origin.stage === 'platform' ? {} : { code: 'MESH005' as const, object: svc.m }),
+      ...(isAssumed(svc.m) ? {} : { code: 'MESH005' as const, object: svc.m }),
       fix: `make the selector of ${svc.name} match the ingress gateway Deployment`,
     });
   }
@@ -148,7 +149,7 @@ export function traceIngress(c: Ctx): Step {
     return fail(t, {
       status: 'connection-refused',
       reason: `connection refused: targetPort ${sp.targetPort} is not a port of the gateway pods`,
-      ...(svc.m.origin.stage === 'platform' ? {} : { code: 'MESH006' as const, object: svc.m }),
+      ...(isAssumed(svc.m) ? {} : { code: 'MESH006' as const, object: svc.m }),
       fix: `set targetPort of ${svc.name} port ${sp.port} to a gateway container port`,
     });
   }

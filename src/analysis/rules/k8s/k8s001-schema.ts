@@ -33,7 +33,7 @@ export const k8s001: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const out: FindingDraft[] = [];
     for (const m of ctx.model.manifests) {
-      if (m.origin.stage === 'platform') continue; // assumed, not the user's objects
+      if (m.origin.stage === 'platform' || m.origin.stage === 'operator') continue; // assumed or made at run time, not the user's objects
       for (const v of validateManifest(m)) {
         const where = fieldPath(v.path);
         out.push({
