@@ -80,9 +80,10 @@ is an error (warnings and infos do not change it), 2 bad input.\n`,
         ? await live.verifySnapshot(o.snapshot, opts)
         : await live.verifyCluster({ ...opts, kubeconfig: o.kubeconfig, context: o.context });
       const { formatText, formatJunit, formatJson } = await import('../report/verify.js');
+      const { style } = await import('../report/common.js');
       if (format === 'json') write(formatJson(report));
       else if (format === 'junit') write(formatJunit(report));
-      else write(formatText(report, await style()));
+      else write(formatText(report, style(useColor())));
       // report.ok is false when a step failed or a finding is an error.
       if (!report.ok) process.exitCode = EXIT_FINDINGS;
     });
@@ -112,12 +113,6 @@ export function parseAddress(text: string): { host: string; httpsPort?: number }
   const port = m[3] ? Number(m[3]) : undefined;
   if (port !== undefined && (port < 1 || port > 65535)) throw new UserError(`bad port in --address ${text}`);
   return port === undefined ? { host } : { host, httpsPort: port };
-}
-
-async function style() {
-  if (!useColor()) return undefined;
-  const pc = (await import('picocolors')).default;
-  return { green: pc.green, yellow: pc.yellow, red: pc.red, dim: pc.dim, bold: pc.bold };
 }
 
 /** --wait progress on stderr: one live line on a terminal, plain lines (on change) otherwise. */

@@ -1,5 +1,6 @@
 // Line-level editing of YAML (and YAML-shaped Helm templates) that keeps every byte outside the
 // inserted lines: each line keeps its own end-of-line, new lines take the file's dominant one.
+import { scanLines } from '../manifest/keys.js';
 
 export interface Line {
   text: string;
@@ -55,22 +56,19 @@ export function isContent(s: string): boolean {
   return t !== '' && !t.startsWith('#');
 }
 
-const keyRe = (key: string) => new RegExp(`^( *)(${escapeRe(key)}|"${escapeRe(key)}"|'${escapeRe(key)}'):(?:\\s|$)`);
-
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Index of the line `key:` at exactly `indent` in [from, to), only at that nesting level. */
+/** Index of the line `key:` at exactly `indent` in [from, to), found by the one key finder (manifest/keys.ts). */
 export function findKey(doc: TextDoc, from: number, to: number, indent: number, key: string): number {
-  const re = keyRe(key);
-  for (let i = from; i < to; i++) {
-    const t = doc.lines[i].text;
-    if (!isContent(t)) continue;
-    const m = re.exec(t);
-    if (m && m[1].length === indent) return i;
-  }
-  return -1;
+  const found = scanLines(
+    doc.lines.map((l) => l.text),
+    { template: true },
+    from,
+    to,
+  )?.find((k) => k.kind === 'key' && k.indent === indent && k.key === key);
+  return found ? found.line - 1 : -1;
 }
 
 /**

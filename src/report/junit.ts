@@ -2,27 +2,8 @@
 // finding at or above --fail-on (lower ones go to system-out); skipped rules are skipped.
 import type { CheckResult } from '../analysis/check.js';
 import { SEVERITY_RANK } from '../analysis/rules/engine.js';
-import type { Finding, Rule } from '../analysis/rules/types.js';
-import { placeText } from './position.js';
-
-export function xmlEscape(s: string): string {
-  return (
-    s
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-  );
-}
-
-function line(f: Finding): string {
-  const s = f.source;
-  const where = placeText(s) ?? '-';
-  return `${f.severity} ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} ${where}${f.render === 'istio-disabled' ? ' [Istio disabled]' : ''}: ${f.message}\n  symptom: ${f.symptom}\n  fix: ${f.hint}`;
-}
+import type { Rule } from '../analysis/rules/types.js';
+import { findingText, xmlEscape } from './common.js';
 
 export function checkToJunit(r: CheckResult, rules: Rule[]): string {
   const target = r.input.kind === 'package' ? r.input.dir : r.input.files.join(' ');
@@ -46,9 +27,9 @@ export function checkToJunit(r: CheckResult, rules: Rule[]): string {
     let body = '';
     if (failing.length) {
       failures++;
-      body += `\n      <failure message="${xmlEscape(`${failing.length} finding(s): ${failing[0].message}`)}" type="${failing.some((f) => f.severity === 'error') ? 'error' : failing[0].severity}">${xmlEscape(failing.map(line).join('\n'))}</failure>`;
+      body += `\n      <failure message="${xmlEscape(`${failing.length} finding(s): ${failing[0].message}`)}" type="${failing.some((f) => f.severity === 'error') ? 'error' : failing[0].severity}">${xmlEscape(failing.map(findingText).join('\n'))}</failure>`;
     }
-    if (rest.length) body += `\n      <system-out>${xmlEscape(rest.map(line).join('\n'))}</system-out>`;
+    if (rest.length) body += `\n      <system-out>${xmlEscape(rest.map(findingText).join('\n'))}</system-out>`;
     cases.push(body ? `${open}${body}\n    </testcase>` : `${open}</testcase>`);
   }
   const attrs = `tests="${rules.length}" failures="${failures}" errors="0" skipped="${skipped}"`;

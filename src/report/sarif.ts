@@ -2,7 +2,6 @@
 // rendered object points at its template on disk (the region is the template line of the
 // object's `kind:`, since rendered lines do not exist in the repository); a finding on a
 // source file or an input file points at that file and line.
-import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
 import type { CheckResult } from '../analysis/check.js';
 import type { Finding, Rule, Severity } from '../analysis/rules/types.js';
@@ -36,22 +35,6 @@ function ruleDescriptor(r: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-const kindLines = new Map<string, string[] | undefined>();
-
-/** Line of `kind: <Kind>` in a template file, 1 when not found. */
-function templateLine(file: string, kind: string): number {
-  if (!kindLines.has(file)) {
-    try {
-      kindLines.set(file, readFileSync(file, 'utf8').split('\n'));
-    } catch {
-      kindLines.set(file, undefined);
-    }
-  }
-  const lines = kindLines.get(file);
-  const i = lines?.findIndex((l) => new RegExp(`^kind:\\s*["']?${kind}\\b`).test(l)) ?? -1;
-  return i >= 0 ? i + 1 : 1;
-}
-
 function location(f: Finding): Sarif.Location | undefined {
   const s = f.source;
   const logical: Sarif.LogicalLocation[] = [
@@ -67,7 +50,7 @@ function location(f: Finding): Sarif.Location | undefined {
     return {
       physicalLocation: {
         artifactLocation: { uri: s.templatePath, uriBaseId: '%SRCROOT%' },
-        region: { startLine: s.templateLine ?? templateLine(s.templatePath, f.object.kind) },
+        region: { startLine: s.templateLine ?? 1 },
       },
       logicalLocations: logical,
       message: {

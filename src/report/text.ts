@@ -1,18 +1,12 @@
 // Human output of `bbmesh check`: findings grouped by object, worst first inside a group,
 // each with its runtime symptom and fix; a summary line at the end.
-import pc from 'picocolors';
 import type { CheckResult } from '../analysis/check.js';
-import type { Finding, Severity } from '../analysis/rules/types.js';
-import { placeText } from './position.js';
+import type { Finding } from '../analysis/rules/types.js';
+import { SEVERITY_RANK } from '../analysis/rules/engine.js';
+import { findingLines, plural, style } from './common.js';
 
 export interface TextOptions {
   color?: boolean;
-}
-
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Header of an object group: `Kind namespace/name  (template path on disk)`. */
@@ -32,14 +26,8 @@ function header(group: Finding[]): string {
   return `${f.object.kind} ${id}${where ? `  (${where})` : ''}${render}`;
 }
 
-/** Where the finding is (see report/position.ts). */
-function position(f: Finding): string {
-  return placeText(f.source) ?? '-';
-}
-
 export function formatText(result: CheckResult, opts: TextOptions = {}): string {
-  const c = pc.createColors(Boolean(opts.color));
-  const sev = (s: Severity) => (s === 'error' ? c.red(s.padEnd(7)) : s === 'warning' ? c.yellow(s.padEnd(7)) : c.blue(s.padEnd(7)));
+  const c = style(Boolean(opts.color));
   const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
@@ -51,14 +39,15 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
   let renderedPositions = false;
   for (const group of groups.values()) {
     group.sort(
-      (a, b) => RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code) || (a.source?.line ?? 0) - (b.source?.line ?? 0),
+      (a, b) =>
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        a.code.localeCompare(b.code) ||
+        (a.source?.line ?? 0) - (b.source?.line ?? 0),
     );
     lines.push(c.bold(header(group)));
     for (const f of group) {
       if (f.source?.file === 'rendered') renderedPositions = true;
-      lines.push(`  ${position(f)}  ${sev(f.severity)}  ${c.bold(f.code)}  ${f.message}`);
-      lines.push(c.dim(`      symptom: ${f.symptom}`));
-      lines.push(c.dim(`      fix: ${f.hint}`));
+      lines.push(...findingLines(f, c));
     }
     lines.push('');
   }

@@ -186,5 +186,5 @@ test('junit: one testcase per rule, failures for findings at or above fail-on', 
   );
   const onlyErrors = checkToJunit({ ...result, failOn: 'error' }, [bb003, bb008]);
   assert.match(onlyErrors, /failures="1"/);
-  assert.match(onlyErrors, /<system-out>warning VirtualService shop\/shop/);
+  assert.match(onlyErrors, /<system-out>warning BB003 VirtualService shop\/shop/);
 });

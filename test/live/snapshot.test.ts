@@ -199,7 +199,7 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     assert.doesNotMatch(err.stdout, /failed/);
     assert.match(
       err.stdout,
-      /^error {3}BB006 HelmRelease bigbang\/podinfo: HelmRelease bigbang\/podinfo has no dependsOn "istio" although Istio is enabled$/m,
+      /^ {2}\S+:\d+:\d+ {2}error {4}BB006 {2}HelmRelease bigbang\/podinfo: HelmRelease bigbang\/podinfo has no dependsOn "istio" although Istio is enabled$/m,
     );
     const warn = await verifyCli([
       '--snapshot',
@@ -226,15 +226,14 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     const section = text.stdout.slice(text.stdout.indexOf('Findings from the check rules on the live objects'));
     const fl = section.split('\n');
     assert.equal(fl[0], 'Findings from the check rules on the live objects');
-    assert.equal(
+    assert.match(
       fl[1],
-      'error   MESH004 VirtualService podinfo/podinfo-podinfo: port 8080 is not a port of Service podinfo/podinfo-podinfo (ports: 9898, 9999)',
+      /^ {2}\S+snapshot-broken\.yaml:\d+:\d+ {2}error {4}MESH004 {2}VirtualService podinfo\/podinfo-podinfo: port 8080 is not a port of Service podinfo\/podinfo-podinfo \(ports: 9898, 9999\)$/,
     );
-    assert.equal(fl[2], '     symptom: 503 NC (cluster_not_found)');
-    assert.match(fl[3], /^ {5}fix: Set `destination\.port\.number` to one of the Service's `port` values/);
-    assert.match(fl[4], /^ {5}\S*test\/live\/fixtures\/snapshot-broken\.yaml:\d+:\d+$/);
-    assert.equal(fl[5], '');
-    assert.match(fl[6], /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \(\d+ ms\)$/);
+    assert.equal(fl[2], '      symptom: 503 NC (cluster_not_found)');
+    assert.match(fl[3], /^ {6}fix: Set `destination\.port\.number` to one of the Service's `port` values/);
+    assert.equal(fl[4], '');
+    assert.match(fl[5], /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \(\d+ ms\)$/);
     assert.ok(!text.stdout.includes('\u001b['), 'no colour when disabled');
     const json = await verifyCli(['--snapshot', fixture('snapshot-broken.yaml'), '--package', 'podinfo', '--format', 'json']);
     assert.equal(json.code, 1);

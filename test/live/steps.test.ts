@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyCluster } from '../../src/analysis/verify/index.js';
 import type { StepResult, VerifyReport, WaitProgress } from '../../src/analysis/verify/index.js';
-import { hostMatches } from '../../src/sources/cluster/gather.js';
+import { certificateCovers, requestHostMatches } from '../../src/model/hosts.js';
 import { parseDuration } from '../../src/core/duration.js';
 import { UserError } from '../../src/core/errors.js';
 import { makeCerts } from './helpers/certs.js';
@@ -267,14 +267,13 @@ describe('--wait', () => {
 
 describe('helpers', () => {
   test('host matching: certificate vs Istio wildcard rules', () => {
-    assert.ok(hostMatches('*.bigbang.dev', 'podinfo.bigbang.dev', 'cert'));
-    assert.ok(!hostMatches('*.bigbang.dev', 'a.b.bigbang.dev', 'cert'));
-    assert.ok(!hostMatches('*.bigbang.dev', 'bigbang.dev', 'cert'));
-    assert.ok(hostMatches('*.bigbang.dev', 'a.b.bigbang.dev', 'istio'));
-    assert.ok(hostMatches('istio-system/*.bigbang.dev', 'podinfo.bigbang.dev'));
-    assert.ok(hostMatches('*', 'x.y'));
-    assert.ok(!hostMatches('*', 'x.y', 'cert'));
-    assert.ok(hostMatches('PodInfo.BigBang.dev', 'podinfo.bigbang.dev', 'cert'));
+    assert.ok(certificateCovers('*.bigbang.dev', 'podinfo.bigbang.dev'));
+    assert.ok(!certificateCovers('*.bigbang.dev', 'a.b.bigbang.dev'));
+    assert.ok(!certificateCovers('*.bigbang.dev', 'bigbang.dev'));
+    assert.ok(requestHostMatches('*.bigbang.dev', 'a.b.bigbang.dev'));
+    assert.ok(requestHostMatches('*', 'x.y'));
+    assert.ok(!certificateCovers('*', 'x.y'));
+    assert.ok(certificateCovers('PodInfo.BigBang.dev', 'podinfo.bigbang.dev'));
   });
   test('durations', () => {
     assert.equal(parseDuration('10m'), 600_000);

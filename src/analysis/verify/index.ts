@@ -1,7 +1,8 @@
 // `bbmesh verify` as a library: the guide's validation steps 5 and 7-12 against a live cluster
 // (verifyCluster) or a dump of one (verifySnapshot).
 import type { Manifest } from '../../manifest/index.js';
-import { buildModel } from '../../model/build.js';
+import type { MeshModel } from '../../model/types.js';
+import { meshFromManifests } from '../../sources/index.js';
 import { LAYOUTS as LAYOUTS_BY_NAME, type LayoutName as Layout } from '../../core/layout.js';
 import { RULES } from '../rules/catalogue.js';
 import { runRules } from '../rules/engine.js';
@@ -27,8 +28,7 @@ export { LAYOUTS } from '../../sources/cluster/gather.js';
  * Rules that need the package sources are skipped; findings are kept for the package's own
  * objects (its namespace and its HelmRelease), since verify reads only part of the cluster.
  */
-export function liveFindings(manifests: Manifest[], pkg: { name: string; namespace: string }, layout: Layout): Finding[] {
-  const model = buildModel(manifests, { rootNamespace: LAYOUTS_BY_NAME[layout].istioNamespace });
+export function liveFindings(model: MeshModel, pkg: { name: string; namespace: string }, layout: Layout): Finding[] {
   const rules = RULES.filter((r) => !r.meta.needsPackage);
   const all = runRules(rules, { model, layout: LAYOUTS_BY_NAME[layout], istioEnabled: true }, { render: 'cluster' });
   return all.filter((f) => f.object.namespace === pkg.namespace || (f.object.kind === 'HelmRelease' && f.object.name === pkg.name));
@@ -48,12 +48,14 @@ export async function verifyWith(reader: ClusterReader, opts: VerifyOptions, sta
     state = await gather(reader, gatherOpts);
   }
   const now = opts.now ?? new Date();
+  // One mesh model over what was read: the steps judge with the same resolvers check and trace use.
+  const { model } = await meshFromManifests(objectsOf(state), { layout: state.layout, platform: false });
   const steps: StepResult[] = [
     step5(state),
     step7(state, now),
     step8(state),
-    step9(state),
-    step10(state),
+    step9(state, model),
+    step10(state, model),
     step11(state),
     await step12(state, { address: opts.address, caPem: opts.caPem, insecure: opts.insecure, timeoutMs }),
   ];
@@ -63,7 +65,7 @@ export async function verifyWith(reader: ClusterReader, opts: VerifyOptions, sta
     fail: steps.filter((s) => s.status === 'fail').length,
     cannotCheck: steps.filter((s) => s.status === 'cannot-check').length,
   };
-  const findings = liveFindings(objectsOf(state), state.pkg, state.layout);
+  const findings = liveFindings(model, state.pkg, state.layout);
   const k =
     reader.live && 'context' in reader && 'server' in reader ? (reader as unknown as { context: string; server: string }) : undefined;
   const file = reader instanceof SnapshotReader ? reader.description.replace(/^snapshot /, '') : undefined;

@@ -5,6 +5,9 @@
 import type { Manifest } from '../../manifest/index.js';
 import type { ClusterReader, ReadKind } from './reader.js';
 import { LAYOUTS as LAYOUTS_TABLE, layoutOfReleases } from '../../core/layout.js';
+import { resolveGatewayRef, splitRef } from '../../model/gateway-ref.js';
+import { parseCredentialName } from '../../model/credentials.js';
+import { requestHostMatches, resolveShortName } from '../../model/hosts.js';
 import type { Layout, Slot } from '../../analysis/verify/types.js';
 
 export const FLUX_NAMESPACE = 'bigbang';
@@ -120,13 +123,16 @@ export async function gather(reader: ClusterReader, opts: GatherOptions): Promis
   // The secret: the credentialName of the gateway's HTTPS server, in the ingress gateway's namespace.
   let secretRef = { ...names.secret, why: `the ${layout} default` };
   const gw = gateways.value?.find((g) => g.namespace === gatewayRef.namespace && g.name === gatewayRef.name);
-  const cred = gw
-    ? httpsServers(gw)
-        .map((s) => s?.tls?.credentialName)
-        .find((c) => typeof c === 'string' && c)
-    : undefined;
-  if (cred)
-    secretRef = { namespace: names.ingressService.namespace, name: cred, why: `credentialName of Gateway ${gw!.namespace}/${gw!.name}` };
+  const raw = gw ? httpsCredential(gw) : undefined;
+  if (raw) {
+    // Read where the gateway proxy reads it: its own namespace, unless the name carries one.
+    const cred = parseCredentialName(raw);
+    secretRef = {
+      namespace: cred.namespace ?? names.ingressService.namespace,
+      name: cred.name,
+      why: `credentialName of Gateway ${gw!.namespace}/${gw!.name}`,
+    };
+  }
   const secret = await reader.get('Secret', secretRef.namespace, secretRef.name);
 
   return {
@@ -165,57 +171,39 @@ export function detectLayout(hrs: Manifest[] | undefined, vss: Manifest[] | unde
   return { layout: 'bb2', reason: "no Istio HelmRelease found: assuming the guide's layout" };
 }
 
-/** `spec.gateways` of a VirtualService resolved to namespace/name (`mesh` kept as name 'mesh'). */
+/** `spec.gateways` of a VirtualService resolved as istiod resolves them (`mesh` kept as name 'mesh'). */
 export function gatewaysOf(vs: Manifest): { namespace: string; name: string }[] {
-  const list = (vs.obj as any).spec?.gateways;
+  const list = (vs.obj.spec as { gateways?: unknown } | undefined)?.gateways;
   if (!Array.isArray(list)) return [];
   return list
     .filter((g: unknown): g is string => typeof g === 'string')
-    .map((g: string) => {
-      const i = g.indexOf('/');
-      if (i > 0) return { namespace: g.slice(0, i), name: g.slice(i + 1) };
-      // A short name refers to the VirtualService's namespace; an FQDN name.ns.svc.cluster.local too.
-      const parts = g.split('.');
-      if (parts.length >= 2 && g !== 'mesh') return { namespace: parts[1], name: parts[0] };
-      return { namespace: vs.namespace, name: g };
-    });
+    .map((g) => (g === 'mesh' ? { namespace: '', name: 'mesh' } : splitRef(resolveGatewayRef(g, vs.namespace))));
+}
+
+function hostsOf(vs: Manifest): string[] {
+  const h = (vs.obj.spec as { hosts?: unknown } | undefined)?.hosts;
+  return Array.isArray(h) ? h.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** The package VirtualService for a host: one listing it, else the first one bound to a gateway, else the first. */
 export function pickVirtualService(vss: Manifest[], host: string | undefined): Manifest | undefined {
   if (host) {
-    const byHost = vss.find((vs) =>
-      ((vs.obj as any).spec?.hosts ?? []).some((h: unknown) => typeof h === 'string' && hostMatches(h, host)),
-    );
+    const byHost = vss.find((vs) => hostsOf(vs).some((h) => requestHostMatches(resolveShortName(h, vs.namespace), host)));
     if (byHost) return byHost;
   }
   return vss.find((vs) => gatewaysOf(vs).some((g) => g.name !== 'mesh')) ?? vss[0];
 }
 
-export function httpsServers(gw: Manifest): any[] {
-  const servers = (gw.obj as any).spec?.servers;
-  return Array.isArray(servers) ? servers.filter((s: any) => String(s?.port?.protocol ?? '').toUpperCase() === 'HTTPS') : [];
-}
-
-/**
- * Whether a host pattern covers a host name, case-insensitively. `*` covers all (Istio only).
- * Certificates (RFC 6125): `*.example.com` covers exactly one leftmost label (not example.com, not
- * a.b.example.com). Istio hosts: `*.example.com` covers any name ending in `.example.com`, and a
- * Gateway's `ns/host` prefix is ignored.
- */
-export function hostMatches(pattern: string, host: string, mode: 'istio' | 'cert' = 'istio'): boolean {
-  let p = pattern.trim().toLowerCase().replace(/\.$/, '');
-  const slash = p.indexOf('/');
-  if (slash >= 0) p = p.slice(slash + 1);
-  const h = host.trim().toLowerCase().replace(/\.$/, '');
-  if (p === '*') return mode === 'istio';
-  if (p.startsWith('*.')) {
-    const suffix = p.slice(1); // .example.com
-    if (!h.endsWith(suffix)) return false;
-    const label = h.slice(0, h.length - suffix.length);
-    return label.length > 0 && (mode === 'istio' || !label.includes('.'));
+/** credentialName of a Gateway's first HTTPS server that names one. */
+export function httpsCredential(gw: Manifest): string | undefined {
+  const servers = (gw.obj.spec as { servers?: unknown } | undefined)?.servers;
+  if (!Array.isArray(servers)) return undefined;
+  for (const s of servers as Array<{ port?: { protocol?: unknown }; tls?: { credentialName?: unknown } }>) {
+    if (String(s?.port?.protocol ?? '').toUpperCase() !== 'HTTPS') continue;
+    const c = s?.tls?.credentialName;
+    if (typeof c === 'string' && c) return c;
   }
-  return p === h;
+  return undefined;
 }
 
 export type { ReadKind };

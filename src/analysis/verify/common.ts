@@ -1,0 +1,87 @@
+// What every verify step shares: cannot-check results and their fixes, the worst status, pod readiness.
+import type { Manifest } from '../../manifest/index.js';
+import type { ReadError, StepResult, StepStatus } from './types.js';
+
+/** A step that could not be judged because a read failed. */
+export function cannotCheck(step: number, title: string, err: ReadError, details: string[] = []): StepResult {
+  return { step, title, status: 'cannot-check', details: [...details, err.message], fix: fixFor(err) };
+}
+
+export function fixFor(err: ReadError): string {
+  switch (err.reason) {
+    case 'unreachable':
+      return 'check the API server address and your network (kubectl cluster-info), or verify a dump with --snapshot';
+    case 'unauthorized':
+      return 'refresh your credentials (log in again, or pick another --context) and retry';
+    case 'forbidden': {
+      const [verb, resource] = (err.permission ?? '').split(' ');
+      const ns = err.namespace ? ` -n ${err.namespace}` : '';
+      return `ask your cluster admin for RBAC permission to ${err.permission} (test with: kubectl auth can-i ${verb} ${resource}${ns})`;
+    }
+    case 'crd-absent':
+      return err.kind === 'HelmRelease' || err.kind === 'GitRepository'
+        ? 'Flux is not installed in this cluster: install Big Bang (guide step 3), which needs Flux (flux install)'
+        : 'Istio is not installed in this cluster: enable istio in the Big Bang values and install Big Bang (guide step 3)';
+    case 'timeout':
+      return 'the API server is slow or unreachable: retry, or check kubectl cluster-info';
+    case 'not-captured':
+      return err.kind === 'Secret' && err.name
+        ? `append the secret to the dump: { echo ---; kubectl get secret -n ${err.namespace} ${err.name} -o yaml; } >> <snapshot file>`
+        : `make the snapshot again including ${err.kind} objects (the command is in bbmesh verify --help)`;
+    default:
+      return 'retry; if it persists, compare with kubectl get';
+  }
+}
+
+export function worst(statuses: StepStatus[]): StepStatus {
+  if (statuses.includes('fail')) return 'fail';
+  if (statuses.includes('cannot-check')) return 'cannot-check';
+  if (statuses.includes('warn')) return 'warn';
+  return 'pass';
+}
+
+export const spec = (m: Manifest | undefined): any => (m?.obj as any)?.spec ?? {};
+export const status = (m: Manifest | undefined): any => (m?.obj as any)?.status ?? {};
+
+export interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+export function readyCondition(m: Manifest): Condition | undefined {
+  const conds = status(m).conditions;
+  return Array.isArray(conds) ? conds.find((c: Condition) => c?.type === 'Ready') : undefined;
+}
+
+export function conditionText(c: Condition | undefined): string {
+  if (!c) return 'no Ready condition yet';
+  const why = [c.reason, c.message].filter(Boolean).join(': ');
+  return why ? why.replace(/\s+/g, ' ').slice(0, 300) : `Ready=${c.status}`;
+}
+
+export interface PodState {
+  ready: boolean;
+  /** Running 2/2 ready, or Pending (ImagePullBackOff: ...), or Completed */
+  text: string;
+}
+
+export function podState(pod: Manifest): PodState {
+  const st = status(pod);
+  const phase = String(st.phase ?? 'Unknown');
+  if (phase === 'Succeeded') return { ready: true, text: 'Completed' };
+  const natives = new Set<string>(
+    (spec(pod).initContainers ?? []).filter((c: any) => c?.restartPolicy === 'Always').map((c: any) => c.name),
+  );
+  const statuses = [...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []).filter((c: any) => natives.has(c?.name))];
+  const total = (spec(pod).containers ?? []).length + natives.size || statuses.length;
+  const readyCount = statuses.filter((c: any) => c?.ready === true).length;
+  const podReady = (st.conditions ?? []).some((c: Condition) => c?.type === 'Ready' && c?.status === 'True');
+  const waiting = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])]
+    .map((c: any) => c?.state?.waiting?.reason ?? c?.state?.terminated?.reason)
+    .filter((r: unknown) => r && r !== 'Completed');
+  const why = waiting.length ? ` (${[...new Set(waiting)].join(', ')})` : st.reason ? ` (${st.reason})` : '';
+  const ready = phase === 'Running' && podReady;
+  return { ready, text: `${phase}, ${readyCount}/${total} containers ready${ready ? '' : why}` };
+}
