@@ -60,17 +60,17 @@ test('text: grouped by object, every line', () => {
     `  ${file}:18:7  error    BB008  VirtualService shop/shop binds gateway "istio-system/main", the package default Big Bang does not create (Big Bang's gateway is istio-system/public)`,
     `      symptom: ${bb008.meta.symptom}`,
     `      fix: ${bb008.meta.hint}`,
-    `  ${file}:13:1  warning  BB003  VirtualService shop/shop has no app.kubernetes.io/instance label`,
+    `  ${file}:13:1  info     BB003  VirtualService shop/shop has no app.kubernetes.io/instance label`,
     `      symptom: ${sym3}`,
     `      fix: ${fix3}`,
-    `  ${file}:13:1  warning  BB003  VirtualService shop/shop lacks the chart's common labels app.kubernetes.io/name that its Service/workloads carry (include the chart's labels helper)`,
+    `  ${file}:13:1  info     BB003  VirtualService shop/shop lacks the chart's common labels app.kubernetes.io/name that its Service/workloads carry (include the chart's labels helper)`,
     `      symptom: ${sym3}`,
     `      fix: ${fix3}`,
-    `  ${file}:14:3  warning  BB003  VirtualService name "shop" is not the chart's fullname: the release's objects are named "web"`,
+    `  ${file}:14:3  info     BB003  VirtualService name "shop" is not the chart's fullname: the release's objects are named "web"`,
     `      symptom: ${sym3}`,
     `      fix: ${fix3}`,
     '',
-    '1 error, 3 warnings, 0 infos in 2 objects (+6 assumed Big Bang platform).',
+    '1 error, 0 warnings, 3 infos in 2 objects (+6 assumed Big Bang platform).',
     '',
   ]);
 });
@@ -170,21 +170,21 @@ test('sarif: 2.1.0 with rules from the catalogue and located results', () => {
   const loc = bb008r.locations![0].physicalLocation!;
   assert.equal(loc.artifactLocation!.uri, file);
   assert.deepEqual(loc.region, { startLine: 18, startColumn: 7 });
-  assert.equal(run.results!.find((x) => x.ruleId === 'BB003')!.level, 'warning');
+  assert.equal(run.results!.find((x) => x.ruleId === 'BB003')!.level, 'note');
 });
 
 test('junit: one testcase per rule, failures for findings at or above fail-on', () => {
   const xml = checkToJunit(result, [bb003, bb008]);
   assert.match(
     xml,
-    /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="bbmesh check" tests="2" failures="2" errors="0" skipped="0">/,
+    /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="bbmesh check" tests="2" failures="1" errors="0" skipped="0">/,
   );
   assert.equal(xml.match(/<testcase /g)!.length, 2);
   assert.match(
     xml,
     /<testcase classname="bbmesh.check.BB008" name="BB008 VirtualService still binds the package default gateway `istio-system\/main`">\n {6}<failure message="1 finding\(s\): VirtualService shop\/shop binds gateway &quot;istio-system\/main&quot;/,
   );
-  const onlyErrors = checkToJunit({ ...result, failOn: 'error' }, [bb003, bb008]);
-  assert.match(onlyErrors, /failures="1"/);
-  assert.match(onlyErrors, /<system-out>warning BB003 VirtualService shop\/shop/);
+  assert.match(xml, /<system-out>info BB003 VirtualService shop\/shop/);
+  const withInfos = checkToJunit({ ...result, failOn: 'info' }, [bb003, bb008]);
+  assert.match(withInfos, /failures="2"/);
 });

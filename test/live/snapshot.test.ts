@@ -152,7 +152,7 @@ describe('verifySnapshot', () => {
       snapshotWith((o) => delete byKind(o, 'VirtualService', 'podinfo-podinfo').metadata!.labels!['app.kubernetes.io/instance']),
       { packageName: 'podinfo' },
     );
-    assert.deepEqual(found(noLabel), ['BB003 warning VirtualService podinfo/podinfo-podinfo']);
+    assert.deepEqual(found(noLabel), ['BB003 info VirtualService podinfo/podinfo-podinfo']);
     assert.equal(noLabel.ok, true, 'a warning does not');
     const noPorts = await verifySnapshot(
       snapshotWith((o) => {
@@ -210,7 +210,7 @@ describe('bbmesh verify --snapshot (CLI)', () => {
       'json',
     ]);
     assert.equal(warn.code, 0, warn.stderr);
-    assert.deepEqual(found(JSON.parse(warn.stdout)), ['BB003 warning VirtualService podinfo/podinfo-podinfo']);
+    assert.deepEqual(found(JSON.parse(warn.stdout)), ['BB003 info VirtualService podinfo/podinfo-podinfo']);
   });
 
   test('--help documents the exit code for findings', async () => {

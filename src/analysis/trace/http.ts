@@ -8,7 +8,7 @@ import { describeMatch, parseQuery, type MatchRequest } from '../../model/match.
 import { memo } from '../../model/memo.js';
 import { mergedRoutes, selectRoute } from '../../model/routes.js';
 import type { MeshModel, RouteDestination, VirtualServiceInfo, Workload } from '../../model/types.js';
-import { gatewayExists, missingGatewayCode } from '../explain.js';
+import { gatewayExists, unservedHostCode } from '../explain.js';
 import { fail, hostOnly, pathOnly, succeed, type Ctx, type Step } from './context.js';
 import { traceDestination } from './destination.js';
 import { objName, type Failure } from './hops.js';
@@ -38,13 +38,21 @@ export function virtualServicesForHost(model: MeshModel, host: string): VirtualS
   return out;
 }
 
+function unservedCode(model: MeshModel, vs: VirtualServiceInfo, host: string) {
+  let i = vs.fqdnHosts.findIndex((h) => requestHostMatches(h, host));
+  if (i < 0) i = vs.hosts.indexOf(host.split('.')[0]);
+  return unservedHostCode(model, vs, i);
+}
+
 /** Why no VirtualService serves the Host on these servers: 404 NR, with the likely culprit. */
 function diagnoseNoVhost(c: Ctx, servers: ServerRef[], proxyNs: string): Step {
   const { model, t } = c;
   const host = hostOnly(c.hostHeader);
   const keys = new Set(servers.map((s) => s.gw.key));
   const gwList = [...keys].join(', ');
-  const cands = virtualServicesForHost(model, host).filter((v) => !v.isDelegate);
+  let cands = virtualServicesForHost(model, host).filter((v) => !v.isDelegate);
+  // A dot-less VirtualService host means <host>.<namespace>.svc.cluster.local: the likely culprit for <host>.<domain>.
+  if (!cands.length) cands = model.virtualServices.filter((v) => !v.isDelegate && v.hosts.includes(host.split('.')[0]));
   const bound = cands.filter((v) => v.gateways.some((g) => keys.has(g.resolved)));
   const rt = servers[0].kind === 'http' ? `http.${servers[0].listenPort}` : `https.${servers[0].server.port.number}`;
   for (const vs of bound) {
@@ -81,7 +89,8 @@ function diagnoseNoVhost(c: Ctx, servers: ServerRef[], proxyNs: string): Step {
         fix: `add an http route to ${vs.name}`,
       });
     }
-    const hi = vs.fqdnHosts.findIndex((h) => requestHostMatches(h, host));
+    let hi = vs.fqdnHosts.findIndex((h) => requestHostMatches(h, host));
+    if (hi < 0) hi = vs.hosts.indexOf(host.split('.')[0]);
     const serverHosts = servers.filter((s) => vs.gateways.some((g) => g.resolved === s.gw.key)).flatMap((s) => s.server.hosts);
     t.add(
       'virtual-service',
@@ -114,7 +123,7 @@ function diagnoseNoVhost(c: Ctx, servers: ServerRef[], proxyNs: string): Step {
       status: 404,
       flag: 'NR',
       reason: `404 NR: VirtualService ${vs.namespace}/${vs.name} for ${host} is not bound to ${gwList}`,
-      ...(missing ? { code: missingGatewayCode(model.layout, missing.resolved), object: vs.m } : {}),
+      ...(unservedCode(model, vs, host) ? { code: unservedCode(model, vs, host), object: vs.m } : {}),
       fix: `set spec.gateways of ${vs.name} to ${[...keys][0]}`,
     });
   }

@@ -3,7 +3,9 @@
 // route config of the port and its httpsRedirect. Then AuthorizationPolicies at the gateway itself.
 import { authorize } from '../../model/authz.js';
 import { credentialFor, parseCredentialName } from '../../model/credentials.js';
-import { lookupVHost, routeTable, serverForSni, serversBinding, speaksTls, hostScore, type ServerRef } from '../../model/gateway.js';
+import { lookupVHost, routeTable, serverForSni, speaksTls, hostScore, type ServerRef } from '../../model/gateway.js';
+import { requestHostMatches } from '../../model/hosts.js';
+import { unservedHostCode } from '../explain.js';
 import { gatewayWorkloads } from '../../model/selectors.js';
 import type { Workload } from '../../model/types.js';
 import type { RuleCode } from '../rules/codes.js';
@@ -16,11 +18,11 @@ import { traceL4 } from './l4.js';
 function unservedSniCode(c: Ctx): { code?: RuleCode; object?: Manifest } {
   const vs = virtualServicesForHost(c.model, c.url.host).find((v) => !v.isDelegate);
   if (!vs) return {};
-  const i = vs.fqdnHosts.findIndex((h) => h.toLowerCase() === c.url.host);
-  const bound = vs.gateways.map((g) => c.model.gateways.get(g.resolved)).filter((g) => g !== undefined);
-  const binding = bound.filter((gw) => vs.hosts.some((_, k) => (i < 0 || k === i) && serversBinding(gw, vs, k).length));
-  if (!binding.length) return { code: 'MESH002', object: vs.m };
-  const idle = binding.find((gw) => !gatewayWorkloads(c.model, gw).length);
+  const i = vs.fqdnHosts.findIndex((h) => requestHostMatches(h, c.url.host));
+  const code = unservedHostCode(c.model, vs, i);
+  if (code) return { code, object: vs.m };
+  // A bound Gateway serves the host but no gateway workload runs it.
+  const idle = vs.gateways.map((g) => c.model.gateways.get(g.resolved)).find((gw) => gw && !gatewayWorkloads(c.model, gw).length);
   return idle ? { code: 'MESH007', object: idle.m } : {};
 }
 

@@ -11,7 +11,8 @@ const HELPER_LABELS = ['helm.sh/chart', 'app.kubernetes.io/name'];
 export const bb003: Rule = {
   meta: {
     code: 'BB003',
-    severity: 'warning',
+    // Naming and labels change no route: reported, never failing the default --fail-on.
+    severity: 'info',
     title: "VirtualService name or labels do not follow the chart's helpers",
     explanation:
       "The VirtualService should be named like the release's other objects (the chart's fullname helper) and carry the chart's common labels plus `app.kubernetes.io/instance`. " +
