@@ -80,19 +80,19 @@ export function locateSlow(m: Manifest, path: Path = []): Location | undefined {
   for (let len = full.length; len >= 0 && offset === undefined; len--) {
     const sub = full.slice(0, len);
     if (len === 0) {
-      offset = (doc.contents as any)?.range?.[0];
+      offset = (doc.contents as { range?: number[] } | null)?.range?.[0];
       break;
     }
     // Prefer the key's position for mapping entries: it is where a user looks.
     const parent = sub.length > 1 ? doc.getIn(sub.slice(0, -1), true) : doc.contents;
     const last = sub[sub.length - 1];
     if (parent && isCollection(parent)) {
-      const items = (parent as any).items as any[];
+      const items = (parent as { items: Array<{ key?: { value?: unknown; range?: number[] }; range?: number[] }> }).items;
       if (typeof last === 'number' && Array.isArray(items) && !(items[0] && 'key' in items[0])) {
         const node = items[last];
         if (node?.range) offset = node.range[0];
       } else {
-        const pair = items?.find((p: any) => p?.key !== undefined && String(p.key?.value ?? p.key) === String(last));
+        const pair = items?.find((p) => p?.key !== undefined && String(p.key?.value ?? p.key) === String(last));
         if (pair?.key?.range) offset = pair.key.range[0];
       }
     }

@@ -3,6 +3,7 @@
 // must match. Policies in the root namespace apply mesh-wide; others to their namespace
 // (narrowed by `selector.matchLabels`). Facts the model cannot know (client IPs, JWTs) are
 // reported as assumptions, never guessed silently.
+import { asObject, at, isObject } from '../manifest/json.js';
 import { memo } from './memo.js';
 import { byAge, policyApplies } from './selectors.js';
 import type { AuthorizationPolicyInfo, MeshModel, Workload } from './types.js';
@@ -63,8 +64,9 @@ function or(xs: Tri[]): Tri {
   return xs.includes('unknown') ? 'unknown' : false;
 }
 
-function sourceMatches(s: any, r: AuthzRequest): Tri {
-  if (!s || typeof s !== 'object') return true;
+function sourceMatches(raw: unknown, r: AuthzRequest): Tri {
+  if (!isObject(raw)) return true;
+  const s = raw;
   return and(
     field(s.principals, s.notPrincipals, r.source.principal),
     field(s.namespaces, s.notNamespaces, r.source.namespace),
@@ -75,8 +77,9 @@ function sourceMatches(s: any, r: AuthzRequest): Tri {
   );
 }
 
-function operationMatches(o: any, r: AuthzRequest): Tri {
-  if (!o || typeof o !== 'object') return true;
+function operationMatches(raw: unknown, r: AuthzRequest): Tri {
+  if (!isObject(raw)) return true;
+  const o = raw;
   return and(
     field(o.hosts, o.notHosts, r.host, true),
     field(o.ports, o.notPorts, String(r.port)),
@@ -109,18 +112,20 @@ function conditionValue(key: string, r: AuthzRequest): string | undefined | null
 function whenMatches(conds: unknown, r: AuthzRequest): Tri {
   if (!Array.isArray(conds)) return true;
   return and(
-    ...conds.map((c: any): Tri => {
-      const v = conditionValue(String(c?.key ?? ''), r);
+    ...conds.map((raw): Tri => {
+      const c = asObject(raw);
+      const v = conditionValue(String(c.key ?? ''), r);
       if (v === null) return 'unknown';
-      return field(c?.values, c?.notValues, v);
+      return field(c.values, c.notValues, v);
     }),
   );
 }
 
-function ruleMatches(rule: any, r: AuthzRequest): Tri {
-  if (!rule || typeof rule !== 'object') return true;
-  const from = Array.isArray(rule.from) && rule.from.length ? or(rule.from.map((f: any) => sourceMatches(f?.source, r))) : true;
-  const to = Array.isArray(rule.to) && rule.to.length ? or(rule.to.map((t: any) => operationMatches(t?.operation, r))) : true;
+function ruleMatches(raw: unknown, r: AuthzRequest): Tri {
+  if (!isObject(raw)) return true;
+  const rule = raw;
+  const from = Array.isArray(rule.from) && rule.from.length ? or(rule.from.map((f) => sourceMatches(at(f, 'source'), r))) : true;
+  const to = Array.isArray(rule.to) && rule.to.length ? or(rule.to.map((t) => operationMatches(at(t, 'operation'), r))) : true;
   return and(from, to, whenMatches(rule.when, r));
 }
 

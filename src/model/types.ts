@@ -203,7 +203,8 @@ export interface AuthorizationPolicyInfo {
   namespace: string;
   selector?: Labels;
   action: string;
-  rules: any[];
+  /** Raw `spec.rules` entries (evaluated by authz.ts, which narrows them). */
+  rules: unknown[];
 }
 
 export interface ServiceEntryInfo {

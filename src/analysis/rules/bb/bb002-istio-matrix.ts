@@ -1,6 +1,7 @@
 // BB002: the Istio on/off matrix. With Istio disabled nothing Istio-specific may render
 // (the CRDs are absent, so Flux fails to apply them); with Istio enabled a chart that has
 // a Service must render a VirtualService, or the package is unreachable from outside.
+import { asArray, asObject, at } from '../../../manifest/json.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { chartObjects, isIstioKind, ISTIO_RELEASES, own } from './util.js';
 
@@ -56,9 +57,9 @@ function disabledHalf(ctx: RuleContext): FindingDraft[] {
         symptom: 'pods would get sidecars from any injector present, and the namespace claims a mesh that is not there',
       });
     } else if (m.kind === 'HelmRelease') {
-      const deps: any[] = Array.isArray((m.obj.spec as any)?.dependsOn) ? (m.obj.spec as any).dependsOn : [];
-      deps.forEach((d, i) => {
-        if (d && istioHr.has(String(d.name))) {
+      asArray(at(m.obj, 'spec', 'dependsOn')).forEach((raw, i) => {
+        const d = asObject(raw);
+        if (istioHr.has(String(d.name))) {
           out.push({
             object: m,
             path: ['spec', 'dependsOn', i, 'name'],
@@ -76,7 +77,7 @@ function disabledHalf(ctx: RuleContext): FindingDraft[] {
 function enabledHalf(ctx: RuleContext): FindingDraft[] {
   const objs = chartObjects(ctx);
   if (objs.some((m) => m.kind === 'VirtualService')) return [];
-  const svc = objs.find((m) => m.kind === 'Service' && (m.obj.spec as any)?.type !== 'ExternalName');
+  const svc = objs.find((m) => m.kind === 'Service' && at(m.obj, 'spec', 'type') !== 'ExternalName');
   if (!svc) return [];
   return [
     {

@@ -1,5 +1,6 @@
 // BB004: chart/values.yaml carries the `istio` placeholder block, with Istio off by default
 // (the chart must render without Big Bang, where Istio may not be installed).
+import { asObject, isObject, type JsonObject } from '../../../manifest/json.js';
 import { join } from 'node:path';
 import { loadYaml11 } from '../../../manifest/yaml11.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
@@ -29,9 +30,9 @@ export const bb004: Rule = {
     const file = join(ctx.pkg.dir, 'chart', 'values.yaml');
     const text = ctx.pkg.files.text(file);
     if (text === undefined) return [];
-    let values: any;
+    let values: JsonObject;
     try {
-      values = loadYaml11(text, file) ?? {};
+      values = asObject(loadYaml11(text, file));
     } catch {
       return [];
     }
@@ -40,7 +41,7 @@ export const bb004: Rule = {
       return { path: display(file), line: pos.line, column: pos.column };
     };
     const istio = values?.istio;
-    if (istio === undefined || istio === null || typeof istio !== 'object') {
+    if (!isObject(istio)) {
       return [
         {
           object: hr,

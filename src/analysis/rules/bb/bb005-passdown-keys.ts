@@ -2,6 +2,7 @@
 // the chart templates must agree on the Istio keys: a written key no template reads is a
 // silent no-op (e.g. writes `istioGateway.<pkg>.gateways` while the VirtualService reads
 // `istio.<pkg>.gateways`), and a key the chart reads but nobody sets renders empty or fails.
+import { asObject, isObject, type JsonObject } from '../../../manifest/json.js';
 import { join } from 'node:path';
 import { loadYaml11 } from '../../../manifest/yaml11.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
@@ -66,17 +67,17 @@ export function valuesRefs(text: string, file: string): ValuesRef[] {
   return out;
 }
 
-function leaves(v: any, prefix: string[]): string[][] {
-  if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length) {
+function leaves(v: unknown, prefix: string[]): string[][] {
+  if (isObject(v) && Object.keys(v).length) {
     return Object.entries(v).flatMap(([k, x]) => leaves(x, [...prefix, k]));
   }
   return [prefix];
 }
 
-function has(v: any, path: string[]): boolean {
+function has(v: unknown, path: string[]): boolean {
   let cur = v;
   for (const k of path) {
-    if (!cur || typeof cur !== 'object' || !(k in cur)) return false;
+    if (!isObject(cur) || !(k in cur)) return false;
     cur = cur[k];
   }
   return true;
@@ -150,9 +151,9 @@ export const bb005: Rule = {
     }
 
     // 2. Istio keys the chart reads that neither chart/values.yaml nor the passdown sets.
-    let defaults: any = {};
+    let defaults: JsonObject = {};
     try {
-      defaults = loadYaml11(files.text(join(chartDir, 'values.yaml')) ?? '') ?? {};
+      defaults = asObject(loadYaml11(files.text(join(chartDir, 'values.yaml')) ?? ''));
     } catch {
       defaults = {};
     }

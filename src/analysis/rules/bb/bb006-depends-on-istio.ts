@@ -1,5 +1,6 @@
 // BB006: with Istio enabled the package HelmRelease waits for Istio (`dependsOn`), so its
 // pods are created after the injector and its Istio objects after the CRDs.
+import { asArray, asObject } from '../../../manifest/json.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { ISTIO_RELEASES, own } from './util.js';
 
@@ -22,8 +23,8 @@ export const bb006: Rule = {
     const out: FindingDraft[] = [];
     for (const hr of own(ctx.model).filter((m) => m.kind === 'HelmRelease')) {
       if (ISTIO_RELEASES.has(hr.name) || hr.name.endsWith('-ingressgateway')) continue;
-      const spec: any = hr.obj.spec ?? {};
-      const deps: any[] = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
+      const spec = asObject(hr.obj.spec);
+      const deps = asArray(spec.dependsOn).map(asObject);
       if (deps.some((d) => d?.name === want && (d.namespace === undefined || d.namespace === hr.namespace || d.namespace === 'bigbang')))
         continue;
       const wrong = deps.findIndex((d) => ISTIO_RELEASES.has(String(d?.name)));
