@@ -1,13 +1,18 @@
 // Synthetic Big Bang meshes for benchmarks: N packages, each a Namespace, Deployment,
 // Service, VirtualService and PeerAuthentication (5 objects), wired correctly, plus the
 // platform Gateway/ingress. A few packages carry deliberate mistakes so rules have work.
-export function syntheticMesh(objects: number, opts: { brokenEvery?: number } = {}): string {
+// With `heavy`, every package carries three faults a platform in trouble shows at once: a route
+// to an undeclared port, a gateway that does not exist and a Service whose selector matches no pod.
+export function syntheticMesh(objects: number, opts: { brokenEvery?: number; heavy?: boolean } = {}): string {
   const packages = Math.max(1, Math.floor(objects / 5));
   const broken = opts.brokenEvery ?? 50;
+  const heavy = opts.heavy ?? false;
   const parts: string[] = [];
   for (let i = 0; i < packages; i++) {
     const p = `pkg${i}`;
-    const port = broken && i % broken === 7 ? 9999 : 8080;
+    const port = heavy || (broken && i % broken === 7) ? 9999 : 8080;
+    const gateway = heavy ? `istio-system/gw-${i % 7}` : 'istio-system/public';
+    const selected = heavy ? `${p}-typo` : p;
     parts.push(`# Source: ${p}/templates/namespace.yaml
 apiVersion: v1
 kind: Namespace
@@ -58,7 +63,7 @@ metadata:
 spec:
   type: ClusterIP
   selector:
-    app.kubernetes.io/name: ${p}
+    app.kubernetes.io/name: ${selected}
   ports:
     - name: http
       port: 8080
@@ -76,7 +81,7 @@ metadata:
     app.kubernetes.io/instance: ${p}-${p}
 spec:
   gateways:
-    - istio-system/public
+    - ${gateway}
   hosts:
     - ${p}.bigbang.dev
   http:

@@ -11,7 +11,7 @@ import { readPackageFiles } from '../sources/package-files.js';
 import type { PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
 import { RULES } from './rules/catalogue.js';
-import { exitCodeFor, runRules, settle, sortFindings, toFinding } from './rules/engine.js';
+import { exitCodeFor, runRules, settle, toFinding } from './rules/engine.js';
 import { isIstioKind, packageHelmRelease } from './rules/bb/util.js';
 import type { Finding, FindingRender, PackageContext, Rule, RuleContext, Severity } from './rules/types.js';
 
@@ -199,7 +199,7 @@ export async function checkManifests(files: string[], opts: CheckOptions = {}): 
   const sets = ruleSets(opts, false);
   const istioEnabled = istioEnabledIn(loaded.manifests);
   const ctx: RuleContext = { model: loaded.model, layout: LAYOUTS[layoutName], istioEnabled };
-  const findings = settle(sets.run, sortFindings(runRules(sets.run, ctx, { render: 'input' })));
+  const findings = settle(sets.run, runRules(sets.run, ctx, { render: 'input' }));
   const failOn = opts.failOn ?? 'warning';
   return {
     input: { kind: 'manifests', files, istioEnabled },

@@ -2,15 +2,25 @@
 // trace, which says which rule catches what it shows.
 import { isPlaceholderGateway, type BigBangLayout } from '../core/layout.js';
 import { serversBinding } from '../model/gateway.js';
+import { memo } from '../model/memo.js';
 import type { GatewayInfo, MeshModel, VirtualServiceInfo } from '../model/types.js';
 import type { RuleCode } from './rules/codes.js';
 
 /** Whether a resolved gateway reference names an Istio Gateway or a Gateway API Gateway of the model. */
 export function gatewayExists(model: MeshModel, ref: string): boolean {
   if (ref === 'mesh' || model.gateways.has(ref)) return true;
-  return model.manifests.some(
-    (m) => m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/') && `${m.namespace}/${m.name}` === ref,
-  );
+  return gatewayApiGateways(model).has(ref);
+}
+
+/** `ns/name` of every Gateway API Gateway, once per model: asked for each gateway reference of every route. */
+function gatewayApiGateways(model: MeshModel): Set<string> {
+  return memo(model, 'gateway-api-gateways', () => {
+    const keys = new Set<string>();
+    for (const m of model.manifests) {
+      if (m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/')) keys.add(`${m.namespace}/${m.name}`);
+    }
+    return keys;
+  });
 }
 
 /** Which rule reports a reference to a Gateway that does not exist: the Big Bang placeholder (BB008), or MESH001. */

@@ -40,10 +40,23 @@ function stripComment(v: string): string {
   return (i >= 0 ? v.slice(0, i) : v).trim();
 }
 
-/** Scans lines [from, to) of a text split into lines. */
-export function scanLines(lines: readonly string[], opts: ScanOptions = {}, from = 0, to = lines.length): KeyLine[] | undefined {
-  const out: KeyLine[] = [];
-  const stack: Array<{ indent: number; key: string | number }> = [];
+/** What the walk passes for each key or item; `stack` is the live chain (copy it to keep it). */
+type Visit = (
+  line: number,
+  column: number,
+  indent: number,
+  kind: KeyLine['kind'],
+  value: string,
+  stack: readonly Entry[],
+) => boolean | void;
+interface Entry {
+  indent: number;
+  key: string | number;
+}
+
+/** The one pass: calls `visit` per key and item until it returns true; false when strict mode gives up. */
+function walk(lines: readonly string[], opts: ScanOptions, from: number, to: number, visit: Visit): boolean {
+  const stack: Entry[] = [];
   let blockIndent = -1;
   const item = (dash: number) => {
     while (stack.length && stack[stack.length - 1].indent > dash) stack.pop();
@@ -54,10 +67,6 @@ export function scanLines(lines: readonly string[], opts: ScanOptions = {}, from
       ordinal = top.key + 1;
     }
     stack.push({ indent: dash, key: ordinal });
-  };
-  const emit = (line: number, column: number, indent: number, kind: KeyLine['kind'], value: string) => {
-    const top = stack[stack.length - 1];
-    out.push({ line, column, indent, key: top.key, chain: stack.map((e) => e.key), kind, value });
   };
   for (let i = from; i < to; i++) {
     let raw = lines[i];
@@ -71,33 +80,60 @@ export function scanLines(lines: readonly string[], opts: ScanOptions = {}, from
     }
     if (opts.template && trimmed.startsWith('{{')) continue;
     if (raw.slice(0, indent).includes('\t')) {
-      if (opts.strict) return undefined;
+      if (opts.strict) return false;
       continue;
     }
-    if (opts.strict && /^- +- /.test(trimmed)) return undefined;
+    if (opts.strict && /^- +- /.test(trimmed)) return false;
     const km = KEY_LINE.exec(raw);
     if (km) {
       const dashIndent = km[1].length;
       const keyIndent = dashIndent + km[2].length;
-      const value = stripComment(km[6] ?? '');
       if (km[2]) {
         item(dashIndent);
-        emit(i + 1, keyIndent + 1, dashIndent, 'item', '');
+        if (visit(i + 1, keyIndent + 1, dashIndent, 'item', '', stack)) return true;
       }
       while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
       stack.push({ indent: keyIndent, key: km[3] ?? km[4] ?? km[5] });
-      emit(i + 1, keyIndent + 1, keyIndent, 'key', value);
+      if (visit(i + 1, keyIndent + 1, keyIndent, 'key', km[6] ?? '', stack)) return true;
       if (BLOCK_SCALAR.test(km[6] ?? '')) blockIndent = keyIndent;
       continue;
     }
     const im = ITEM_LINE.exec(raw);
     if (im) {
       item(im[1].length);
-      emit(i + 1, raw.length - im[2].length + 1, im[1].length, 'item', stripComment(im[2]));
+      if (visit(i + 1, raw.length - im[2].length + 1, im[1].length, 'item', im[2], stack)) return true;
       if (BLOCK_SCALAR.test(im[2])) blockIndent = im[1].length;
     }
   }
-  return out;
+  return true;
+}
+
+/** Scans lines [from, to) of a text split into lines. */
+export function scanLines(lines: readonly string[], opts: ScanOptions = {}, from = 0, to = lines.length): KeyLine[] | undefined {
+  const out: KeyLine[] = [];
+  const ok = walk(lines, opts, from, to, (line, column, indent, kind, value, stack) => {
+    out.push({ line, column, indent, key: stack[stack.length - 1].key, chain: stack.map((e) => e.key), kind, value: stripComment(value) });
+  });
+  return ok ? out : undefined;
+}
+
+/**
+ * Where the entry with exactly this chain of keys and ordinals first starts, without keeping the rest:
+ * null when strict block style does not hold (the caller parses fully), undefined when absent.
+ */
+export function findChain(
+  lines: readonly string[],
+  chain: readonly (string | number)[],
+  opts: ScanOptions = {},
+): { line: number; column: number } | null | undefined {
+  let found: { line: number; column: number } | undefined;
+  const ok = walk(lines, opts, 0, lines.length, (line, column, _indent, _kind, _value, stack) => {
+    if (stack.length !== chain.length) return false;
+    for (let i = 0; i < chain.length; i++) if (stack[i].key !== chain[i]) return false;
+    found = { line, column };
+    return true;
+  });
+  return ok ? found : null;
 }
 
 const cache = new Map<string, KeyLine[]>();

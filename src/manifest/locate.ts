@@ -2,7 +2,7 @@
 // keeps no positions; when a finding needs one, we re-parse only that document with
 // the positional `yaml` parser and cache it.
 import { LineCounter, parseDocument, isCollection, type Document } from 'yaml';
-import { scanLines } from './keys.js';
+import { findChain, scanLines } from './keys.js';
 import type { DocSpan, Location, Manifest, Path } from './types.js';
 
 const cache = new WeakMap<DocSpan, { doc: Document; lc: LineCounter }>();
@@ -24,18 +24,20 @@ function parsed(span: DocSpan) {
 }
 
 /**
- * The fast path for block-style YAML (what Helm and kubectl print): the key finder's one pass over a
- * document's lines, keeping where each chain of keys and list ordinals first starts. Built once per
- * document; a document with anything unusual (nested dashes on one line, tab indentation) gets no
- * index and the caller falls back to the full positional parser.
+ * The fast path for block-style YAML (what Helm and kubectl print): the key finder's pass over a
+ * document's lines. Most documents with a finding are asked once, so the first question scans only up
+ * to the answer; a document asked again gets an index of every chain. A document with anything unusual
+ * (nested dashes on one line, tab indentation) gets neither and the caller uses the full parser.
  */
 type PosIndex = Map<string, { line: number; column: number }>;
-const fastIndexes = new WeakMap<DocSpan, PosIndex | null>();
+const fastIndexes = new WeakMap<DocSpan, PosIndex | null | 'asked'>();
 
 const chainKey = (p: Path): string => p.map((k) => (typeof k === 'number' ? `#${k}` : k)).join('\u0000');
 
-function indexDoc(text: string, start: number, end: number): PosIndex | null {
-  const found = scanLines(text.slice(start, end).split('\n'), { strict: true });
+const linesOf = (span: DocSpan) => span.text.slice(span.start, span.end).split('\n');
+
+function indexDoc(span: DocSpan): PosIndex | null {
+  const found = scanLines(linesOf(span), { strict: true });
   if (!found) return null;
   const out: PosIndex = new Map();
   for (const kl of found) {
@@ -45,14 +47,21 @@ function indexDoc(text: string, start: number, end: number): PosIndex | null {
   return out;
 }
 
-/** Position of `path` in a block-style document, from its one-pass index (undefined: not found or unsupported). */
+/** Position of `path` in a block-style document (undefined: not found or unsupported). */
 export function fastLocate(span: DocSpan, path: Path): { line: number; column: number } | undefined {
-  let ix = fastIndexes.get(span);
+  const ix = fastIndexes.get(span);
   if (ix === undefined) {
-    ix = indexDoc(span.text, span.start, span.end);
-    fastIndexes.set(span, ix);
+    const hit = findChain(linesOf(span), path, { strict: true });
+    fastIndexes.set(span, hit === null ? null : 'asked');
+    return hit ?? undefined;
   }
-  return ix?.get(chainKey(path));
+  if (ix === null) return undefined;
+  if (ix === 'asked') {
+    const built = indexDoc(span);
+    fastIndexes.set(span, built);
+    return built?.get(chainKey(path));
+  }
+  return ix.get(chainKey(path));
 }
 
 /**

@@ -593,3 +593,14 @@ test('end to end: a VirtualService to kiali.kiali.svc.cluster.local:20001 finds 
   for (const rule of [mesh003, mesh004, mesh005, mesh006]) assert.deepEqual(rule.check(after), [], rule.meta.code);
   assert.equal(operatorNote(s.m), 'made by kiali-operator from Kiali kiali/kiali at run time');
 });
+
+test('check -f keeps the operator-made Services next to the assumed platform', async () => {
+  const { checkManifests } = await import('../../src/analysis/check.js');
+  const res = await checkManifests([join(FIXTURES, 'kiali.yaml')]);
+  const wrong = res.findings.filter((f) => f.code === 'MESH003' || f.code === 'MESH005');
+  assert.deepEqual(
+    wrong.map((f) => f.message),
+    [],
+  );
+  assert.ok(res.summary.operatorObjects > 0, 'the Kiali CR yields operator-made objects');
+});
