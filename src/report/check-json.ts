@@ -1,6 +1,7 @@
 // `bbmesh check --format json` (schema: schemas/check.schema.json, schemaVersion 1).
 import type { CheckResult } from '../analysis/check.js';
 import type { Finding, FindingSource } from '../analysis/rules/types.js';
+import { jsonChunks, lazy } from './json-stream.js';
 
 function source(s: FindingSource | undefined) {
   if (!s) return null;
@@ -15,13 +16,22 @@ function source(s: FindingSource | undefined) {
 }
 
 export function checkToJson(r: CheckResult) {
+  return { ...checkJsonDocument(r), findings: r.findings.map((f) => findingToJson(f)) };
+}
+
+/** The JSON report's text as it is made: findings are converted one at a time while written. */
+export function checkJsonChunks(r: CheckResult): Iterable<string> {
+  return jsonChunks(checkJsonDocument(r));
+}
+
+function checkJsonDocument(r: CheckResult) {
   return {
     schemaVersion: 1 as const,
     input: r.input,
     layout: r.layout,
     failOn: r.failOn,
     rules: { run: r.rulesRun, skipped: r.rulesSkipped },
-    findings: r.findings.map((f) => findingToJson(f)),
+    findings: lazy(r.findings, (f) => findingToJson(f)),
     summary: r.summary,
   };
 }

@@ -27,8 +27,12 @@ function header(group: Finding[]): string {
 }
 
 export function formatText(result: CheckResult, opts: TextOptions = {}): string {
+  return [...textChunks(result, opts)].join('');
+}
+
+/** The text report line by line (each chunk ends with a newline), for writing as it is made. */
+export function* textChunks(result: CheckResult, opts: TextOptions = {}): Generator<string> {
   const c = style(Boolean(opts.color));
-  const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
     const k = `${f.render}\u0000${f.object.kind}\u0000${f.object.namespace}\u0000${f.object.name}`;
@@ -41,15 +45,15 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
     group.sort(
       (a, b) =>
         SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-        a.code.localeCompare(b.code) ||
+        (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
         (a.source?.line ?? 0) - (b.source?.line ?? 0),
     );
-    lines.push(c.bold(header(group)));
+    yield c.bold(header(group)) + '\n';
     for (const f of group) {
       if (f.source?.file === 'rendered') renderedPositions = true;
-      lines.push(...findingLines(f, c));
+      yield findingLines(f, c).join('\n') + '\n';
     }
-    lines.push('');
+    yield '\n';
   }
   const s = result.summary;
   const extra = [
@@ -69,18 +73,17 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
         )
       : undefined;
   if (!result.findings.length) {
-    lines.push(`${c.green('No findings')} in ${scope}${how}${skipped}.`);
+    yield `${c.green('No findings')} in ${scope}${how}${skipped}.\n`;
   } else {
     const counts = [plural(s.errors, 'error'), plural(s.warnings, 'warning'), plural(s.infos, 'info')].join(', ');
     const color = s.errors ? c.red : s.warnings ? c.yellow : c.blue;
-    lines.push(`${color(counts)} in ${scope}${how}${skipped}.`);
+    yield `${color(counts)} in ${scope}${how}${skipped}.\n`;
     if (renderedPositions)
-      lines.push(
+      yield (
         c.dim(
           'render L:C = exact position in the output of `bbmesh render` (with Istio disabled for groups marked so); template lines are best effort.',
-        ),
+        ) + '\n'
       );
   }
-  if (istioNote) lines.push(istioNote);
-  return lines.join('\n') + '\n';
+  if (istioNote) yield istioNote + '\n';
 }
