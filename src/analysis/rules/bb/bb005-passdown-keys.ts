@@ -150,7 +150,7 @@ export const bb005: Rule = {
     }
 
     // 2. Istio keys the chart reads that neither chart/values.yaml nor the passdown sets.
-    let defaults: any = {};
+    let defaults: any;
     try {
       defaults = loadYaml11(files.text(join(chartDir, 'values.yaml')) ?? '') ?? {};
     } catch {
