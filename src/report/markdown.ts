@@ -22,9 +22,14 @@ export interface MarkdownOptions extends FileOptions {
   hostsNote?: string;
 }
 
-/** Text for one table cell: no pipes or line breaks can break the row. */
+/** Text for one table cell: no pipe or line break can end the row; `<` is literal outside code spans. */
 export function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>').replace(/</g, '&lt;').replace(/`/g, "'");
+  return s
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>')
+    .split('`')
+    .map((part, i) => (i % 2 ? part : part.replace(/</g, '&lt;')))
+    .join('`');
 }
 
 function inputLabel(r: CheckResult): string {
@@ -49,10 +54,10 @@ export function checkToMarkdown(r: CheckResult, opts: MarkdownOptions = {}): str
     for (const f of r.findings) {
       const file = findingFile(f, opts);
       const where = file ? `${file.path}:${file.line}` : f.assumed ? 'assumed platform' : (placeText(f.source) ?? '');
+      const code = where && !where.includes('`') ? `\`${cell(where)}\`` : cell(where);
       const disabled = f.render === 'istio-disabled' ? ' (Istio disabled)' : '';
       out.push(
-        `| ${f.severity} | ${f.code} | ${cell(objectLabel(f.object))} | ${where ? `\`${cell(where)}\`` : ''} | ` +
-          `${cell(f.message + disabled)} | ${cell(f.hint)} |`,
+        `| ${f.severity} | ${f.code} | ${cell(objectLabel(f.object))} | ${code} | ` + `${cell(f.message + disabled)} | ${cell(f.hint)} |`,
       );
     }
     out.push('');
@@ -62,7 +67,8 @@ export function checkToMarkdown(r: CheckResult, opts: MarkdownOptions = {}): str
   if (opts.hosts?.length) {
     out.push(`#### Failing hosts (${opts.hosts.length})`, '');
     for (const h of opts.hosts) {
-      out.push(`**${cell(h.url)}** → ${cell(h.status)}: ${cell(h.reason)}`, '', '```mermaid', h.mermaid.trimEnd(), '```', '');
+      const reason = h.reason.startsWith(`${h.status}: `) ? h.reason.slice(h.status.length + 2) : h.reason;
+      out.push(`**${cell(h.url)}** → ${cell(h.status)}: ${cell(reason)}`, '', '```mermaid', h.mermaid.trimEnd(), '```', '');
     }
   } else if (opts.hostsNote) {
     out.push(`_${opts.hostsNote}_`, '');
