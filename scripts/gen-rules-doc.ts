@@ -53,7 +53,7 @@ export function renderRulesDoc(rules: Rule[] = RULES): string {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = renderRulesDoc();
   if (process.argv.includes('--check')) {
-    let cur = '';
+    let cur: string;
     try {
       cur = readFileSync(RULES_DOC, 'utf8');
     } catch {

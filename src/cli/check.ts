@@ -1,9 +1,22 @@
-import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import { addMeshInputOptions, collect, examples, layoutOf, renderOptionsFrom, useColor, write } from './common.js';
+import {
+  addMeshInputOptions,
+  addOutputOption,
+  collect,
+  examples,
+  INPUTS_HELP,
+  inputsOf,
+  layoutOf,
+  list,
+  outputOf,
+  renderOptionsFrom,
+  useColor,
+  write,
+  type Flags,
+} from './common.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'junit'];
+export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'codequality', 'markdown'];
 const SEVERITIES = ['error', 'warning', 'info'];
 
 export function register(program: Command): void {
@@ -12,39 +25,41 @@ export function register(program: Command): void {
     .description(
       'Find broken routes and Big Bang integration mistakes before deploying: every finding with object, file, line, runtime symptom and fix',
     )
-    .argument(
-      '[package-dir]',
-      'package directory holding bigbang/ and chart/ (rendered with Istio enabled and disabled), a YAML file, or - for stdin',
-    )
-    .option('--format <format>', 'text, json, sarif or junit', 'text')
+    .argument('[inputs...]', `${INPUTS_HELP}; a package is rendered with Istio enabled and disabled`)
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity: error, warning or info', 'warning')
     .option(
       '--ignore <codes>',
       'rule codes to skip, comma-separated (e.g. BB002,MESH014); per object: annotation bbmesh.dev/ignore',
       collect,
     );
-  addMeshInputOptions(cmd, 'check rendered manifests from a YAML file instead of a package');
-  cmd
+  addOutputOption(
+    cmd,
+    CHECK_FORMATS,
+    'text',
+    'text, json, sarif, junit, codequality (GitLab Code Quality) or markdown (a merge-request report)',
+  );
+  addMeshInputOptions(cmd)
     .addHelpText(
       'after',
       `\nExit status: 0 when no finding is at or above --fail-on (default: warning), 1 otherwise, 2 on bad usage or input.\n` +
-        'Rules: docs/rules.md. "render L:C" is a position in the output of `bbmesh render <package-dir>`.\n' +
+        'Rules: docs/rules.md (shipped with bbmesh). "render L:C" is a position in the output of `bbmesh render <package-dir>`.\n' +
         examples([
           'bbmesh check examples/podinfo',
-          'bbmesh check examples/podinfo --layout bb3 --format sarif > bbmesh.sarif',
-          'bbmesh check -f rendered.yaml -f platform.yaml --fail-on error',
+          'bbmesh check examples/podinfo -f my-values.yaml --set domain=dev.bigbang.mil',
+          'bbmesh check examples/podinfo --layout bb3 -o sarif > bbmesh.sarif',
+          'bbmesh check rendered.yaml platform.yaml -n podinfo --fail-on error',
           'bbmesh render examples/podinfo | bbmesh check -',
-          'bbmesh check . --ignore BB003,MESH014 --format junit > bbmesh-junit.xml',
+          'bbmesh check . -o codequality > gl-code-quality-report.json',
+          'bbmesh check . --ignore BB003,MESH014 -o junit > bbmesh-junit.xml',
         ]),
     )
-    .action(async (target: string | undefined, o: Record<string, any>) => {
-      if (!FORMATS.includes(o.format)) throw new UserError(`unknown --format ${o.format}`, { hint: `use ${FORMATS.join(', ')}` });
-      if (!SEVERITIES.includes(o.failOn)) throw new UserError(`unknown --fail-on ${o.failOn}`, { hint: `use ${SEVERITIES.join(', ')}` });
-      layoutOf(o);
-      const files: string[] = o.file ?? [];
-      if (target && files.length) throw new UserError('give either a package directory or -f FILE, not both');
-      if (!target && !files.length) throw new UserError('nothing to check', { hint: 'pass a package directory, -f FILE, or - for stdin' });
-      const ignore = ((o.ignore ?? []) as string[])
+    .action(async (args: string[], o: Flags, self: Command) => {
+      const format = outputOf(self);
+      const failOn = String(o.failOn);
+      if (!SEVERITIES.includes(failOn)) throw new UserError(`unknown --fail-on ${failOn}`, { hint: `use ${SEVERITIES.join(', ')}` });
+      const layout = layoutOf(o);
+      const inputs = inputsOf(args, o, 'check');
+      const ignore = list(o.ignore)
         .flatMap((s) => s.split(','))
         .map((s) => s.trim().toUpperCase())
         .filter(Boolean);
@@ -54,31 +69,17 @@ export function register(program: Command): void {
         throw new UserError(`unknown rule code${unknown.length > 1 ? 's' : ''} in --ignore: ${unknown.join(', ')}`, {
           hint: 'see docs/rules.md',
         });
-      const opts = { layout: o.layout, ignore, failOn: o.failOn, platform: o.platform !== false, render: renderOptionsFrom(o) };
+      const opts = {
+        layout,
+        ignore,
+        failOn: failOn as 'error' | 'warning' | 'info',
+        platform: o.platform !== false,
+        render: renderOptionsFrom(o),
+      };
       const { checkPackage, checkManifests } = await import('../analysis/check.js');
-      let result;
-      if (target && target !== '-' && existsSync(target) && statSync(target).isDirectory()) result = await checkPackage(target, opts);
-      else if (target && target !== '-' && !existsSync(target))
-        throw new UserError(`not found: ${target}`, { hint: 'pass a package directory (bigbang/ + chart/), a YAML file, or - for stdin' });
-      else result = await checkManifests(target ? [target] : files, opts);
-
-      if (o.format === 'text') {
-        const { formatText } = await import('../report/text.js');
-        write(formatText(result, { color: useColor() }));
-      } else if (o.format === 'json') {
-        const { checkToJson } = await import('../report/check-json.js');
-        write(JSON.stringify(checkToJson(result), null, 2));
-      } else if (o.format === 'sarif') {
-        const { checkToSarif } = await import('../report/sarif.js');
-        write(JSON.stringify(checkToSarif(result, RULES, await toolVersion()), null, 2));
-      } else {
-        const { checkToJunit } = await import('../report/junit.js');
-        write(checkToJunit(result, RULES));
-      }
+      const result = inputs.kind === 'package' ? await checkPackage(inputs.dir, opts) : await checkManifests(inputs.files, opts);
+      const { formatCheck } = await import('./check-output.js');
+      write(await formatCheck(result, format, { rules: RULES, color: useColor() }));
       if (result.exitCode) process.exitCode = result.exitCode;
     });
-}
-
-async function toolVersion(): Promise<string> {
-  return (await import('../core/paths.js')).toolVersion();
 }

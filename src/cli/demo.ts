@@ -12,7 +12,10 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('Run the whole flow on the bundled example package (a temp copy): render, check, integrate, check, trace, diagram, verify')
-    .option('--dir <dir>', 'work in this new directory instead of a temp one (it must not exist)')
+    .option(
+      '--dir <dir>',
+      'work in this new directory instead of a temp one (it must not exist); a git repository, so git diff shows the edits',
+    )
     .addHelpText('after', examples(['bbmesh demo', 'bbmesh demo --dir /tmp/podinfo-demo && git -C /tmp/podinfo-demo diff']))
     .action(async (o: { dir?: string }) => {
       const ok = await runDemo(o.dir);
@@ -27,7 +30,10 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   if (dirOpt && existsSync(dirOpt))
     throw new UserError(`--dir ${dirOpt} already exists`, { hint: 'give a new directory; demo never overwrites files' });
   const work = dirOpt ? resolve(dirOpt) : join(mkdtempSync(join(tmpdir(), 'bbmesh-demo-')), 'podinfo');
+  if (!existsSync(example))
+    throw new UserError(`the bundled example is missing: ${example}`, { hint: 'reinstall bbmesh (the package ships examples/)' });
   cpSync(example, work, { recursive: true });
+  const tracked = await commitCopy(work);
   let ok = true;
   const expect = (cond: boolean, what: string) => {
     if (!cond) {
@@ -38,7 +44,7 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   const title = (n: number, s: string) => write(`\n${pc.bold(`${n}. ${s}`)}`);
 
   write(pc.bold('bbmesh demo: Big Bang service-mesh integration of the podinfo example, end to end'));
-  write(`working copy: ${work} (examples/podinfo itself is not modified)`);
+  write(`working copy: ${work} (examples/podinfo itself is not modified${tracked ? '; a git repository: git diff shows the edits' : ''})`);
 
   title(1, 'bbmesh render: the package as Flux renders it (bigbang/ chart, then chart/ with the merged values)');
   const { renderPackage } = await import('../sources/render/index.js');
@@ -119,7 +125,26 @@ async function runDemo(dirOpt?: string): Promise<boolean> {
   }
 
   write(
-    `\n${ok ? pc.green('demo complete: integrated, checked clean, traced.') : pc.red('demo finished with unexpected results (see ✗ above)')} Review the change: git diff --no-index ${example} ${work}`,
+    `\n${ok ? pc.green('demo complete: integrated, checked clean, traced.') : pc.red('demo finished with unexpected results (see ✗ above)')} Review the change: ${tracked ? `git -C ${work} diff` : `git diff --no-index ${example} ${work}`}`,
   );
   return ok;
+}
+
+/** Makes the copy a git repository with the example committed, so `git -C <dir> diff` shows what integrate changed. */
+async function commitCopy(dir: string): Promise<boolean> {
+  const { run } = await import('../sources/render/helm.js');
+  const id = ['-c', 'user.name=bbmesh demo', '-c', 'user.email=demo@bbmesh.invalid', '-c', 'commit.gpgsign=false'];
+  try {
+    for (const args of [
+      ['init', '-q'],
+      ['add', '-A'],
+      [...id, 'commit', '-q', '-m', 'examples/podinfo as bundled'],
+    ]) {
+      const r = await run('git', args, { cwd: dir });
+      if (r.code !== 0) return false;
+    }
+    return true;
+  } catch {
+    return false; // no git: the demo runs without it
+  }
 }

@@ -1,31 +1,31 @@
 import type { Command } from 'commander';
-import { UserError } from '../core/errors.js';
-import { addRenderOptions, examples, renderOptionsFrom, write } from './common.js';
+import { addOutputOption, addValuesOptions, examples, outputOf, renderOptionsFrom, write, type Flags } from './common.js';
 
 export function register(program: Command): void {
   const cmd = program
     .command('render')
     .description('Render a Big Bang package as Flux would: the bigbang/ chart, then chart/ with the values Flux merges')
     .argument('<package-dir>', 'package directory holding bigbang/ and chart/')
-    .option('-o, --output <format>', 'yaml or json', 'yaml')
     .option(
       '--show-secrets',
       'print the sensitive values of credential Secrets (registry auth, TLS keys, passwords) instead of redacting them',
     );
-  addRenderOptions(cmd)
+  addOutputOption(cmd, ['yaml', 'json'], 'yaml');
+  addValuesOptions(cmd)
     .addHelpText(
       'after',
       examples([
         'bbmesh render examples/podinfo',
         'bbmesh render examples/podinfo --set istio.enabled=true -o json',
-        'bbmesh render . --umbrella-values ~/bigbang/chart/values.yaml -f bigbang/values.yaml',
+        'bbmesh render . -f my-values.yaml --set-string domain=dev.bigbang.mil --set-json \'networkPolicies={"enabled":true}\'',
+        'bbmesh render . --umbrella-values ~/bigbang/chart/values.yaml',
       ]),
     )
-    .action(async (dir: string, o: Record<string, any>) => {
-      if (o.output !== 'yaml' && o.output !== 'json') throw new UserError(`unknown --output ${o.output}`, { hint: 'use yaml or json' });
+    .action(async (dir: string, o: Flags, self: Command) => {
+      const format = outputOf(self);
       const { renderPackage } = await import('../sources/render/index.js');
       const result = await renderPackage(dir, { ...renderOptionsFrom(o), showSecrets: o.showSecrets === true });
-      if (o.output === 'yaml') {
+      if (format === 'yaml') {
         write(result.text);
         return;
       }

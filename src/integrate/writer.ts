@@ -18,6 +18,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { UserError } from '../core/errors.js';
+import { logCommand } from '../sources/render/helm.js';
 
 export interface FileChange {
   /** Path relative to the package directory, with `/`. */
@@ -120,25 +121,32 @@ export function unifiedDiff(changes: FileChange[]): string {
     .join('');
 }
 
+/** Runs git (timed for --debug); throws when it fails or is missing. */
+function git(args: string[], cwd: string): string {
+  const started = Date.now();
+  let code = 0;
+  try {
+    return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch (err) {
+    code = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 127;
+    throw err;
+  } finally {
+    logCommand('git', args, Date.now() - started, code);
+  }
+}
+
 /** Files among `rels` with uncommitted changes (or untracked), when `root` is in a git work tree. */
 export function gitDirty(root: string, rels: string[]): string[] {
   if (!rels.length) return [];
   let top: string;
   try {
-    const inTree = execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
+    const inTree = git(['rev-parse', '--is-inside-work-tree'], root).trim();
     if (inTree !== 'true') return [];
-    top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
+    top = git(['rev-parse', '--show-toplevel'], root).trim();
   } catch {
     return []; // not a work tree, or no git
   }
-  const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', ...rels], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }).toString();
+  const out = git(['status', '--porcelain', '-z', '--untracked-files=all', '--', ...rels], root);
   const dirty = new Set<string>();
   const topReal = realpathSync(top);
   for (const entry of out.split('\0')) {

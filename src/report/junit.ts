@@ -1,19 +1,25 @@
 // `bbmesh check --format junit`: one testcase per rule; a rule fails when it reported a
-// finding at or above --fail-on (lower ones go to system-out); skipped rules are skipped.
+// finding at or above --fail-on (lower ones go to system-out); skipped rules are skipped. Each
+// testcase names a `file` (relative to the repository root): its first failing finding's, else the input.
 import type { CheckResult } from '../analysis/check.js';
 import { SEVERITY_RANK } from '../analysis/rules/engine.js';
 import type { Rule } from '../analysis/rules/types.js';
 import { findingText, xmlEscape } from './common.js';
+import { findingFile, type FileOptions } from './sarif.js';
 
-export function checkToJunit(r: CheckResult, rules: Rule[]): string {
+export function checkToJunit(r: CheckResult, rules: Rule[], opts: FileOptions & { inputPath?: string } = {}): string {
   const target = r.input.kind === 'package' ? r.input.dir : r.input.files.join(' ');
+  const fileAttr = (path: string | undefined) => (path ? ` file="${xmlEscape(path)}"` : '');
   const cases: string[] = [];
   let failures = 0;
   let skipped = 0;
   for (const rule of rules) {
     const code = rule.meta.code;
     const name = `${code} ${rule.meta.title}`;
-    const open = `    <testcase classname="bbmesh.check.${code}" name="${xmlEscape(name)}">`;
+    const fs = r.findings.filter((f) => f.code === code);
+    const failing = fs.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[r.failOn]);
+    const file = failing.map((f) => findingFile(f, opts)).find((x) => x)?.path ?? opts.inputPath;
+    const open = `    <testcase classname="bbmesh.check.${code}" name="${xmlEscape(name)}"${fileAttr(file)}>`;
     if (r.rulesSkipped.includes(code)) {
       skipped++;
       cases.push(
@@ -21,8 +27,6 @@ export function checkToJunit(r: CheckResult, rules: Rule[]): string {
       );
       continue;
     }
-    const fs = r.findings.filter((f) => f.code === code);
-    const failing = fs.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[r.failOn]);
     const rest = fs.filter((f) => !failing.includes(f));
     let body = '';
     if (failing.length) {

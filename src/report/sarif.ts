@@ -1,7 +1,10 @@
-// `bbmesh check --format sarif`: SARIF 2.1.0 for GitHub/GitLab code scanning. A finding on a
-// rendered object points at its template on disk (the region is the template line of the
-// object's `kind:`, since rendered lines do not exist in the repository); a finding on a
-// source file or an input file points at that file and line.
+// `bbmesh check -o sarif`: SARIF 2.1.0 for code-scanning tools. A finding on a rendered object
+// points at its template on disk (the region is the template line of the object's `kind:`, since
+// rendered lines do not exist in the repository); a finding on a source or input file points at that
+// file and line. Paths are relative to the repository root, named by `originalUriBaseIds`; stdin has
+// no file, so its findings carry a logical location only.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { CheckResult } from '../analysis/check.js';
 import type { Finding, Rule, Severity } from '../analysis/rules/types.js';
@@ -11,6 +14,47 @@ const LEVEL: Record<Severity, Sarif.Result.level> = {
   warning: 'warning',
   info: 'note',
 };
+
+/** The base every relative URI is resolved against (GitHub and most viewers know this name). */
+export const ROOT_ID = '%SRCROOT%';
+
+export interface FileOptions {
+  /** The repository root (default: the working directory). */
+  root?: string;
+  /** What relative paths in findings are relative to (default: the working directory). */
+  cwd?: string;
+}
+
+/** The file a user edits for a finding: relative to the root (posix) when inside it, else absolute. */
+export interface FindingFile {
+  path: string;
+  inRoot: boolean;
+  line: number;
+  column?: number;
+}
+
+/** Where a finding is on disk; undefined for stdin, and for rendered objects whose template is unknown. */
+export function findingFile(f: Finding, opts: FileOptions = {}): FindingFile | undefined {
+  const s = f.source;
+  if (!s || s.file === '<stdin>' || s.file === '-') return undefined;
+  const rendered = s.file === 'rendered';
+  if (rendered && !s.templatePath) return undefined;
+  const cwd = opts.cwd ?? process.cwd();
+  const abs = resolve(cwd, rendered ? s.templatePath! : s.file);
+  const rel = relative(resolve(opts.root ?? cwd), abs);
+  const inRoot = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return {
+    path: inRoot ? rel.split(sep).join('/') : abs,
+    inRoot,
+    line: rendered ? (s.templateLine ?? 1) : s.line,
+    column: rendered ? undefined : s.column,
+  };
+}
+
+/** A relative URI reference for a posix path: every segment percent-encoded. */
+export function relativeUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
 
 function ruleDescriptor(r: Rule): Sarif.ReportingDescriptor {
   const m = r.meta;
@@ -35,7 +79,7 @@ function ruleDescriptor(r: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-function location(f: Finding): Sarif.Location | undefined {
+function location(f: Finding, opts: FileOptions): Sarif.Location {
   const s = f.source;
   const logical: Sarif.LogicalLocation[] = [
     {
@@ -44,45 +88,42 @@ function location(f: Finding): Sarif.Location | undefined {
       fullyQualifiedName: `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
     },
   ];
+  const renderText = `${f.render === 'istio-disabled' ? 'render with Istio disabled' : 'render with Istio enabled'}, line ${s?.line}:${s?.column} of \`bbmesh render\``;
+  const file = findingFile(f, opts);
   if (!s) return { logicalLocations: logical };
-  if (s.file === 'rendered') {
-    if (!s.templatePath) return { logicalLocations: logical, message: { text: `rendered line ${s.line}:${s.column}` } };
-    return {
-      physicalLocation: {
-        artifactLocation: { uri: s.templatePath, uriBaseId: '%SRCROOT%' },
-        region: { startLine: s.templateLine ?? 1 },
-      },
-      logicalLocations: logical,
-      message: {
-        text: `${f.render === 'istio-disabled' ? 'render with Istio disabled' : 'render with Istio enabled'}, line ${s.line}:${s.column} of \`bbmesh render\``,
-      },
-    };
+  if (!file) {
+    const text = s.file === 'rendered' ? renderText : `standard input, line ${s.line}:${s.column}`;
+    return { logicalLocations: logical, message: { text } };
   }
+  const artifactLocation: Sarif.ArtifactLocation = file.inRoot
+    ? { uri: relativeUri(file.path), uriBaseId: ROOT_ID }
+    : { uri: pathToFileURL(file.path).href };
+  const region: Sarif.Region = file.column ? { startLine: file.line, startColumn: file.column } : { startLine: file.line };
   return {
-    physicalLocation: { artifactLocation: { uri: s.file, uriBaseId: '%SRCROOT%' }, region: { startLine: s.line, startColumn: s.column } },
+    physicalLocation: { artifactLocation, region },
     logicalLocations: logical,
+    ...(s.file === 'rendered' ? { message: { text: renderText } } : {}),
   };
 }
 
-export function checkToSarif(r: CheckResult, rules: Rule[], version: string): Sarif.Log {
+export function checkToSarif(r: CheckResult, rules: Rule[], version: string, opts: FileOptions = {}): Sarif.Log {
   const index = new Map(rules.map((x, i) => [x.meta.code, i]));
-  const results: Sarif.Result[] = r.findings.map((f) => {
-    const loc = location(f);
-    return {
-      ruleId: f.code,
-      ruleIndex: index.get(f.code),
-      level: LEVEL[f.severity],
-      message: { text: `${f.message}. Symptom: ${f.symptom}. Fix: ${f.hint}` },
-      locations: loc ? [loc] : [],
-      partialFingerprints: { bbmeshObject: `${f.code}/${f.object.kind}/${f.object.namespace}/${f.object.name}/${f.message}` },
-      properties: {
-        object: f.object,
-        render: f.render ?? 'input',
-        assumed: f.assumed,
-        renderedLine: f.source?.file === 'rendered' ? f.source.line : undefined,
-      },
-    };
-  });
+  const results: Sarif.Result[] = r.findings.map((f) => ({
+    ruleId: f.code,
+    ruleIndex: index.get(f.code),
+    level: LEVEL[f.severity],
+    message: { text: `${f.message}. Symptom: ${f.symptom}. Fix: ${f.hint}` },
+    locations: [location(f, opts)],
+    partialFingerprints: { bbmeshObject: `${f.code}/${f.object.kind}/${f.object.namespace}/${f.object.name}/${f.message}` },
+    properties: {
+      object: f.object,
+      render: f.render ?? 'input',
+      assumed: f.assumed,
+      renderedLine: f.source?.file === 'rendered' ? f.source.line : undefined,
+    },
+  }));
+  const root = resolve(opts.root ?? opts.cwd ?? process.cwd());
+  const rootUri = pathToFileURL(root.endsWith(sep) ? root : root + sep).href;
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -97,8 +138,9 @@ export function checkToSarif(r: CheckResult, rules: Rule[], version: string): Sa
             rules: rules.map(ruleDescriptor),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${process.cwd().replace(/\/?$/, '/')}` } },
+        originalUriBaseIds: { [ROOT_ID]: { uri: rootUri, description: { text: 'the repository root' } } },
         results,
+        columnKind: 'utf16CodeUnits',
         properties: { summary: r.summary, layout: r.layout },
       },
     ],

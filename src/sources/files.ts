@@ -24,7 +24,8 @@ export function readText(file: string): string {
   return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
 }
 
-export async function loadFiles(files: string[]): Promise<Manifest[]> {
+/** `defaultNamespace`: for objects that name none (kubectl's and istioctl's `-n`). */
+export async function loadFiles(files: string[], defaultNamespace = 'default'): Promise<Manifest[]> {
   const { loadManifests } = await import('../manifest/load.js');
   const out: Manifest[] = [];
   for (const f of files) {
@@ -35,7 +36,7 @@ export async function loadFiles(files: string[]): Promise<Manifest[]> {
       text = readText(f);
     }
     const name = f === '-' ? '<stdin>' : f;
-    const loaded = loadManifests(text, { file: name, stage: 'input', defaultNamespace: 'default' });
+    const loaded = loadManifests(text, { file: name, stage: 'input', defaultNamespace });
     if (!loaded.length) {
       throw new UserError(`no Kubernetes objects in ${name}`, {
         hint:

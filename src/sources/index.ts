@@ -105,7 +105,7 @@ export async function loadMesh(input: InputSpec, opts: ModelOptions = {}): Promi
   }
   if (input.files?.length) {
     const { loadFiles } = await import('./files.js');
-    const manifests = await loadFiles(input.files);
+    const manifests = await loadFiles(input.files, opts.render?.namespace);
     const values = opts.platform === false ? {} : await umbrellaValues(opts.render);
     return meshFromManifests(manifests, { layout, platform: opts.platform === false ? false : undefined, values });
   }

@@ -58,10 +58,12 @@ test('help lists the flags, the default fail-on and examples', () => {
   const r = run(['check', '--help']);
   assert.equal(r.status, 0);
   for (const s of [
-    '-f, --file <file>',
-    '--values <file>',
+    '[inputs...]',
+    '-f, --values <file>',
+    '--set-string',
+    '-n, --namespace',
     '--layout',
-    '--format',
+    '-o, --output <format>',
     '--fail-on',
     'default: warning',
     '--ignore',

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { checkManifests, type CheckResult } from '../../src/analysis/check.js';
 import { useColor } from '../../src/cli/common.js';
@@ -168,7 +169,8 @@ test('sarif: 2.1.0 with rules from the catalogue and located results', () => {
   assert.equal(run.tool.driver.rules![bb008r.ruleIndex!].id, 'BB008');
   assert.ok(bb008r.message.text);
   const loc = bb008r.locations![0].physicalLocation!;
-  assert.equal(loc.artifactLocation!.uri, file);
+  // outside the repository root (a temp dir): an absolute file URI, no uriBaseId
+  assert.equal(loc.artifactLocation!.uri, pathToFileURL(file).href);
   assert.deepEqual(loc.region, { startLine: 18, startColumn: 7 });
   assert.equal(run.results!.find((x) => x.ruleId === 'BB003')!.level, 'note');
 });
@@ -182,7 +184,7 @@ test('junit: one testcase per rule, failures for findings at or above fail-on', 
   assert.equal(xml.match(/<testcase /g)!.length, 2);
   assert.match(
     xml,
-    /<testcase classname="bbmesh.check.BB008" name="BB008 VirtualService still binds the package default gateway `istio-system\/main`">\n {6}<failure message="1 finding\(s\): VirtualService shop\/shop binds gateway &quot;istio-system\/main&quot;/,
+    /<testcase classname="bbmesh.check.BB008" name="BB008 VirtualService still binds the package default gateway `istio-system\/main`" file="[^"]*in\.yaml">\n {6}<failure message="1 finding\(s\): VirtualService shop\/shop binds gateway &quot;istio-system\/main&quot;/,
   );
   assert.match(xml, /<system-out>info BB003 VirtualService shop\/shop/);
   const withInfos = checkToJunit({ ...result, failOn: 'info' }, [bb003, bb008]);

@@ -19,23 +19,23 @@ test(
   'bbmesh trace: exit 0 on success, 1 on failure, 2 on a bad URL; json and mermaid',
   { skip: !built && 'run npm run build first' },
   () => {
-    const ok = run('trace', 'https://podinfo.bigbang.dev/', '-f', FIXTURE);
+    const ok = run('trace', 'https://podinfo.bigbang.dev/', FIXTURE);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /✓ 200/);
-    const bad = run('trace', 'https://nope.bigbang.dev/', '-f', FIXTURE);
+    const bad = run('trace', 'https://nope.bigbang.dev/', FIXTURE);
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /✗ 404 NR/);
-    const usage = run('trace', 'ftp://x/', '-f', FIXTURE);
+    const usage = run('trace', 'ftp://x/', FIXTURE);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /unsupported scheme/);
-    const json = JSON.parse(run('trace', 'http://podinfo.bigbang.dev/', '-f', FIXTURE, '--format', 'json').stdout);
+    const json = JSON.parse(run('trace', 'http://podinfo.bigbang.dev/', FIXTURE, '-o', 'json').stdout);
     assert.equal(json.schemaVersion, 1);
     assert.equal(json.hops[4].kind, 'redirect');
     assert.equal(json.verdict.ok, true);
-    const mmd = run('trace', 'https://podinfo.bigbang.dev/', '-f', FIXTURE, '--format', 'mermaid', '--header', 'x-env=dev', '-X', 'POST');
+    const mmd = run('trace', 'https://podinfo.bigbang.dev/', FIXTURE, '-o', 'mermaid', '--header', 'x-env=dev', '-X', 'POST');
     assert.equal(mmd.status, 0);
     assert.match(mmd.stdout, /flowchart LR/);
-    const d = run('diagram', '-f', FIXTURE);
+    const d = run('diagram', FIXTURE);
     assert.equal(d.status, 0);
     assert.match(d.stdout, /VirtualService podinfo\/podinfo-podinfo/);
   },

@@ -1,6 +1,7 @@
 // Running git and helm for the Flux sources: timed, reported to --debug, never echoing credentials.
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
+import { logCommand } from '../render/helm.js';
 
 /** Called once per finished command with its printable (redacted) command line and duration. */
 export type CommandLog = (cmd: string, ms: number) => void;
@@ -61,7 +62,9 @@ export function exec(bin: string, args: string[], opts: ExecOptions = {}): Promi
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
-      opts.onCommand?.(commandLine(bin, args), Date.now() - started);
+      const line = commandLine(bin, args);
+      opts.onCommand?.(line, Date.now() - started);
+      logCommand(bin, args, Date.now() - started, code, line);
       resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') + extra, code });
     };
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -2,17 +2,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 
 export { PROJECT_ROOT };
 
-const HOW_TO_GET =
-  'install Helm 3.12+ (https://helm.sh/docs/intro/install/), run `bash scripts/install-helm.sh` in the bbmesh checkout, or pass --helm PATH / set HELM_BIN';
+export const HOW_TO_GET =
+  'run `bbmesh setup` to install the pinned Helm, install Helm 3.12+ (https://helm.sh/docs/intro/install/), or pass --helm PATH / set HELM_BIN';
 
-/** Order: --helm PATH, HELM_BIN, .tools/bin/helm (bbmesh's own, then the current directory's), PATH. */
+/** Where `bbmesh setup` puts Helm: `$XDG_DATA_HOME/bbmesh/bin` (default ~/.local/share/bbmesh/bin). */
+export function dataBinDir(): string {
+  const xdg = process.env.XDG_DATA_HOME;
+  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.local', 'share'), 'bbmesh', 'bin');
+}
+
+/** Order: --helm PATH, HELM_BIN, .tools/bin/helm (bbmesh's own, then the current directory's), `bbmesh setup`'s, PATH. */
 export function findHelm(explicit?: string): string {
   if (explicit) {
     if (!existsSync(explicit)) throw new UserError(`helm not found at --helm ${explicit}`, { hint: HOW_TO_GET });
@@ -23,7 +29,7 @@ export function findHelm(explicit?: string): string {
     if (!existsSync(env)) throw new UserError(`helm not found at HELM_BIN=${env}`, { hint: HOW_TO_GET });
     return env;
   }
-  for (const c of [join(PROJECT_ROOT, '.tools', 'bin', 'helm'), join(process.cwd(), '.tools', 'bin', 'helm')]) {
+  for (const c of [join(PROJECT_ROOT, '.tools', 'bin', 'helm'), join(process.cwd(), '.tools', 'bin', 'helm'), join(dataBinDir(), 'helm')]) {
     if (existsSync(c)) return c;
   }
   for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -38,7 +44,26 @@ export interface RunResult {
   code: number;
 }
 
+/** Told of every finished external command (Helm, git): its printable command line, duration and exit code. */
+export type CommandListener = (command: string, ms: number, code: number) => void;
+let listener: CommandListener | undefined;
+
+/** `--debug` sets one; undefined removes it. */
+export function onCommand(l: CommandListener | undefined): void {
+  listener = l;
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./^{}*-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Reports a finished command to the listener; `line` when the caller already made a printable (redacted) one. */
+export function logCommand(bin: string, args: string[], ms: number, code: number, line?: string): void {
+  listener?.(line ?? [bin, ...args].map(quoteArg).join(' '), ms, code);
+}
+
 export function run(bin: string, args: string[], opts: { cwd?: string } = {}): Promise<RunResult> {
+  const started = Date.now();
   return new Promise((res, rej) => {
     const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -46,9 +71,10 @@ export function run(bin: string, args: string[], opts: { cwd?: string } = {}): P
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => rej(new UserError(`cannot run ${bin}: ${e.code ?? e.message}`, { hint: HOW_TO_GET })));
-    child.on('close', (code) =>
-      res({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }),
-    );
+    child.on('close', (code) => {
+      logCommand(bin, args, Date.now() - started, code ?? 1);
+      res({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 });
+    });
   });
 }
 

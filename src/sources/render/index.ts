@@ -19,6 +19,12 @@ export interface RenderOptions {
   values?: string[];
   /** `--set K=V` for stage 1. */
   set?: string[];
+  /** Helm's other value flags for stage 1, passed to `helm template` as given (Helm applies them). */
+  setString?: string[];
+  setFile?: string[];
+  setJson?: string[];
+  /** Namespace of input objects that name none (manifest files; a package render takes Flux's namespaces). */
+  namespace?: string;
   helm?: string;
   /** Package name; default: from bigbang/Chart.yaml (`bigbang-<pkg>`) or the chart's name. */
   packageName?: string;
@@ -188,6 +194,9 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     parseSet(s);
     setArgs.push('--set', s);
   }
+  for (const s of opts.setString ?? []) setArgs.push('--set-string', s);
+  for (const s of opts.setFile ?? []) setArgs.push('--set-file', s);
+  for (const s of opts.setJson ?? []) setArgs.push('--set-json', s);
 
   // Start Helm first: everything below overlaps with it.
   const stage1Args = [
@@ -207,7 +216,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
 
   let bigbangValues: Values = {};
   for (const f of files) bigbangValues = mergeValues(bigbangValues, await loadYamlFile(f));
-  for (const s of opts.set ?? []) bigbangValues = mergeValues(bigbangValues, parseSet(s));
+  bigbangValues = mergeSetFlags(bigbangValues, opts);
 
   await version;
   const r1 = await stage1;
@@ -360,6 +369,45 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
       return (manifests ??= parse());
     },
   };
+}
+
+/**
+ * The model's view of stage 1's values (platform options read `domain` and the like): the value flags in
+ * Helm's order (--set-json, --set, --set-string, --set-file). Helm itself got the flags as given and
+ * reports their errors; what this cannot read is left out.
+ */
+function mergeSetFlags(base: Values, opts: RenderOptions): Values {
+  let out = base;
+  const each = (list: string[] | undefined, value: (raw: string) => unknown) => {
+    for (const expr of list ?? []) {
+      const eq = expr.indexOf('=');
+      if (eq <= 0) continue;
+      try {
+        const v: Values = {};
+        setPath(v, parseKeyPath(expr.slice(0, eq)), value(expr.slice(eq + 1)));
+        out = mergeValues(out, v);
+      } catch {
+        // Helm reports it
+      }
+    }
+  };
+  each(opts.setJson, (raw) => JSON.parse(raw) as unknown);
+  for (const s of opts.set ?? []) out = mergeValues(out, parseSet(s));
+  for (const s of opts.setString ?? []) {
+    try {
+      out = mergeValues(out, stringLeaves(parseSet(s)) as Values);
+    } catch {
+      // Helm reports it
+    }
+  }
+  each(opts.setFile, (raw) => readFileSync(raw, 'utf8'));
+  return out;
+}
+
+function stringLeaves(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stringLeaves);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stringLeaves(x)]));
+  return v === null ? 'null' : String(v);
 }
 
 function withNamespaceIfNeeded(body: string, ns: string, clusterScoped: Set<string>): string {

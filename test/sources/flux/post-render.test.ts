@@ -111,7 +111,7 @@ test('strategic merge: $patch delete and replace, null, and lists without a merg
     try {
       check(one([deployment('kiali')], smp(SMP_HEAD + body)));
     } catch (e) {
-      throw new Error(`${name}: ${(e as Error).message}`);
+      throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
     }
   }
   const dropped = one([deployment('kiali')], smp('kind: Deployment\nmetadata:\n  annotations:\n    drop/me: null\n'));

@@ -151,7 +151,7 @@ export const bb005: Rule = {
     }
 
     // 2. Istio keys the chart reads that neither chart/values.yaml nor the passdown sets.
-    let defaults: JsonObject = {};
+    let defaults: JsonObject;
     try {
       defaults = asObject(loadYaml11(files.text(join(chartDir, 'values.yaml')) ?? ''));
     } catch {
