@@ -55,6 +55,30 @@ async function failingHosts(r: CheckResult): Promise<{ hosts?: FailingHost[]; ho
   return { hosts };
 }
 
+/**
+ * The report as chunks of text, written as they are made: text, JSON and SARIF never exist whole, which
+ * matters for a platform snapshot with thousands of findings.
+ */
+export async function checkReportChunks(
+  r: CheckResult,
+  format: string,
+  opts: { rules: Rule[]; color: boolean },
+): Promise<Iterable<string>> {
+  if (format === 'text') return (await import('../report/text.js')).textChunks(r, { color: opts.color });
+  if (format === 'json') return withNewline((await import('../report/check-json.js')).checkJsonChunks(r));
+  if (format === 'sarif') {
+    const { toolVersion } = await import('../core/paths.js');
+    return withNewline((await import('../report/sarif.js')).checkSarifChunks(r, opts.rules, toolVersion(), { root: repositoryRoot() }));
+  }
+  const text = await formatCheck(r, format, opts);
+  return [text.endsWith('\n') ? text : `${text}\n`];
+}
+
+function* withNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
+}
+
 export async function formatCheck(r: CheckResult, format: string, opts: { rules: Rule[]; color: boolean }): Promise<string> {
   const root = repositoryRoot();
   if (format === 'text') return (await import('../report/text.js')).formatText(r, { color: opts.color });

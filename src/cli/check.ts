@@ -12,7 +12,6 @@ import {
   outputOf,
   renderOptionsFrom,
   useColor,
-  write,
   type Flags,
 } from './common.js';
 
@@ -78,8 +77,9 @@ export function register(program: Command): void {
       };
       const { checkPackage, checkManifests } = await import('../analysis/check.js');
       const result = inputs.kind === 'package' ? await checkPackage(inputs.dir, opts) : await checkManifests(inputs.files, opts);
-      const { formatCheck } = await import('./check-output.js');
-      write(await formatCheck(result, format, { rules: RULES, color: useColor() }));
+      const { checkReportChunks } = await import('./check-output.js');
+      const { writeChunks } = await import('../report/sink.js');
+      await writeChunks(await checkReportChunks(result, format, { rules: RULES, color: useColor() }), process.stdout);
       if (result.exitCode) process.exitCode = result.exitCode;
     });
 }

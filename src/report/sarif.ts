@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { CheckResult } from '../analysis/check.js';
 import type { Finding, Rule, Severity } from '../analysis/rules/types.js';
+import { jsonChunks, lazy, type Lazy } from './json-stream.js';
 
 const LEVEL: Record<Severity, Sarif.Result.level> = {
   error: 'error',
@@ -107,8 +108,17 @@ function location(f: Finding, opts: FileOptions): Sarif.Location {
 }
 
 export function checkToSarif(r: CheckResult, rules: Rule[], version: string, opts: FileOptions = {}): Sarif.Log {
+  return sarifLog(r, rules, version, opts, r.findings.map(resultOf(rules, opts)));
+}
+
+/** The SARIF log's text as it is made: results are converted one at a time while written. */
+export function checkSarifChunks(r: CheckResult, rules: Rule[], version: string, opts: FileOptions = {}): Iterable<string> {
+  return jsonChunks(sarifLog(r, rules, version, opts, lazy(r.findings, resultOf(rules, opts))));
+}
+
+function resultOf(rules: Rule[], opts: FileOptions): (f: Finding) => Sarif.Result {
   const index = new Map(rules.map((x, i) => [x.meta.code, i]));
-  const results: Sarif.Result[] = r.findings.map((f) => ({
+  return (f) => ({
     ruleId: f.code,
     ruleIndex: index.get(f.code),
     level: LEVEL[f.severity],
@@ -121,7 +131,16 @@ export function checkToSarif(r: CheckResult, rules: Rule[], version: string, opt
       assumed: f.assumed,
       renderedLine: f.source?.file === 'rendered' ? f.source.line : undefined,
     },
-  }));
+  });
+}
+
+function sarifLog<R extends Sarif.Result[] | Lazy<Sarif.Result>>(
+  r: CheckResult,
+  rules: Rule[],
+  version: string,
+  opts: FileOptions,
+  results: R,
+): Omit<Sarif.Log, 'runs'> & { runs: Array<Omit<Sarif.Run, 'results'> & { results: R }> } {
   const root = resolve(opts.root ?? opts.cwd ?? process.cwd());
   const rootUri = pathToFileURL(root.endsWith(sep) ? root : root + sep).href;
   return {

@@ -50,7 +50,7 @@ test('writeChunks waits for a slow reader and loses nothing', async () => {
   assert.equal(text, parts.join(''));
 });
 
-test('check -o json streams the same document it would build whole', async () => {
+test('check -o json, sarif and text stream the same document they would build whole', async () => {
   const { checkManifests } = await import('../../src/analysis/check.js');
   const { checkJsonChunks, checkToJson } = await import('../../src/report/check-json.js');
   const { formatText, textChunks } = await import('../../src/report/text.js');
@@ -65,5 +65,8 @@ test('check -o json streams the same document it would build whole', async () =>
   assert.ok(r.findings.length > 3, 'the fixture has findings to stream');
   assert.equal([...checkJsonChunks(r)].join(''), JSON.stringify(checkToJson(r), null, 2));
   assert.equal([...textChunks(r)].join(''), formatText(r));
+  const { checkSarifChunks, checkToSarif } = await import('../../src/report/sarif.js');
+  const { RULES } = await import('../../src/analysis/rules/catalogue.js');
+  assert.equal([...checkSarifChunks(r, RULES, '1.0.0')].join(''), JSON.stringify(checkToSarif(r, RULES, '1.0.0'), null, 2));
   rmSync(dir, { recursive: true, force: true });
 });
