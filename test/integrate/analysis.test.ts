@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseDefines } from '../../src/integrate/helpers.js';
 import { findServices, portOf } from '../../src/integrate/services.js';
 import { orCondition } from '../../src/integrate/depends-on.js';
-import { Workspace } from '../../src/integrate/writer.js';
+import { Workspace } from '../../src/integrate/workspace.js';
 import { copyPackage, FIXTURES } from './helpers.js';
 
 test('portOf: values paths, pipes, quotes and hard-coded numbers', () => {

@@ -51,7 +51,7 @@ test('bad input exits 2 with the flag to pass', () => {
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
-    /^bbmesh: the chart exposes 2 Services .*\(pass --service for each one to expose, e\.g\. --service api --service ui\)\n$/,
+    /^bbmesh: the chart renders 2 Services: dashboard-dashboard-api .*\(pass --service for each one to expose, e\.g\. --service dashboard-dashboard-api --service dashboard-dashboard-ui\)\n$/,
   );
   const l = bbmesh(['integrate', dir, '--layout', 'bb9']);
   assert.equal(l.code, 2);
