@@ -86,9 +86,14 @@ export function insideScope(text: string, at: number): boolean {
   return stack.some((s) => s === 'range' || s === 'with');
 }
 
-/** Template text that means the same at the top level of another template: no variables but `$`, not in a `range`/`with`. */
+/** Arguments that mean the same at the top level of another template: no variables but `$`. */
 function portable(args: string): boolean {
   return !/\$[A-Za-z_]/.test(args);
+}
+
+/** Arguments that read only `$` (the chart's root), never `.`: the same inside a `range` or `with`. */
+function rootOnly(args: string): boolean {
+  return !/(^|[^$\w)\]])\./.test(args.replace(/"(?:[^"\\]|\\.)*"/g, '""'));
 }
 
 /** `include "<name>" <args>` calls of a template, in order, with their offsets. */
@@ -106,7 +111,8 @@ function includes(text: string): { name: string; args: string; at: number }[] {
  */
 export function labelsCall(ws: Workspace, h: ChartHelpers, serviceDoc?: string): string | undefined {
   const isLabels = (n: string) => h.defines.has(n) && (n === h.labels || /\.labels$/.test(n));
-  const usable = (text: string) => includes(text).filter((c) => isLabels(c.name) && portable(c.args) && !insideScope(text, c.at));
+  const usable = (text: string) =>
+    includes(text).filter((c) => isLabels(c.name) && portable(c.args) && (rootOnly(c.args) || !insideScope(text, c.at)));
   const own = serviceDoc ? usable(serviceDoc)[0] : undefined;
   if (own) return `include "${own.name}" ${own.args}`;
   if (!h.labels) return undefined;

@@ -21,6 +21,8 @@ import { join } from 'node:path';
 
 export const TX_ROOT = '.bbmesh';
 export const JOURNAL = 'journal.json';
+/** What the journal is renamed to once every file is in place: the transaction is over. */
+export const COMMITTED = 'committed.json';
 
 export interface JournalEntry {
   /** Path as the user names it (relative to the package directory). */
@@ -107,8 +109,8 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function readJournal(txDir: string): Journal | undefined {
-  const file = join(txDir, JOURNAL);
+function readJournal(txDir: string, name = JOURNAL): Journal | undefined {
+  const file = join(txDir, name);
   if (!existsSync(file)) return undefined;
   const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const j = raw as Journal;
@@ -192,6 +194,18 @@ export function recoverOne(root: string, name: string, mode: 'auto' | 'rollback'
       outcome: 'in-progress',
       files: [],
       message: `another bbmesh integrate (pid ${pid}) is writing this package (${TX_ROOT}/${name}); wait for it to end`,
+    };
+  }
+  const committed = readJournal(txDir, COMMITTED);
+  if (committed) {
+    removeTxDir(root, txDir);
+    return {
+      id: name,
+      outcome: 'completed',
+      files: committed.entries.map((e) => e.path),
+      message:
+        `an interrupted bbmesh integrate (${TX_ROOT}/${name}) had written all ${committed.entries.length} file(s): ` +
+        'removed its staging files',
     };
   }
   const j = readJournal(txDir);

@@ -45,7 +45,7 @@ export function stepNamespace(ctx: StepContext): StepReport {
   const skip = (reason: string): StepReport => ({ step: 1, title, status: 'skipped', reason, files: [] });
   const before = ws.read(file);
   if (before === null) return skip(`no ${file}`);
-  const existing = /(?:^|[\s{,])(["']?istio-injection["']?\s*:[^,}\r\n]*)/m.exec(before);
+  const existing = /(?:^|[^\w./-])(["']?istio-injection["']?\s*:[^,}\r\n]*)/m.exec(before);
   if (existing) return { step: 1, title, status: 'present', reason: `label kept as is: ${existing[1].trim()}`, files: [] };
   if (!/^kind:\s*Namespace\s*$/m.test(before)) return skip(`${file} declares no Namespace`);
   const doc = new TextDoc(before);

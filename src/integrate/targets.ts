@@ -83,6 +83,7 @@ export function serviceChoice(text: ServiceInfo[], render: ChartRender | undefin
     if (info) used.add(info);
     active.push({ name: r.name, id: r.name, info: info ?? fromRender(r), rendered: r });
   }
+  active.sort((a, b) => a.name.localeCompare(b.name));
   // A Service not rendered: its name predicted from a rendered sibling with the same helper call.
   const inactive: Candidate[] = text
     .filter((t) => !used.has(t))
@@ -163,7 +164,8 @@ function knownPorts(ws: Workspace, c: Candidate, render?: ChartRender): { number
 function normalizePort(p: string, ws: Workspace, c: Candidate, render?: ChartRender): string {
   const known = knownPorts(ws, c, render);
   const readable = known.numbers.length > 0 && known.numbers.every((n) => Number.isInteger(n));
-  const ports = `Service ${c.name} ports: ${known.numbers.map((n, i) => `${Number.isInteger(n) ? n : '?'}${known.names[i] ? ` (${known.names[i]})` : ''}`).join(', ')}`;
+  const each = known.numbers.map((n, i) => `${Number.isInteger(n) ? n : '?'}${known.names[i] ? ` (${known.names[i]})` : ''}`);
+  const ports = `Service ${c.name} ports: ${each.join(', ')}`;
   if (/^\d+$/.test(p)) {
     if (readable && !known.numbers.includes(Number(p))) {
       throw new UserError(`--port ${p} is not a port of the Service (${ports})`, {
@@ -228,7 +230,8 @@ export function chooseTargets(ws: Workspace, pkg: string, choice: ServiceChoice,
     chosen = active;
   } else if (!active.length) {
     throw new UserError(
-      `no Service ${render ? 'renders with the chart defaults' : 'found in chart/templates'}, so the VirtualService has nothing to route to${unused}`,
+      `no Service ${render ? 'renders with the chart defaults' : 'found in chart/templates'}, ` +
+        `so the VirtualService has nothing to route to${unused}`,
       { hint: 'pass --service NAME (the Service name) and --port PORT (a number or a values path such as service.port)' },
     );
   } else {

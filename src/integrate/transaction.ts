@@ -3,10 +3,21 @@
 // remove the journal. A failure, SIGINT or SIGTERM during the commit rolls back before anything else;
 // a kill (SIGKILL, power loss) is settled by the next bbmesh command (`recoverTransactions`).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { JOURNAL, recoverOne, removeTxDir, sha256, syncDir, TX_ROOT, writeDurable, type Journal, type JournalEntry } from './journal.js';
+import {
+  COMMITTED,
+  JOURNAL,
+  recoverOne,
+  removeTxDir,
+  sha256,
+  syncDir,
+  TX_ROOT,
+  writeDurable,
+  type Journal,
+  type JournalEntry,
+} from './journal.js';
 import type { FileChange } from './workspace.js';
 
 export interface CommitHooks {
@@ -165,8 +176,8 @@ export class Transaction {
       this.abort();
       throw err;
     }
-    // Committed: from here on a kill leaves the new tree, which recovery completes.
-    unlinkSync(join(this.dir, JOURNAL));
+    // Committed: the journal becomes a record that it was (a kill from here on leaves the new tree).
+    renameSync(join(this.dir, JOURNAL), join(this.dir, COMMITTED));
     syncDir(this.dir);
     this.done = true;
     this.release();
