@@ -18,6 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../core/errors.js';
 
 export const TX_ROOT = '.bbmesh';
 export const JOURNAL = 'journal.json';
@@ -112,9 +113,17 @@ function pidAlive(pid: number): boolean {
 function readJournal(txDir: string, name = JOURNAL): Journal | undefined {
   const file = join(txDir, name);
   if (!existsSync(file)) return undefined;
-  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  const j = raw as Journal;
-  if (j?.kind !== 'bbmesh-integrate-journal' || !Array.isArray(j.entries)) throw new Error(`not a bbmesh journal: ${file}`);
+  let j: Journal | undefined;
+  try {
+    j = JSON.parse(readFileSync(file, 'utf8')) as Journal;
+  } catch {
+    j = undefined;
+  }
+  if (j?.kind !== 'bbmesh-integrate-journal' || !Array.isArray(j.entries) || !Array.isArray(j.dirs)) {
+    throw new UserError(`${file} is not a bbmesh integrate journal bbmesh can read`, {
+      hint: `compare the package's files with the copies in ${join(txDir, 'old')}, then remove ${txDir}`,
+    });
+  }
   return j;
 }
 

@@ -72,7 +72,7 @@ export function serviceChoice(text: ServiceInfo[], render: ChartRender | undefin
   }
   const used = new Set<ServiceInfo>();
   const active: Candidate[] = [];
-  for (const r of render.services.filter((s) => !s.headless)) {
+  for (const r of render.services) {
     const inFile = text.filter((t) => t.file === r.template && !used.has(t));
     const byTail = inFile.filter((t) => tail(t.nameExpr) && r.name.endsWith(tail(t.nameExpr)));
     const plain = inFile.filter((t) => !tail(t.nameExpr) || t.nameExpr === tail(t.nameExpr));
@@ -81,6 +81,7 @@ export function serviceChoice(text: ServiceInfo[], render: ChartRender | undefin
         ? inFile[0]
         : (byTail.sort((a, b) => tail(b.nameExpr).length - tail(a.nameExpr).length)[0] ?? (plain.length === 1 ? plain[0] : undefined));
     if (info) used.add(info);
+    if (r.headless) continue; // not a destination for a VirtualService
     active.push({ name: r.name, id: r.name, info: info ?? fromRender(r), rendered: r });
   }
   active.sort((a, b) => a.name.localeCompare(b.name));

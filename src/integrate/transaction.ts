@@ -38,6 +38,29 @@ export class Interrupted extends UserError {
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
+const FS_CODES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EXDEV: 'it is on another file system than the package directory',
+  ENOTDIR: 'a path component is not a directory',
+  EEXIST: 'it already exists',
+  EISDIR: 'it is a directory',
+};
+
+/** A file-system fault of the user's machine (exit 2, with the path and the reason); anything else as is. */
+function fsFault(err: unknown, root: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  const reason = e?.code ? FS_CODES[e.code] : undefined;
+  if (!reason) return err;
+  const where = e.path ? relative(root, e.path) || '.' : root;
+  return new UserError(`cannot write ${where}: ${reason} (${e.code}); nothing of the package changed`, {
+    hint: 'fix the permissions or free space of the package directory and run integrate again',
+  });
+}
+
 /** One transaction on one package directory. */
 export class Transaction {
   readonly id: string;
@@ -69,7 +92,7 @@ export class Transaction {
       await tx.step('transaction directory');
     } catch (err) {
       tx.abort();
-      throw err;
+      throw fsFault(err, root);
     }
     return tx;
   }
@@ -116,6 +139,15 @@ export class Transaction {
 
   /** Writes all changes or none. */
   async commit(changes: FileChange[]): Promise<void> {
+    try {
+      await this.write(changes);
+    } catch (err) {
+      this.abort();
+      throw fsFault(err, this.root);
+    }
+  }
+
+  private async write(changes: FileChange[]): Promise<void> {
     const rel = (abs: string) => relative(this.root, abs).split(sep).join('/');
     const seen = new Map<string, string>();
     for (const c of changes) {
@@ -161,20 +193,15 @@ export class Transaction {
     renameSync(join(this.dir, `${JOURNAL}.tmp`), join(this.dir, JOURNAL));
     syncDir(this.dir);
     await this.step('journal in place');
-    try {
-      for (const d of dirs) {
-        mkdirSync(join(this.root, ...d.split('/')));
-        await this.step(`create ${d}/`);
-      }
-      for (const [i, c] of changes.entries()) {
-        renameSync(join(this.dir, entries[i].staged), c.target);
-        syncDir(dirname(c.target));
-        this.hooks.afterRename?.(i, c);
-        await this.step(`rename ${c.rel}`);
-      }
-    } catch (err) {
-      this.abort();
-      throw err;
+    for (const d of dirs) {
+      mkdirSync(join(this.root, ...d.split('/')));
+      await this.step(`create ${d}/`);
+    }
+    for (const [i, c] of changes.entries()) {
+      renameSync(join(this.dir, entries[i].staged), c.target);
+      syncDir(dirname(c.target));
+      this.hooks.afterRename?.(i, c);
+      await this.step(`rename ${c.rel}`);
     }
     // Committed: the journal becomes a record that it was (a kill from here on leaves the new tree).
     renameSync(join(this.dir, JOURNAL), join(this.dir, COMMITTED));

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { integratePackage, recoverTransactions } from '../../src/integrate/index.js';
+import { UserError } from '../../src/core/errors.js';
 import { copyPackage, PODINFO, snapshot } from './helpers.js';
 
 /** Starts integrate and resolves once it stops for good at the point labelled `at` (it never resumes). */
@@ -73,5 +74,25 @@ test('integrate itself settles what it finds first, and reports it', async () =>
     ['discarded'],
   );
   assert.equal(r.written, true);
+  assert.equal(existsSync(join(dir, '.bbmesh')), false);
+});
+
+test('a file-system fault during the commit: rolled back, reported with the path and the reason', async () => {
+  const dir = copyPackage(PODINFO);
+  const before = snapshot(dir);
+  const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', path: join(dir, 'chart/values.yaml') });
+  await assert.rejects(
+    integratePackage(dir, {
+      hooks: {
+        point: (_n, label) => {
+          if (label === 'rename bigbang/values.yaml') throw full;
+        },
+      },
+    }),
+    (err: unknown) =>
+      err instanceof UserError &&
+      err.message === 'cannot write chart/values.yaml: no space left on the device (ENOSPC); nothing of the package changed',
+  );
+  assert.deepEqual(snapshot(dir), before);
   assert.equal(existsSync(join(dir, '.bbmesh')), false);
 });
