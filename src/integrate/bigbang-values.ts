@@ -1,6 +1,7 @@
 // Step 4: Big Bang defaults in bigbang/values.yaml: Istio on for integration testing and
-// `<pkg>.ingress.gateway: ""`.
-import { ensure, findKey, TextDoc, type Spec } from './yaml-text.js';
+// `<pkg>.ingress.gateway: ""`. The domain is the umbrella's: it is never written here.
+import { ensureValues, topLevelKeys } from './yaml-doc.js';
+import type { Edits, Spec } from './yaml-text.js';
 import type { StepContext, StepReport } from './types.js';
 
 export const BIGBANG_VALUES = 'bigbang/values.yaml';
@@ -10,17 +11,18 @@ export function stepBigbangValues(ctx: StepContext): StepReport {
   const title = 'Big Bang defaults';
   const before = ws.read(BIGBANG_VALUES);
   if (before === null) return { step: 4, title, status: 'skipped', reason: `no ${BIGBANG_VALUES}`, files: [] };
-  const doc = new TextDoc(before);
+  const top = topLevelKeys(before);
+  if (!top) return { step: 4, title, status: 'skipped', reason: `${BIGBANG_VALUES} is not a YAML mapping; edit it by hand`, files: [] };
   let commented = false;
   const specs: Spec[] = layout.enableKeys.map((k) => {
-    const missing = findKey(doc, 0, doc.lines.length, 0, k) < 0;
-    const comment = missing && !commented ? ['', '# bigbang: Istio on for integration testing (bbmesh integrate)'] : undefined;
+    const comment = !top.has(k) && !commented ? ['', '# bigbang: Istio on for integration testing (bbmesh integrate)'] : undefined;
     if (comment) commented = true;
     return { key: k, comment, children: [{ key: 'enabled', value: 'true', set: true }] };
   });
   specs.push({ key: pkg, children: [{ key: 'ingress', children: [{ key: 'gateway', value: '""' }] }] });
-  const edits = { count: 0, conflicts: [] as string[] };
-  ensure(doc, 0, doc.lines.length, 0, specs, edits);
+  const edits: Edits = { count: 0, conflicts: [] };
+  const r = ensureValues(before, specs, edits);
+  if ('error' in r) return { step: 4, title, status: 'skipped', reason: `${BIGBANG_VALUES} ${r.error}; edit it by hand`, files: [] };
   if (edits.conflicts.length) {
     return {
       step: 4,
@@ -31,6 +33,6 @@ export function stepBigbangValues(ctx: StepContext): StepReport {
     };
   }
   if (!edits.count) return { step: 4, title, status: 'present', files: [] };
-  ws.write(BIGBANG_VALUES, doc.toString());
+  ws.write(BIGBANG_VALUES, r.text);
   return { step: 4, title, status: 'done', files: [BIGBANG_VALUES] };
 }

@@ -24,6 +24,14 @@ export function stepDependsOn(ctx: StepContext): StepReport {
   const doc = new TextDoc(before);
   const spec = findKey(doc, 0, doc.lines.length, 0, 'spec');
   if (spec < 0) return { step: 6, title, status: 'skipped', reason: `${file} has no spec`, files: [] };
+  if (inlineValue(doc.lines[spec].text) !== '')
+    return {
+      step: 6,
+      title,
+      status: 'skipped',
+      reason: `${file}: spec is written inline; add ${layout.istioHelmRelease} by hand`,
+      files: [],
+    };
   const specEnd = blockEnd(doc, spec);
   const sInd = childIndent(doc, spec, specEnd) ?? doc.unit;
   const u = doc.unit;

@@ -1,28 +1,43 @@
-// `bbmesh integrate`: the six edits of Big Bang's service-mesh guide, done on a package directory,
-// transactionally (all files or none), idempotently, keeping every byte outside the edited blocks.
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+// `bbmesh integrate`: the six edits of Big Bang's service-mesh guide, done on a package directory:
+// learned from a render of the chart, checked by rendering the result (Istio on and off) before
+// anything is written, committed as a journaled transaction (all files or none, even under a kill),
+// idempotent, and keeping every byte outside the edited blocks.
+import { existsSync, mkdtempSync, realpathSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { layoutNamed, type LayoutName } from '../core/layout.js';
+import { fluxReleaseName } from '../sources/render/index.js';
 import { stepBigbangValues } from './bigbang-values.js';
 import { stepDependsOn } from './depends-on.js';
-import { layoutNamed, type LayoutName } from '../core/layout.js';
+import { gitDirty } from './dirty.js';
+import { recoverOne, transactionDirs, type RecoveredTransaction } from './journal.js';
 import { VALUES_KEY } from './layouts.js';
+import { learnServices } from './learn.js';
 import { stepNamespace } from './namespace.js';
 import { stepPackageValues } from './package-values.js';
 import { stepPassdown } from './passdown.js';
+import { checkRenders, type RenderSettings } from './preview.js';
 import { stepScaffold } from './scaffold.js';
+import { findServices } from './services.js';
+import { chooseTargets, serviceChoice, type VsTarget } from './targets.js';
+import { Transaction, type CommitHooks } from './transaction.js';
 import type { StepContext, StepReport } from './types.js';
-import { chooseTargets, defaultHost, existingVirtualService, readChartName, stepVirtualService, type VsTarget } from './virtualservice.js';
-import { commit, gitDirty, unifiedDiff, Workspace, type CommitHooks } from './writer.js';
+import { defaultHost, existingVirtualService, readChartName, stepVirtualService } from './virtualservice.js';
+import { unifiedDiff, Workspace } from './workspace.js';
 
 export type { StepReport, StepId, StepStatus } from './types.js';
 export type { LayoutName } from '../core/layout.js';
+export type { RecoveredTransaction, RecoveryOutcome } from './journal.js';
+export type { CommitHooks } from './transaction.js';
 
 export interface IntegrateOptions {
   layout?: LayoutName | string;
-  /** Package name; default from bigbang/Chart.yaml (`bigbang-<pkg>`), else the chart's name. */
+  /** Package name (the umbrella's key); default from bigbang/Chart.yaml (`bigbang-<pkg>`), else the chart's name. */
   package?: string;
-  /** Services to expose (ids, names or template file names); required when the chart has several. */
+  /** Namespace the package deploys into; default from bigbang/'s HelmRelease, else the package name. */
+  namespace?: string;
+  /** Services to expose (their names, short names or template file names); required when the chart renders several. */
   service?: readonly string[];
   /** HTTP port of the exposed Service(s): a number or a values path (`service.port`). */
   port?: string;
@@ -31,6 +46,10 @@ export interface IntegrateOptions {
   force?: boolean;
   /** Write even when the files to edit have uncommitted changes in git. */
   allowDirty?: boolean;
+  /** For the renders: helm binary, Kubernetes version, umbrella values files. */
+  helm?: string;
+  kubeVersion?: string;
+  umbrellaValues?: string[];
   /** Test hooks for the transactional writer. */
   hooks?: CommitHooks;
 }
@@ -38,6 +57,7 @@ export interface IntegrateOptions {
 export interface IntegrateResult {
   packageDir: string;
   packageName: string;
+  namespace: string;
   layout: LayoutName;
   dryRun: boolean;
   /** Nothing to change: every step was already present (or skipped). */
@@ -48,6 +68,20 @@ export interface IntegrateResult {
   files: { path: string; action: 'create' | 'modify' }[];
   /** Unified diff of every change (empty when nothing changes). */
   diff: string;
+  /** Interrupted transactions found and settled before this run. */
+  recovered: RecoveredTransaction[];
+  /** What integrate assumed or learned, for the user to check. */
+  notes: string[];
+}
+
+/** integrate refused to write (the result would not render): the edits it would have made, for --dry-run. */
+export class IntegrateRefused extends UserError {
+  constructor(
+    err: UserError,
+    readonly diff: string,
+  ) {
+    super(err.message, { file: err.file, line: err.line, column: err.column, hint: err.hint });
+  }
 }
 
 export const STEP_TITLES: Record<string, string> = {
@@ -60,19 +94,52 @@ export const STEP_TITLES: Record<string, string> = {
   6: 'ordering',
 };
 
-function packageName(ws: Workspace, explicit?: string): string {
+/**
+ * Settles the integrate transactions a killed bbmesh left in `<packageDir>/.bbmesh/`: each one is
+ * completed when all its files were written, else rolled back; staging files of one that never started
+ * writing are removed. Every bbmesh command that reads a package calls this first and prints the messages.
+ */
+export function recoverTransactions(packageDir: string): RecoveredTransaction[] {
+  let root: string;
+  try {
+    root = realpathSync(resolve(packageDir));
+  } catch {
+    return [];
+  }
+  return transactionDirs(root).map((name) => recoverOne(root, name, 'auto'));
+}
+
+const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function packageName(ws: Workspace, notes: string[], explicit?: string): string {
   if (explicit) return explicit;
   const bb = /^name:\s*["']?([^"'\s#]+)/m.exec(ws.read('bigbang/Chart.yaml') ?? '')?.[1];
   if (bb?.startsWith('bigbang-')) return bb.slice('bigbang-'.length);
   const chart = readChartName(ws);
   if (!chart) throw new UserError('cannot tell the package name', { file: 'chart/Chart.yaml', hint: 'pass --package NAME' });
+  notes.push(`package name "${chart}" taken from chart/Chart.yaml; pass --package with the umbrella's name for it if it differs`);
   return chart;
+}
+
+function namespaceOf(ws: Workspace, pkg: string, explicit?: string): string {
+  const hr = ws.read(`bigbang/templates/${pkg}/helmrelease.yaml`);
+  const existing = hr === null ? undefined : /^\s+targetNamespace:\s*["']?([a-z0-9-]+)["']?\s*$/m.exec(hr)?.[1];
+  if (explicit && existing && explicit !== existing) {
+    throw new UserError(`--namespace ${explicit}: bigbang/templates/${pkg}/helmrelease.yaml deploys into ${existing}`, {
+      file: `bigbang/templates/${pkg}/helmrelease.yaml`,
+      hint: `change its targetNamespace (and namespace.yaml) by hand, or drop --namespace`,
+    });
+  }
+  return explicit ?? existing ?? pkg;
 }
 
 export async function integratePackage(dir: string, opts: IntegrateOptions = {}): Promise<IntegrateResult> {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory())
     throw new UserError(`package directory not found: ${dir}`, { hint: 'pass the directory that holds chart/ (and bigbang/)' });
+  const recovered = recoverTransactions(abs);
+  const stuck = recovered.find((r) => r.outcome === 'in-progress' || r.outcome === 'conflict');
+  if (stuck) throw new UserError(stuck.message);
   const layout = layoutNamed(opts.layout);
   const ws = new Workspace(abs);
   if (!ws.isDir('chart') || !ws.exists('chart/Chart.yaml')) {
@@ -80,17 +147,29 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
       hint: 'a Big Bang package keeps its Helm chart in chart/; pass the package directory',
     });
   }
-  const pkg = packageName(ws, opts.package);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(pkg)) {
-    throw new UserError(`invalid package name "${pkg}"`, { hint: 'pass --package with a DNS-1123 name such as podinfo' });
+  const notes: string[] = [];
+  const pkg = packageName(ws, notes, opts.package);
+  if (!DNS1123.test(pkg) || pkg.length > 53) {
+    throw new UserError(`invalid package name "${pkg}"`, {
+      hint: 'pass --package with a DNS-1123 name of at most 53 characters, such as podinfo',
+    });
   }
+  const namespace = namespaceOf(ws, pkg, opts.namespace);
+  if (!DNS1123.test(namespace) || namespace.length > 63)
+    throw new UserError(`invalid namespace "${namespace}"`, { hint: 'pass --namespace with a DNS-1123 label such as monitoring' });
+  const settings: RenderSettings = { helm: opts.helm, kubeVersion: opts.kubeVersion, umbrellaValues: opts.umbrellaValues };
 
   // Analysis first: a chart we cannot read stops everything before any edit.
   const existing = existingVirtualService(ws, VALUES_KEY);
   let targets: VsTarget[] | undefined;
   let keys: string[];
   if (!existing || opts.force) {
-    targets = chooseTargets(ws, pkg, opts);
+    const release = fluxReleaseName({ name: pkg, targetNamespace: namespace });
+    const learned = await learnServices(ws.root, layout.name, pkg, release, namespace, settings);
+    if ('failed' in learned)
+      notes.push(`the chart does not render with its defaults (${learned.failed}); its Services were read from the template text`);
+    const choice = serviceChoice(findServices(ws, pkg), 'failed' in learned ? undefined : learned, pkg);
+    targets = chooseTargets(ws, pkg, choice, opts);
     keys = targets.map((t) => t.key);
   } else {
     keys = existing.keys.length ? existing.keys : [pkg];
@@ -99,7 +178,7 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
   const ctx: StepContext = { ws, pkg, layout, keys, hosts };
 
   const steps: StepReport[] = [];
-  steps.push(stepScaffold(ws, pkg));
+  steps.push(stepScaffold(ws, pkg, namespace));
   steps.push(stepNamespace(ctx));
   steps.push(stepVirtualService(ws, pkg, layout, targets, existing, !!opts.force));
   steps.push(stepPackageValues(ctx, layout.defaultDomain));
@@ -109,25 +188,36 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
 
   const changes = ws.changes();
   const diff = unifiedDiff(changes);
+  const hadBigbang = existsSync(join(ws.root, 'bigbang', 'Chart.yaml'));
   let written = false;
-  if (!opts.dryRun && changes.length) {
+  if (changes.length && opts.dryRun) {
+    try {
+      await checkRenders(ws.root, mkdtempSync(join(tmpdir(), 'bbmesh-preview-')), changes, layout.name, pkg, settings, hadBigbang);
+    } catch (err) {
+      throw err instanceof UserError ? new IntegrateRefused(err, diff) : err;
+    }
+  } else if (changes.length) {
     if (!opts.allowDirty) {
-      const dirty = gitDirty(
-        ws.root,
-        changes.filter((c) => c.before !== null).map((c) => c.rel),
-      );
+      const dirty = gitDirty(ws.root, changes);
       if (dirty.length) {
         throw new UserError(`uncommitted changes in ${dirty.join(', ')}`, {
           hint: 'commit or stash them first so the integration can be reviewed and reverted with git, or pass --allow-dirty',
         });
       }
     }
-    commit(changes, opts.hooks);
+    const tx = await Transaction.begin(ws.root, opts.hooks);
+    try {
+      await checkRenders(ws.root, join(tx.dir, 'preview'), changes, layout.name, pkg, settings, hadBigbang, (what) => tx.step(what));
+      await tx.commit(changes);
+    } finally {
+      tx.end();
+    }
     written = true;
   }
   return {
     packageDir: ws.root,
     packageName: pkg,
+    namespace,
     layout: layout.name,
     dryRun: !!opts.dryRun,
     alreadyIntegrated: changes.length === 0,
@@ -135,5 +225,7 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
     steps,
     files: changes.map((c) => ({ path: c.rel, action: c.before === null ? 'create' : 'modify' })),
     diff,
+    recovered,
+    notes,
   };
 }

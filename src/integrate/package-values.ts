@@ -1,6 +1,7 @@
 // Step 3: the package's Istio defaults in chart/values.yaml (the "# Big Bang Values" block).
-import { ensure, findKey, TextDoc, type Edits, type Spec } from './yaml-text.js';
+import { ensureValues, topLevelKeys } from './yaml-doc.js';
 import { VALUES_KEY } from './layouts.js';
+import type { Edits, Spec } from './yaml-text.js';
 import type { StepContext, StepReport } from './types.js';
 
 export const PACKAGE_VALUES = 'chart/values.yaml';
@@ -9,11 +10,9 @@ export function stepPackageValues(ctx: StepContext, domain: string): StepReport 
   const { ws, layout, keys } = ctx;
   const title = 'package defaults';
   const before = ws.read(PACKAGE_VALUES) ?? '';
-  const doc = new TextDoc(before);
-  const n = doc.lines.length;
+  const top = topLevelKeys(before);
+  if (!top) return { step: 3, title, status: 'skipped', reason: `${PACKAGE_VALUES} is not a YAML mapping; edit it by hand`, files: [] };
   const mark = '# bigbang: Istio service-mesh values (added by bbmesh integrate)';
-  const hasDomain = findKey(doc, 0, n, 0, 'domain') >= 0;
-  const hasIstio = findKey(doc, 0, n, 0, VALUES_KEY) >= 0;
   const header = ['', '# Big Bang Values', mark];
   const istio: Spec = {
     key: VALUES_KEY,
@@ -30,16 +29,27 @@ export function stepPackageValues(ctx: StepContext, domain: string): StepReport 
     ],
   };
   const edits: Edits = { count: 0, conflicts: [] };
-  if (hasIstio) {
+  let text: string | undefined = before;
+  let error: string | undefined;
+  const apply = (specs: Spec[]) => {
+    if (text === undefined) return;
+    const r = ensureValues(text, specs, edits);
+    if ('error' in r) {
+      error = r.error;
+      text = undefined;
+    } else text = r.text;
+  };
+  if (top.has(VALUES_KEY)) {
     // Merge into the chart's own `istio:` block, then add the domain with the Big Bang header.
     edits.lead = [mark];
-    ensure(doc, 0, doc.lines.length, 0, [istio], edits);
+    apply([istio]);
     edits.lead = undefined;
-    if (!hasDomain) ensure(doc, 0, doc.lines.length, 0, [{ key: 'domain', value: domain, comment: header }], edits);
+    if (!top.has('domain')) apply([{ key: 'domain', value: domain, comment: header }]);
   } else {
     edits.lead = header;
-    ensure(doc, 0, doc.lines.length, 0, hasDomain ? [istio] : [{ key: 'domain', value: domain }, istio], edits);
+    apply(top.has('domain') ? [istio] : [{ key: 'domain', value: domain }, istio]);
   }
+  if (error) return { step: 3, title, status: 'skipped', reason: `${PACKAGE_VALUES} ${error}; edit it by hand`, files: [] };
   if (edits.conflicts.length) {
     return {
       step: 3,
@@ -49,7 +59,7 @@ export function stepPackageValues(ctx: StepContext, domain: string): StepReport 
       files: [],
     };
   }
-  if (!edits.count) return { step: 3, title, status: 'present', files: [] };
-  ws.write(PACKAGE_VALUES, doc.toString());
+  if (!edits.count || text === undefined) return { step: 3, title, status: 'present', files: [] };
+  ws.write(PACKAGE_VALUES, text);
   return { step: 3, title, status: 'done', files: [PACKAGE_VALUES] };
 }

@@ -2,7 +2,7 @@
 // The templates are those of the umbrella chart's per-package folder, parameterized by the package name.
 import { valuesRef } from './layouts.js';
 import type { StepReport } from './types.js';
-import type { Workspace } from './writer.js';
+import type { Workspace } from './workspace.js';
 
 export const HELPERS_TPL = `{{/*
 Helpers copied from the Big Bang umbrella chart (chart/templates/_helpers.tpl).
@@ -117,17 +117,18 @@ stringData:
 {{- end -}}
 `;
 
-export function scaffoldFiles(pkg: string, repo?: string): Record<string, string> {
+export function scaffoldFiles(pkg: string, namespace = pkg, repo?: string): Record<string, string> {
   const v = valuesRef(pkg);
   return {
     'bigbang/Chart.yaml': `apiVersion: v2\nname: bigbang-${pkg}\ndescription: Big Bang dev chart that deploys the ${pkg} package through Flux, as the umbrella chart would (scaffolded by bbmesh integrate)\ntype: application\nversion: 0.1.0\n`,
-    'bigbang/values.yaml': `# Values for the ${pkg} dev chart (scaffolded by bbmesh integrate). The umbrella chart's values.yaml\n# is passed first (helm template -f ~/bigbang/chart/values.yaml -f bigbang/values.yaml ...).\ndomain: bigbang.dev\n\n${pkg}:\n  enabled: true\n  git:\n    repo: ${repo ?? `https://repo1.dso.mil/big-bang/product/packages/${pkg}.git`}\n    branch: main\n    path: "./chart"\n  flux: {}\n  values: {}\n  postRenderers: []\n`,
+    // No `domain:` here: the umbrella's values (passed first) set it, and a value here would override them.
+    'bigbang/values.yaml': `# Values for the ${pkg} dev chart (scaffolded by bbmesh integrate). The umbrella chart's values.yaml\n# is passed first (helm template -f ~/bigbang/chart/values.yaml -f bigbang/values.yaml ...); it sets the domain.\n\n${pkg}:\n  enabled: true\n  git:\n    repo: ${repo ?? `https://repo1.dso.mil/big-bang/product/packages/${pkg}.git`}\n    branch: main\n    path: "./chart"\n  flux: {}\n  values: {}\n  postRenderers: []\n`,
     'bigbang/templates/_helpers.tpl': HELPERS_TPL,
     [`bigbang/templates/${pkg}/namespace.yaml`]: `{{- if ${v}.enabled }}
 apiVersion: v1
 kind: Namespace
 metadata:
-  name: ${pkg}
+  name: ${namespace}
   labels:
     app.kubernetes.io/name: ${pkg}
     app.kubernetes.io/component: "sandbox"
@@ -167,7 +168,7 @@ metadata:
   annotations:
     checksum/bigbang-values: {{ include (print $.Template.BasePath "/${pkg}/values.yaml") . | sha256sum }}
 spec:
-  targetNamespace: ${pkg}
+  targetNamespace: ${namespace}
   chart:
     spec:
       chart: {{ ${v}.git.path }}
@@ -202,7 +203,7 @@ apiVersion: v1
 kind: Secret
 metadata:
   name: private-registry
-  namespace: ${pkg}
+  namespace: ${namespace}
   labels:
     app.kubernetes.io/name: ${pkg}
     app.kubernetes.io/component: "sandbox"
@@ -226,10 +227,10 @@ imagePullSecrets:
   };
 }
 
-export function stepScaffold(ws: Workspace, pkg: string): StepReport {
+export function stepScaffold(ws: Workspace, pkg: string, namespace: string): StepReport {
   const title = 'bigbang/ dev chart';
   if (ws.isDir('bigbang')) return { step: 'scaffold', title, status: 'present', files: [] };
-  const files = scaffoldFiles(pkg);
+  const files = scaffoldFiles(pkg, namespace);
   for (const [rel, text] of Object.entries(files)) ws.write(rel, text);
   return { step: 'scaffold', title, status: 'done', reason: 'bigbang/ did not exist', files: Object.keys(files) };
 }

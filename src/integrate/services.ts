@@ -1,7 +1,13 @@
 // The Services a chart exposes, read from its templates: the name expression and the HTTP port.
 import { readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Workspace } from './writer.js';
+import type { Workspace } from './workspace.js';
+
+export interface PortItem {
+  port?: string;
+  name?: string;
+  targetPort?: string;
+}
 
 export interface ServiceInfo {
   /** Short id used with --service and as the `istio.<id>` values key when several are exposed. */
@@ -18,6 +24,11 @@ export interface ServiceInfo {
   portNames: string[];
   /** Every port of the Service as template text (numbers or `{{ .Values.x }}`), to check `--port`. */
   portExprs?: string[];
+  /** The ports as written (template text). */
+  portItems?: PortItem[];
+  /** The template document that declares it, and its ordinal among the file's Services. */
+  doc?: string;
+  ordinal?: number;
 }
 
 export function listFiles(ws: Workspace, rel: string): string[] {
@@ -55,7 +66,14 @@ export function portOf(raw: string): { expr?: string; path?: string } {
   return {};
 }
 
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
 function serviceId(nameExpr: string, file: string, pkg: string): string {
+  // `{{ template "argo-cd.server.fullname" . }}`: the component's own name.
+  const component = /^\{\{-?\s*(?:include|template)\s+"[^"]+?\.([A-Za-z0-9-]+)\.fullname"\s+\$?\.?\s*-?\}\}$/.exec(nameExpr);
+  if (component) return kebab(component[1]);
   const helper = /^\{\{-?\s*(?:include|template)\s+"[^"]+\.fullname"\s+\$?\.?\s*-?\}\}(.*)$/.exec(nameExpr);
   if (helper) {
     const suffix = helper[1].replace(/^-/, '');
@@ -76,7 +94,8 @@ function documents(text: string): string[] {
 export function findServices(ws: Workspace, pkg: string): ServiceInfo[] {
   const out: ServiceInfo[] = [];
   for (const file of listFiles(ws, 'chart/templates').filter((f) => /\.ya?ml$/.test(f))) {
-    const text = (ws.read(file) ?? '').replace(/\r\n/g, '\n');
+    const text = (ws.read(file) ?? '').replace(/\r\n?/g, '\n');
+    let ordinal = 0;
     for (const doc of documents(text)) {
       if (!/^kind:\s*["']?Service["']?\s*$/m.test(doc)) continue;
       if (/^\s+clusterIP:\s*["']?None["']?\s*$/m.test(doc)) continue; // headless
@@ -136,6 +155,9 @@ export function findServices(ws: Workspace, pkg: string): ServiceInfo[] {
         portValuesPath: port.path,
         portNames: candidates.map((i) => i.name ?? i.port ?? '?'),
         portExprs: candidates.map((i) => i.port!),
+        portItems: items,
+        doc,
+        ordinal: ordinal++,
       });
     }
   }

@@ -1,5 +1,5 @@
 import type { BigBangLayout as Layout } from '../core/layout.js';
-import type { Workspace } from './writer.js';
+import type { Workspace } from './workspace.js';
 
 export type StepId = 1 | 2 | 3 | 4 | 5 | 6 | 'scaffold';
 export type StepStatus = 'done' | 'present' | 'skipped';

@@ -1,10 +1,33 @@
-// Line-level editing of YAML (and YAML-shaped Helm templates) that keeps every byte outside the
-// inserted lines: each line keeps its own end-of-line, new lines take the file's dominant one.
+// Line-level editing of Helm templates shaped like YAML (the bigbang/ templates, which no YAML parser
+// reads before Helm runs them) that keeps every byte outside the inserted lines: each line keeps its
+// own end of line, new lines take the file's dominant one (LF, CRLF or CR).
 import { scanLines } from '../manifest/keys.js';
 
 export interface Line {
   text: string;
   eol: string;
+}
+
+/** The dominant line ending of a text (LF when it has none). */
+export function eolOf(text: string): string {
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  const cr = (text.match(/\r(?!\n)/g) ?? []).length;
+  const lf = (text.match(/(?<!\r)\n/g) ?? []).length;
+  if (crlf > lf && crlf >= cr) return '\r\n';
+  if (cr > lf && cr > crlf) return '\r';
+  return '\n';
+}
+
+/** Smallest positive indentation of a content line (the file's indentation step), 2 when unknown. */
+export function indentUnit(lines: string[]): number {
+  let unit = 0;
+  for (const l of lines) {
+    const t = l.trim();
+    if (!t || t.startsWith('#')) continue;
+    const i = /^ */.exec(l)![0].length;
+    if (i > 0 && (unit === 0 || i < unit)) unit = i;
+  }
+  return unit > 0 && unit <= 8 ? unit : 2;
 }
 
 export class TextDoc {
@@ -21,16 +44,8 @@ export class TextDoc {
       if (m[0] === '') break;
       this.lines.push({ text: m[1], eol: m[2] ?? '' });
     }
-    const crlf = this.lines.filter((l) => l.eol === '\r\n').length;
-    const lf = this.lines.filter((l) => l.eol === '\n').length;
-    this.eol = crlf > lf ? '\r\n' : '\n';
-    let unit = 0;
-    for (const l of this.lines) {
-      if (!isContent(l.text)) continue;
-      const i = indentOf(l.text);
-      if (i > 0 && (unit === 0 || i < unit)) unit = i;
-    }
-    this.unit = unit > 0 && unit <= 8 ? unit : 2;
+    this.eol = eolOf(text);
+    this.unit = indentUnit(this.lines.map((l) => l.text));
   }
 
   toString(): string {

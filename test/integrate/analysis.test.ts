@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDefines } from '../../src/integrate/helpers.js';
+import { analyzeHelpers, labelsCall, parseDefines, portableName } from '../../src/integrate/helpers.js';
 import { findServices, portOf } from '../../src/integrate/services.js';
 import { orCondition } from '../../src/integrate/depends-on.js';
-import { Workspace } from '../../src/integrate/writer.js';
+import { Workspace } from '../../src/integrate/workspace.js';
 import { copyPackage, FIXTURES } from './helpers.js';
 
 test('portOf: values paths, pipes, quotes and hard-coded numbers', () => {
@@ -88,4 +88,33 @@ test('orCondition: merges Istio into the outer dependsOn condition', () => {
     'or .Values.istio.enabled .Values.a.enabled .Values.b.enabled',
   );
   assert.equal(orCondition('and .Values.a .Values.b', '.Values.istio.enabled'), 'or .Values.istio.enabled (and .Values.a .Values.b)');
+});
+
+test("labelsCall: the Service template's own call (a dict, or `$` inside a range), else the chart's usual one", () => {
+  const dir = copyPackage(join(FIXTURES, 'echo'));
+  const ws = new Workspace(dir);
+  const h = analyzeHelpers(ws, 'echo');
+  h.defines.set('echo.labels', 'x: {{ .context.Release.Name }}');
+  h.labels = 'echo.labels';
+  const dict = 'metadata:\n  labels:\n    {{- include "echo.labels" (dict "context" . "component" "web") | nindent 4 }}\n';
+  assert.equal(labelsCall(ws, h, dict), 'include "echo.labels" (dict "context" . "component" "web")');
+  const ranged = '{{- range .Values.service.serviceTypes }}\n  labels:\n    {{- include "echo.labels" $ | nindent 4 }}\n{{- end }}\n';
+  assert.equal(labelsCall(ws, h, ranged), 'include "echo.labels" $', '`$` is the root anywhere');
+  const dotInRange = '{{- range .Values.x }}\n    {{- include "echo.labels" . | nindent 4 }}\n{{- end }}\n';
+  const variable = '{{- $ctx := . }}\n    {{- include "echo.labels" $ctx | nindent 4 }}\n';
+  // Neither is usable at the top level, and no other template calls it: the shape its body reads (`.context`).
+  assert.equal(labelsCall(ws, h, dotInRange), 'include "echo.labels" (dict "context" .)');
+  assert.equal(labelsCall(ws, h, variable), 'include "echo.labels" (dict "context" .)');
+  h.defines.set('echo.labels', 'x: {{ .Release.Name }}');
+  assert.equal(labelsCall(ws, h, variable), 'include "echo.labels" .');
+});
+
+test('portableName: variables set at the top of the template are replaced by what they hold', () => {
+  const doc = '{{- $fullName := include "x.fullname" . -}}\nmetadata:\n  name: {{ $fullName }}-web\n';
+  assert.equal(portableName('{{ $fullName }}-web', doc), '{{ (include "x.fullname" .) }}-web');
+  assert.equal(portableName('{{ $n }}', '{{- range .Values.a }}{{- $n := .name }}\n  name: {{ $n }}\n{{- end }}'), undefined);
+  assert.equal(
+    portableName('{{ include "x.fullname" . }}', 'metadata:\n  name: {{ include "x.fullname" . }}\n'),
+    '{{ include "x.fullname" . }}',
+  );
 });

@@ -1,20 +1,9 @@
 // `bbmesh integrate` on the command line: text and JSON output, exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyPackage, FIXTURES, PODINFO, ROOT } from './helpers.js';
-
-function bbmesh(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const code = `const m = await import(${JSON.stringify(join(ROOT, 'src/cli/main.ts'))}); await m.main(process.argv.slice(1));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { bbmesh, copyPackage, FIXTURES, PODINFO, ROOT } from './helpers.js';
 
 test('text output: one line per step, then "already integrated" on the second run', () => {
   const dir = copyPackage(PODINFO);
@@ -51,7 +40,7 @@ test('bad input exits 2 with the flag to pass', () => {
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
-    /^bbmesh: the chart exposes 2 Services .*\(pass --service for each one to expose, e\.g\. --service api --service ui\)\n$/,
+    /^bbmesh: the chart renders 2 Services: dashboard-dashboard-api .*\(pass --service for each one to expose, e\.g\. --service dashboard-dashboard-api --service dashboard-dashboard-ui\)\n$/,
   );
   const l = bbmesh(['integrate', dir, '--layout', 'bb9']);
   assert.equal(l.code, 2);

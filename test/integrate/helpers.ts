@@ -2,6 +2,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { renderPackage } from '../../src/sources/render/index.js';
 import type { Manifest } from '../../src/manifest/types.js';
@@ -45,4 +46,15 @@ export async function render(dir: string, set: string[] = []): Promise<Manifest[
 
 export function find(ms: Manifest[], kind: string): Manifest[] {
   return ms.filter((m) => m.kind === kind);
+}
+
+/** Runs the CLI from the sources (no build needed). */
+export function bbmesh(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const code = `const m = await import(${JSON.stringify(join(ROOT, 'src/cli/main.ts'))}); await m.main(process.argv.slice(1));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -117,8 +117,8 @@ test('dashboard: two Services need --service, then one VirtualService each with 
     (err: unknown) =>
       err instanceof UserError &&
       /2 Services/.test(err.message) &&
-      /--service ui/.test(err.hint ?? '') &&
-      /--service api/.test(err.hint ?? ''),
+      /--service dashboard-dashboard-ui\b/.test(err.hint ?? '') &&
+      /--service dashboard-dashboard-api\b/.test(err.hint ?? ''),
   );
   assert.deepEqual(snapshot(dir), before, 'nothing written on error');
   await assert.rejects(
