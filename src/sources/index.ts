@@ -84,7 +84,7 @@ export async function meshFromManifests(
   let all = derived.length ? manifests.concat(derived) : manifests;
   if (opts.platform !== false) {
     platform = opts.platform ?? platformOptionsFromValues(layout.name, opts.values ?? {});
-    all = withPlatform(manifests, platform);
+    all = withPlatform(all, platform);
   }
   return { manifests: all, model: buildModel(all, { layout, templateText: opts.templateText }), layout, platform };
 }
