@@ -15,7 +15,10 @@ export function addRenderOptions(cmd: Command): Command {
     .option('--set <key=value>', 'set a bigbang/ chart value, like helm --set (repeatable)', collect)
     .option('--package <name>', 'package name (default: from bigbang/Chart.yaml)')
     .option('--helm <path>', 'helm binary (default: HELM_BIN, .tools/bin/helm, then PATH)')
-    .option('--kube-version <v>', "Kubernetes version for .Capabilities (default: 1.33.0, or the highest minimum a chart's kubeVersion asks)");
+    .option(
+      '--kube-version <v>',
+      "Kubernetes version for .Capabilities (default: 1.33.0, or the highest minimum a chart's kubeVersion asks)",
+    );
 }
 
 /**
