@@ -16,7 +16,8 @@ export const bb001: Rule = {
     title: 'Namespace template lacks the Istio-driven injection label',
     explanation:
       'Big Bang turns sidecar injection on per namespace: bigbang/templates/<pkg>/namespace.yaml adds `istio-injection: "enabled"` when Istio is enabled. ' +
-      'Without it the package pods run without an istio-proxy sidecar: no mutual TLS, no mesh metrics, and STRICT or hardened policies treat them as outside the mesh.',
+      'Without it the package pods run without an istio-proxy sidecar: no mutual TLS, no mesh metrics, and STRICT or hardened policies treat them as outside the mesh. ' +
+      "A namespace another package owns (Grafana deploys into the monitoring package's namespace) is that package's to create and label.",
     symptom: 'pods show no istio-proxy container (`kubectl get pods -n <pkg>` shows 1/1 instead of 2/2); traffic to them is plain text',
     hint: 'in bigbang/templates/<pkg>/namespace.yaml, under metadata.labels add `{{- if .Values.istio.enabled }}` / `istio-injection: "enabled"` / `{{- end }}` (bb3: `.Values.istiod.enabled`)',
     reads: ['Namespace', 'HelmRelease', 'bigbang/templates/<pkg>/namespace.yaml'],

@@ -97,7 +97,8 @@ export const bb005: Rule = {
     title: 'Passdown writes an Istio key no template reads, or the chart reads an Istio key nobody sets',
     explanation:
       "`bigbang.defaults.<pkg>` (bigbang/templates/<pkg>/values.yaml) is how Big Bang tells the package chart about Istio: enabled, gateways, hosts. The keys it writes must be the keys the chart's templates read. " +
-      'A mismatch (for example the passdown writes `istioGateway.<pkg>.gateways` while the VirtualService reads `istio.<pkg>.gateways`) is silently ignored by Helm, so the chart keeps its own default (`istio-system/main`) or renders nothing.',
+      'A mismatch (for example the passdown writes `istioGateway.<pkg>.gateways` while the VirtualService reads `istio.<pkg>.gateways`) is silently ignored by Helm, so the chart keeps its own default (`istio-system/main`) or renders nothing. ' +
+      'An unread key that routes nothing (`istio.injection`, `istio.hardened` without hardened templates) changes nothing at run time and is info, as is a key written twice in one values document (Helm and Flux keep the last).',
     symptom: 'the VirtualService keeps the package default gateway (404 NR at the ingress gateway), or is not rendered at all',
     hint: 'make the passdown key and the template key the same (the guide uses `istio.<pkg>.gateways`, read by `(get .Values.istio $pkg).gateways`)',
     reads: ['HelmRelease', 'bigbang/templates/<pkg>/values.yaml', 'chart/templates/**', 'chart/values.yaml'],

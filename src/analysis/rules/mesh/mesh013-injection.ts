@@ -17,7 +17,8 @@ export const mesh013: Rule = {
     title: 'Workload gets no Istio sidecar',
     explanation:
       'Pods are injected when their namespace has `istio-injection=enabled` (or `istio.io/rev`), or, in an unlabelled ' +
-      'namespace, when the pod has the label `sidecar.istio.io/inject: "true"`. `istio-injection=disabled` on the namespace wins over the pod label.',
+      'namespace, when the pod has the label `sidecar.istio.io/inject: "true"`. `istio-injection=disabled` on the namespace wins over the pod label. ' +
+      'An explicit opt-out (namespace `istio-injection: disabled`, pod `sidecar.istio.io/inject: "false"`) is a deliberate choice and is reported as info.',
     symptom: 'the pod runs without a sidecar: its calls to STRICT-mTLS services are reset (503 UC/UF), and it is outside mesh policy',
     hint: 'Label the namespace `istio-injection: enabled` when Istio is enabled (Big Bang: from `.Values.istio.enabled`).',
     reads: ['Namespace', 'Deployment', 'StatefulSet', 'DaemonSet', 'Pod'],
@@ -43,7 +44,7 @@ export const mesh013: Rule = {
       const nsLabel = ns.labels['istio-injection'];
       const related = [{ object: ns.m ?? w.m, path: ns.m ? ['metadata', 'labels'] : undefined, message: `Namespace ${ns.name} labels` }];
       if (optOut || (nsLabel === 'disabled' && podLabel !== 'true')) {
-        if (!ctx.istioEnabled) continue;
+        if (!ctx.istioEnabled || w.namespace === model.rootNamespace || w.namespace === ctx.layout.istioNamespace) continue;
         out.push(optedOut(w.m, w.kind, w.name, optOut ? undefined : ns.name, related));
         continue;
       }
