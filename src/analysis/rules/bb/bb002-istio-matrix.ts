@@ -94,16 +94,24 @@ function enabledHalf(ctx: RuleContext): FindingDraft[] {
   ];
 }
 
-const ROUTE_KINDS = /^kind:\s*["']?(VirtualService|Gateway|HTTPRoute|TLSRoute|TCPRoute)["']?\s*$/m;
+const ROUTE_KINDS = /^kind:\s*["']?(VirtualService|Gateway|HTTPRoute|TLSRoute|TCPRoute|Ingress)["']?\s*$/m;
 const EXPOSURE_KEYS = new Set(['hosts', 'gateways']);
 
-/** Whether a values tree carries `hosts` or `gateways` anywhere under an Istio root (`istio`, `istioGateway`...). */
+const anyKey = (x: unknown, want: (k: string, v: unknown) => boolean): boolean =>
+  isObject(x) && Object.entries(x).some(([k, v]) => want(k, v) || anyKey(v, want));
+
+/** hosts/gateways under an Istio root (`istio`, `istioGateway`...), or an `ingress` block with hosts or enabled. */
 function exposureInValues(v: unknown): boolean {
-  const walk = (x: unknown): boolean => isObject(x) && Object.entries(x).some(([k, y]) => EXPOSURE_KEYS.has(k) || walk(y));
-  return isObject(v) && Object.entries(v).some(([k, y]) => /^istio/i.test(k) && walk(y));
+  if (!isObject(v)) return false;
+  const istio = Object.entries(v).some(([k, y]) => /^istio/i.test(k) && anyKey(y, (key) => EXPOSURE_KEYS.has(key)));
+  return istio || anyKey(v, (k, y) => k === 'ingress' && isObject(y) && (y.hosts !== undefined || y.enabled === true));
 }
 
-/** Whether the package means to be reached from outside: route templates, or hosts/gateways in its values or passdown. */
+/**
+ * Whether the package means to be reached from outside: route or Ingress templates, hosts/gateways in its
+ * values or passdown, an Ingress block. A chart with no `istio` block at all is not integrated yet: its intent
+ * is unknown, so it counts as exposed (the usual case the service-mesh guide adds a VirtualService for).
+ */
 export function hasExposure(pkg: PackageContext): boolean {
   const rel = pkg.renders['istio-enabled'].releases[0];
   const chartDir = rel?.chartDir ?? join(pkg.dir, 'chart');
@@ -112,9 +120,11 @@ export function hasExposure(pkg: PackageContext): boolean {
     if (text && ROUTE_KINDS.test(text)) return true;
   }
   if (rel && exposureInValues(rel.values)) return true;
+  let defaults: unknown;
   try {
-    return exposureInValues(loadYaml11(pkg.files.text(join(chartDir, 'values.yaml')) ?? ''));
+    defaults = loadYaml11(pkg.files.text(join(chartDir, 'values.yaml')) ?? '');
   } catch {
     return true; // unreadable defaults: assume the usual, exposed package
   }
+  return !isObject(defaults) || !isObject(defaults.istio) || exposureInValues(defaults);
 }
