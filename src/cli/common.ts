@@ -45,7 +45,10 @@ export function addValuesOptions(cmd: Command): Command {
     .option('--umbrella-values <file>', "umbrella chart values, lowest precedence (repeatable; default: bbmesh's built-in)", collect)
     .option('--package <name>', 'package name (default: from bigbang/Chart.yaml)')
     .option('--helm <path>', 'helm binary (default: HELM_BIN, .tools/bin/helm, `bbmesh setup`’s, then PATH)')
-    .option('--kube-version <v>', 'Kubernetes version for .Capabilities (default 1.31.0)');
+    .option(
+      '--kube-version <v>',
+      "Kubernetes version for .Capabilities (default: 1.33.0, or the highest minimum a chart's kubeVersion asks)",
+    );
 }
 
 export function renderOptionsFrom(o: Flags): RenderOptions {

@@ -79,7 +79,10 @@ export const K8S_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, boolType, intType, floatType, (jsyaml as any).types.merge],
 });
 
-/** Parses one YAML document (no `---` splitting) the way Kubernetes would. */
-export function loadYaml11(text: string, filename?: string): unknown {
-  return jsyaml.load(text, { schema: K8S_SCHEMA, filename, json: false });
+/**
+ * Parses one YAML document (no `---` splitting) the way Kubernetes would. `lastKeyWins`: a duplicated
+ * mapping key keeps its last value, as Helm and Flux read values (sigs.k8s.io/yaml), instead of failing.
+ */
+export function loadYaml11(text: string, filename?: string, opts: { lastKeyWins?: boolean } = {}): unknown {
+  return jsyaml.load(text, { schema: K8S_SCHEMA, filename, json: opts.lastKeyWins === true });
 }

@@ -132,7 +132,13 @@ export function helmErrorMessage(stderr: string, chartDir: string): UserError {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('WARNING') && !/^Use --debug/.test(l));
-  const msg = (lines.find((l) => l.startsWith('Error:')) ?? lines[0] ?? 'helm template failed').replace(/^Error:\s*/, '');
+  // Helm's complete message: the Error line and what follows it (a schema failure lists every field after it).
+  const first = Math.max(
+    0,
+    lines.findIndex((l) => l.startsWith('Error:')),
+  );
+  let msg = (lines.slice(first).join(' ') || 'helm template failed').replace(/^Error:\s*/, '');
+  if (/requires kubeVersion/.test(msg)) msg += '; pass --kube-version <version> to render for that Kubernetes release';
   // e.g. "execution error at (podinfo/templates/x.yaml:6:8): need .Values.foo"
   //      "template: podinfo/templates/x.yaml:12:3: executing ... "
   //      "YAML parse error on podinfo/templates/x.yaml: error converting YAML to JSON: yaml: line 7: ..."

@@ -10,6 +10,7 @@ import { UserError } from '../../core/errors.js';
 import { checkHelmVersion, findHelm, helmErrorMessage, PROJECT_ROOT, run, type RunResult } from './helm.js';
 import { mergeValues, parseSet, isPlainObject, parseKeyPath, setPath, typedScalar, type Values } from './values.js';
 import type { Manifest } from '../../manifest/types.js';
+import { defaultKubeVersion } from './kube-version.js';
 import { redactSecret } from './redact.js';
 
 export interface RenderOptions {
@@ -57,7 +58,6 @@ export interface RenderResult {
 }
 
 export const BUILTIN_UMBRELLA = join(PROJECT_ROOT, 'src', 'sources', 'render', 'umbrella-defaults.yaml');
-const KUBE_VERSION = '1.31.0';
 const API_VERSIONS = [
   'networking.istio.io/v1beta1',
   'networking.istio.io/v1alpha3',
@@ -74,8 +74,8 @@ const API_VERSIONS = [
 
 const MESH_GROUPS = /^(networking|security|telemetry|extensions)\.istio\.io\/|^gateway\.networking\.k8s\.io\//;
 
-function apiArgs(kubeVersion?: string, istioApis = true): string[] {
-  const args = ['--kube-version', kubeVersion ?? KUBE_VERSION];
+function apiArgs(kubeVersion: string, istioApis = true): string[] {
+  const args = ['--kube-version', kubeVersion];
   for (const a of API_VERSIONS) if (istioApis || !MESH_GROUPS.test(a)) args.push('--api-versions', a);
   return args;
 }
@@ -111,7 +111,7 @@ async function loadYamlFile(file: string): Promise<Values> {
   if (!existsSync(file)) throw new UserError(`values file not found: ${file}`);
   let v: unknown;
   try {
-    v = loadYaml11(readFileSync(file, 'utf8'), file);
+    v = loadYaml11(readFileSync(file, 'utf8'), file, { lastKeyWins: true });
   } catch (err: any) {
     const mark = err?.mark;
     throw new UserError(`malformed YAML: ${String(err?.reason ?? err?.message).split('\n')[0]}`, {
@@ -166,7 +166,7 @@ export function startEarly(packageDir: string): void {
       BUILTIN_UMBRELLA,
       '-f',
       join(bbDir, 'values.yaml'),
-      ...apiArgs(undefined),
+      ...apiArgs(defaultKubeVersion([bbDir, join(pkgDir, 'chart')])),
     ];
     const r = run(helm, args);
     r.catch(() => undefined);
@@ -185,6 +185,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   requireDir(chartDir, 'chart/ directory', 'a Big Bang package keeps its Helm chart in chart/');
   const pkg = packageNameOf(pkgDir, opts.packageName);
   const helm = findHelm(opts.helm);
+  const kubeVersion = opts.kubeVersion ?? defaultKubeVersion([bbDir, chartDir]);
 
   const umbrella = opts.umbrellaValues?.length ? opts.umbrellaValues.map((f) => resolve(f)) : [BUILTIN_UMBRELLA];
   const files = [...umbrella, join(bbDir, 'values.yaml'), ...(opts.values ?? []).map((f) => resolve(f))];
@@ -207,7 +208,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     'bigbang',
     ...files.flatMap((f) => ['-f', f]),
     ...setArgs,
-    ...apiArgs(opts.kubeVersion, opts.istioApis),
+    ...apiArgs(kubeVersion, opts.istioApis),
   ];
   const stage1 = takeEarlyStart(helm, stage1Args) ?? run(helm, stage1Args);
   const version = checkHelmVersion(helm);
@@ -281,7 +282,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
       }
       let parsed: unknown;
       try {
-        parsed = loadYaml11(raw);
+        parsed = loadYaml11(raw, undefined, { lastKeyWins: true }); // as Flux: a duplicated key keeps its last value (BB005 notes it)
       } catch (err: any) {
         throw new UserError(
           `malformed values in ${kind} ${hr.namespace}/${vf.name} key ${key}: ${String(err?.reason ?? err?.message).split('\n')[0]}`,
@@ -319,7 +320,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
           rel.namespace,
           '-f',
           vf,
-          ...apiArgs(opts.kubeVersion, opts.istioApis),
+          ...apiArgs(kubeVersion, opts.istioApis),
         ]);
         if (r.code !== 0) throw helmErrorMessage(r.stderr, rel.chartDir);
         return r.stdout;

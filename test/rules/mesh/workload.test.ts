@@ -22,10 +22,10 @@ spec:
 ruleTester(mesh013, {
   valid: [
     { name: 'injected namespace', yaml: PODINFO },
-    { name: 'pod opts out deliberately', yaml: podLabel(disabled, 'false') },
     { name: 'unlabelled namespace, pod opts in', yaml: podLabel(unlabelled, 'true') },
     { name: 'Istio disabled: no sidecar expected', yaml: disabled, istioEnabled: false },
-    { name: 'Jobs are skipped (a sidecar keeps them from completing)', yaml: podLabel(disabled, 'false') + job },
+    // The Job alone in an unlabelled namespace: skipped, not "gets no sidecar".
+    { name: 'Jobs are skipped (a sidecar keeps them from completing)', yaml: `${unlabelled.split('---\n')[0]}---\n${job}` },
     { name: 'namespace not in the input', yaml: PODINFO.split('---\n').slice(1).join('---\n') },
     {
       name: "Istio's own namespace (istio-system, labelled disabled) is skipped",
@@ -37,11 +37,22 @@ ruleTester(mesh013, {
   ],
   invalid: [
     {
-      name: 'namespace istio-injection=disabled while Istio is enabled',
+      // Deliberate opt-outs are reported as info, never as a defect.
+      name: 'namespace istio-injection=disabled while Istio is enabled: a deliberate opt-out',
       yaml: disabled,
       errors: [
-        { object: 'Deployment/podinfo/podinfo', line: 11, message: /gets no sidecar: namespace podinfo has istio-injection=disabled/ },
+        {
+          object: 'Deployment/podinfo/podinfo',
+          line: 11,
+          severity: 'info',
+          message: /runs without a sidecar by choice \(namespace podinfo has istio-injection: disabled\)/,
+        },
       ],
+    },
+    {
+      name: 'pod opts out deliberately',
+      yaml: podLabel(disabled, 'false'),
+      errors: [{ severity: 'info', message: /by choice \(the pod sets sidecar.istio.io\/inject: "false"\)/ }],
     },
     {
       name: 'namespace label overrides the pod label inject=true, even with Istio disabled',

@@ -1,7 +1,10 @@
 // BB001: with Istio enabled, the package namespace must carry the Istio-driven sidecar
-// injection label (`istio-injection: enabled` under `{{- if .Values.istio.enabled }}`).
+// injection label (`istio-injection: enabled` under `{{- if .Values.istio.enabled }}`). A namespace another
+// package owns (Grafana deploys into monitoring's namespace) is that package's to create and label.
 import { join } from 'node:path';
-import type { FindingDraft, Rule, RuleContext } from '../types.js';
+import { isObject } from '../../../manifest/json.js';
+import type { Manifest } from '../../../manifest/types.js';
+import type { FindingDraft, PackageContext, Rule, RuleContext } from '../types.js';
 import { display, findKeyPath, packageHelmRelease, packageNamespace, templateFile, type Pos } from './util.js';
 
 const MESH_LABELS = ['istio-injection', 'istio.io/rev', 'istio.io/dataplane-mode'];
@@ -13,7 +16,8 @@ export const bb001: Rule = {
     title: 'Namespace template lacks the Istio-driven injection label',
     explanation:
       'Big Bang turns sidecar injection on per namespace: bigbang/templates/<pkg>/namespace.yaml adds `istio-injection: "enabled"` when Istio is enabled. ' +
-      'Without it the package pods run without an istio-proxy sidecar: no mutual TLS, no mesh metrics, and STRICT or hardened policies treat them as outside the mesh.',
+      'Without it the package pods run without an istio-proxy sidecar: no mutual TLS, no mesh metrics, and STRICT or hardened policies treat them as outside the mesh. ' +
+      "A namespace another package owns (Grafana deploys into the monitoring package's namespace) is that package's to create and label.",
     symptom: 'pods show no istio-proxy container (`kubectl get pods -n <pkg>` shows 1/1 instead of 2/2); traffic to them is plain text',
     hint: 'in bigbang/templates/<pkg>/namespace.yaml, under metadata.labels add `{{- if .Values.istio.enabled }}` / `istio-injection: "enabled"` / `{{- end }}` (bb3: `.Values.istiod.enabled`)',
     reads: ['Namespace', 'HelmRelease', 'bigbang/templates/<pkg>/namespace.yaml'],
@@ -29,6 +33,7 @@ export const bb001: Rule = {
     const hr = packageHelmRelease(ctx.model, ctx.pkg.name);
     const ns = ctx.model.manifests.find((m) => m.kind === 'Namespace' && m.name === nsName && m.origin.stage === 'bigbang');
     const enabledExpr = ctx.layout.enabledExpr;
+    if (nsName && ownedByAnother(ctx.pkg, nsName, hr, ns)) return [];
     if (!ns) {
       if (!hr) return [];
       const file = join(ctx.pkg.dir, 'bigbang', 'templates', ctx.pkg.name, 'namespace.yaml');
@@ -66,3 +71,33 @@ export const bb001: Rule = {
     ];
   },
 };
+
+const camel = (s: string) => s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Umbrella keys whose package creates a namespace not named after the key. */
+const NAMESPACE_OWNERS: Record<string, string[]> = { logging: ['elasticsearchKibana', 'logging'] };
+
+/** The umbrella key the package's HelmRelease template is guarded by (`{{- if .Values.<key>.enabled }}`). */
+function packageKey(pkg: PackageContext, hr: Manifest | undefined): string {
+  const file = hr ? templateFile(hr) : undefined;
+  const text = file ? pkg.files.text(file) : undefined;
+  return (text && /\bif\s+\.Values\.(\w+)\.enabled\b/.exec(text)?.[1]) || camel(pkg.name);
+}
+
+/**
+ * Whether another package owns the namespace: the bigbang/ chart renders it from another package's templates,
+ * or the umbrella enables the package the namespace is named after (it creates and labels it).
+ */
+function ownedByAnother(pkg: PackageContext, nsName: string, hr: Manifest | undefined, ns: Manifest | undefined): boolean {
+  const mine = packageKey(pkg, hr);
+  if (ns) {
+    const dir = ns.origin.template?.split('/').at(-2);
+    return dir !== undefined && dir !== 'templates' && dir !== pkg.name && camel(dir) !== mine;
+  }
+  const values = pkg.renders['istio-enabled'].bigbangValues;
+  const owners = NAMESPACE_OWNERS[nsName] ?? [camel(nsName)];
+  return owners.some((k) => {
+    const v = values[k];
+    return k !== mine && isObject(v) && v.enabled === true;
+  });
+}

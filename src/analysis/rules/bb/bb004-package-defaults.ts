@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadYaml11 } from '../../../manifest/yaml11.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { display, findKeyPath, packageHelmRelease } from './util.js';
+import { hasExposure } from './bb002-istio-matrix.js';
 import { valuesRefs } from './bb005-passdown-keys.js';
 
 const VS_FIELDS = new Set(['enabled', 'gateways', 'hosts']);
@@ -68,7 +69,9 @@ export const bb004: Rule = {
       if (t === undefined) continue;
       for (const r of valuesRefs(t, f)) if (r.path[0] === 'istio' && r.path.length >= 3 && VS_FIELDS.has(r.path[2])) keys.add(r.path[1]);
     }
-    for (const key of keys.size ? keys : [ctx.pkg.name]) {
+    // A package that exposes nothing by design (no route template, no hosts) needs no VirtualService block.
+    const expected = keys.size ? [...keys] : hasExposure(ctx.pkg) ? [ctx.pkg.name] : [];
+    for (const key of expected) {
       if (istio[key] !== undefined) continue;
       out.push({
         object: hr,

@@ -1,15 +1,20 @@
 // BB005: the passdown (`bigbang.defaults.<pkg>`, merged by Flux into the chart values) and
 // the chart templates must agree on the Istio keys: a written key no template reads is a
 // silent no-op (e.g. writes `istioGateway.<pkg>.gateways` while the VirtualService reads
-// `istio.<pkg>.gateways`), and a key the chart reads but nobody sets renders empty or fails.
+// `istio.<pkg>.gateways`), and a key the chart reads but nobody sets renders empty or fails. An unread key
+// that routes nothing (`istio.injection`, read by the umbrella's namespace template; `istio.hardened` in a
+// chart without hardened templates) has no runtime effect: info. So is a key written twice (last one wins).
 import { asObject, isObject, type JsonObject } from '../../../manifest/json.js';
 import { join } from 'node:path';
 import { loadYaml11 } from '../../../manifest/yaml11.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
+import { duplicateKeys, keyLines } from './bb005-duplicate-keys.js';
 import { display, findKeyPath, packageHelmRelease, posAt, type Pos } from './util.js';
 
 /** Roots of the values tree that carry Istio settings. */
 const ISTIO_ROOT = /^istio/i;
+/** Keys that route traffic: unread, the VirtualService keeps the package default or does not render. */
+const ROUTING_KEYS = new Set(['gateways', 'gateway', 'hosts', 'host']);
 
 export interface ValuesRef {
   path: string[];
@@ -92,7 +97,8 @@ export const bb005: Rule = {
     title: 'Passdown writes an Istio key no template reads, or the chart reads an Istio key nobody sets',
     explanation:
       "`bigbang.defaults.<pkg>` (bigbang/templates/<pkg>/values.yaml) is how Big Bang tells the package chart about Istio: enabled, gateways, hosts. The keys it writes must be the keys the chart's templates read. " +
-      'A mismatch (for example the passdown writes `istioGateway.<pkg>.gateways` while the VirtualService reads `istio.<pkg>.gateways`) is silently ignored by Helm, so the chart keeps its own default (`istio-system/main`) or renders nothing.',
+      'A mismatch (for example the passdown writes `istioGateway.<pkg>.gateways` while the VirtualService reads `istio.<pkg>.gateways`) is silently ignored by Helm, so the chart keeps its own default (`istio-system/main`) or renders nothing. ' +
+      'An unread key that routes nothing (`istio.injection`, `istio.hardened` without hardened templates) changes nothing at run time and is info, as is a key written twice in one values document (Helm and Flux keep the last).',
     symptom: 'the VirtualService keeps the package default gateway (404 NR at the ingress gateway), or is not rendered at all',
     hint: 'make the passdown key and the template key the same (the guide uses `istio.<pkg>.gateways`, read by `(get .Values.istio $pkg).gateways`)',
     reads: ['HelmRelease', 'bigbang/templates/<pkg>/values.yaml', 'chart/templates/**', 'chart/values.yaml'],
@@ -143,10 +149,34 @@ export const bb005: Rule = {
       const alt = readsSameLeaf[0]
         ? `; the chart reads \`${readsSameLeaf[0].path.join('.')}\` (${display(readsSameLeaf[0].file)}:${readsSameLeaf[0].pos.line})`
         : '';
+      const where = inPassdown ? ' (bigbang.defaults.' + ctx.pkg.name + ')' : ' (user overlay or common values)';
+      const routes = alt !== '' || written.some((l) => isPrefix(keyPath, l) && l.slice(1).some((k) => ROUTING_KEYS.has(k)));
       out.push({
         object: hr,
         file: { path: display(passdownFile), line: pos.line, column: pos.column },
-        message: `the values passed to the chart set \`${key}\`${inPassdown ? ' (bigbang.defaults.' + ctx.pkg.name + ')' : ' (user overlay or common values)'}, but no chart template reads it${alt}`,
+        message: `the values passed to the chart set \`${key}\`${where}, but no chart template reads it${alt}${routes ? '' : '; it changes nothing in the package'}`,
+        ...(routes
+          ? {}
+          : {
+              severity: 'info' as const,
+              symptom: 'none: the chart renders the same with or without the key',
+              hint: 'nothing breaks; drop the key from the passdown, or read it in a template if it is meant to do something',
+            }),
+      });
+    }
+
+    // 1b. A key written twice in one values document: Helm and Flux keep the last, the first is lost.
+    for (const d of duplicateKeys(hr, ctx.model.manifests)) {
+      const lines = keyLines(passdownText, d.path.at(-1) ?? '', defineLine);
+      const pos = lines.at(-1) ?? { line: defineLine, column: 1 };
+      const also = lines.length > 1 ? ` (also at line ${lines[0].line})` : '';
+      out.push({
+        object: hr,
+        file: { path: display(passdownFile), line: pos.line, column: pos.column },
+        severity: 'info',
+        message: `\`${d.path.join('.')}\` is written twice in ${d.source}${also}: Helm and Flux keep the last one, so the first block is ignored`,
+        symptom: 'none if the last block is the one meant: the first block never reaches the chart',
+        hint: `merge the two \`${d.path.join('.')}\` blocks into one`,
       });
     }
 
