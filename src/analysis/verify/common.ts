@@ -4,7 +4,7 @@ import type { ReadError, StepResult, StepStatus } from './types.js';
 
 /** A step that could not be judged because a read failed. */
 export function cannotCheck(step: number, title: string, err: ReadError, details: string[] = []): StepResult {
-  return { step, title, status: 'cannot-check', details: [...details, err.message], fix: fixFor(err) };
+  return { step, title, status: 'cannot-check', details: [...details, err.message], fix: fixFor(err), reason: err.reason };
 }
 
 export function fixFor(err: ReadError): string {
@@ -23,7 +23,11 @@ export function fixFor(err: ReadError): string {
         ? 'Flux is not installed in this cluster: install Big Bang (guide step 3), which needs Flux (flux install)'
         : 'Istio is not installed in this cluster: enable istio in the Big Bang values and install Big Bang (guide step 3)';
     case 'timeout':
-      return 'the API server is slow or unreachable: retry, or check kubectl cluster-info';
+      return 'the API server is slow or unreachable: retry, raise --request-timeout, or check kubectl cluster-info';
+    case 'not-api':
+      return 'the kubeconfig server is not answering as the Kubernetes API: log in the way your platform requires (kubectl get ns must work), or point the kubeconfig at the API server itself';
+    case 'credentials':
+      return "fix the kubeconfig's credential plugin (run it by hand: it must print an ExecCredential), or raise --request-timeout";
     case 'not-captured':
       return err.kind === 'Secret' && err.name
         ? `append the secret to the dump: { echo ---; kubectl get secret -n ${err.namespace} ${err.name} -o yaml; } >> <snapshot file>`
@@ -37,6 +41,7 @@ export function worst(statuses: StepStatus[]): StepStatus {
   if (statuses.includes('fail')) return 'fail';
   if (statuses.includes('cannot-check')) return 'cannot-check';
   if (statuses.includes('warn')) return 'warn';
+  if (statuses.length && statuses.every((s) => s === 'skip')) return 'skip';
   return 'pass';
 }
 

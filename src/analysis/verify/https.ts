@@ -160,6 +160,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
       title,
       status: 'cannot-check',
       details: ['a snapshot cannot answer HTTPS requests'],
+      reason: 'snapshot',
       fix: `run bbmesh verify against the cluster, or by hand: curl -sL --resolve ${host ?? '<host>'}:443:<ingress-ip> https://${host ?? '<host>'}/`,
     };
   }
@@ -169,6 +170,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
       title,
       status: 'cannot-check',
       details: ['package host unknown: no --host and no package VirtualService host'],
+      reason: 'input',
       fix: 'pass --host',
     };
   let address = opts.address?.host;
@@ -183,6 +185,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
         title,
         status: 'cannot-check',
         details: [`no ingress address: ${a.why}`],
+        reason: 'input',
         fix: 'pass --address <ip>[:<https port>] (for NodePort: a node IP and the https nodePort)',
       };
   }
