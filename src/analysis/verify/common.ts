@@ -45,9 +45,6 @@ export function worst(statuses: StepStatus[]): StepStatus {
   return 'pass';
 }
 
-export const spec = (m: Manifest | undefined): any => (m?.obj as any)?.spec ?? {};
-export const status = (m: Manifest | undefined): any => (m?.obj as any)?.status ?? {};
-
 export interface Condition {
   type?: string;
   status?: string;
@@ -55,9 +52,54 @@ export interface Condition {
   message?: string;
 }
 
+// What the steps read of pods, Services and HelmReleases: API JSON, so every field is optional, and
+// lists are read through arr() (a wrong type is an empty list, never a crash).
+export interface ContainerView {
+  name?: string;
+  restartPolicy?: string;
+}
+export interface ContainerStatusView {
+  name?: string;
+  ready?: boolean;
+  state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+}
+export interface PortView {
+  name?: string;
+  port?: number;
+  targetPort?: number | string;
+  nodePort?: number;
+  protocol?: string;
+}
+export interface SpecView {
+  containers?: ContainerView[];
+  initContainers?: ContainerView[];
+  type?: string;
+  ports?: PortView[];
+  externalIPs?: string[];
+  suspend?: boolean;
+  chart?: { spec?: { sourceRef?: { kind?: string; name?: string; namespace?: string } } };
+}
+export interface StatusView {
+  phase?: string;
+  reason?: string;
+  conditions?: Condition[];
+  containerStatuses?: ContainerStatusView[];
+  initContainerStatuses?: ContainerStatusView[];
+  loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
+}
+
+const object = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+export const spec = (m: Manifest | undefined): SpecView => object(m?.obj.spec) as SpecView;
+export const status = (m: Manifest | undefined): StatusView => object(m?.obj.status) as StatusView;
+
+/** A list field, or [] when it is missing or not a list; its items are objects. */
+export function arr<T>(v: T[] | undefined): T[] {
+  return Array.isArray(v) ? v.filter((x) => x && typeof x === 'object') : [];
+}
+
 export function readyCondition(m: Manifest): Condition | undefined {
-  const conds = status(m).conditions;
-  return Array.isArray(conds) ? conds.find((c: Condition) => c?.type === 'Ready') : undefined;
+  return arr(status(m).conditions).find((c) => c.type === 'Ready');
 }
 
 export function conditionText(c: Condition | undefined): string {
@@ -76,16 +118,18 @@ export function podState(pod: Manifest): PodState {
   const st = status(pod);
   const phase = String(st.phase ?? 'Unknown');
   if (phase === 'Succeeded') return { ready: true, text: 'Completed' };
-  const natives = new Set<string>(
-    (spec(pod).initContainers ?? []).filter((c: any) => c?.restartPolicy === 'Always').map((c: any) => c.name),
+  const natives = new Set(
+    arr(spec(pod).initContainers)
+      .filter((c) => c.restartPolicy === 'Always')
+      .map((c) => c.name),
   );
-  const statuses = [...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []).filter((c: any) => natives.has(c?.name))];
-  const total = (spec(pod).containers ?? []).length + natives.size || statuses.length;
-  const readyCount = statuses.filter((c: any) => c?.ready === true).length;
-  const podReady = (st.conditions ?? []).some((c: Condition) => c?.type === 'Ready' && c?.status === 'True');
-  const waiting = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])]
-    .map((c: any) => c?.state?.waiting?.reason ?? c?.state?.terminated?.reason)
-    .filter((r: unknown) => r && r !== 'Completed');
+  const statuses = [...arr(st.containerStatuses), ...arr(st.initContainerStatuses).filter((c) => natives.has(c.name))];
+  const total = arr(spec(pod).containers).length + natives.size || statuses.length;
+  const readyCount = statuses.filter((c) => c.ready === true).length;
+  const podReady = arr(st.conditions).some((c) => c.type === 'Ready' && c.status === 'True');
+  const waiting = [...arr(st.initContainerStatuses), ...arr(st.containerStatuses)]
+    .map((c) => c.state?.waiting?.reason ?? c.state?.terminated?.reason)
+    .filter((r): r is string => !!r && r !== 'Completed');
   const why = waiting.length ? ` (${[...new Set(waiting)].join(', ')})` : st.reason ? ` (${st.reason})` : '';
   const ready = phase === 'Running' && podReady;
   return { ready, text: `${phase}, ${readyCount}/${total} containers ready${ready ? '' : why}` };

@@ -105,9 +105,9 @@ function request(
 }
 
 /** Why a TLS or connection error happened, in the user's terms, and what to do. */
-function explain(err: any, host: string, addr: string, trust: string): { detail: string; fix: string } {
-  const code = String(err?.code ?? '');
-  const msg = String(err?.message ?? err).split('\n')[0];
+function explain(err: unknown, host: string, addr: string, trust: string): { detail: string; fix: string } {
+  const code = String((err as NodeJS.ErrnoException | undefined)?.code ?? '');
+  const msg = String(err instanceof Error ? err.message : err).split('\n')[0];
   switch (code) {
     case 'CERT_HAS_EXPIRED':
       return { detail: `TLS: the served certificate has expired (${msg})`, fix: 'renew the certificate in the TLS secret (step 7)' };
@@ -226,7 +226,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
         details.push(`http://${host}/ (port ${httpPort}) answered ${a.status}, not a redirect to https://`);
         fixes.push('enable the Gateway http->https redirect (step 9)');
       }
-    } catch (err: any) {
+    } catch (err) {
       statuses.push('warn');
       details.push(`http://${host}/ (port ${httpPort}): ${explain(err, host, hostPort(address, httpPort), trust).detail}`);
     }
@@ -249,7 +249,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
       details.push(`${path} -> ${answer.status} redirect to ${u.pathname}${u.search}`);
       path = u.pathname + u.search;
     }
-  } catch (err: any) {
+  } catch (err) {
     const e = explain(err, host, hostPort(address, httpsPort), trust);
     details.push(e.detail);
     return { step: 12, title, status: 'fail', details, fix: e.fix };

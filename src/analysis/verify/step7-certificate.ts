@@ -25,7 +25,7 @@ export function step7(state: ClusterState, now: Date): StepResult {
   const details: string[] = [];
   const statuses: StepStatus[] = [];
   const fixes: string[] = [];
-  const type = String((secret.obj as any).type ?? '');
+  const type = String(secret.obj.type ?? '');
   if (type !== 'kubernetes.io/tls') {
     details.push(`type is ${type || '(none)'}, not kubernetes.io/tls`);
     statuses.push('fail');
