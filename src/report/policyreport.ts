@@ -144,5 +144,5 @@ export function policyReports(entries: PackageEntry[], now = new Date()): K8sObj
 
 /** The reports as a YAML stream (`kubectl apply --server-side -f -` takes it as is). */
 export function formatPolicyReports(reports: K8sObject[]): string {
-  return reports.map((r) => stringify(r, { lineWidth: 0 })).join('---\n');
+  return reports.map((r) => stringify(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }

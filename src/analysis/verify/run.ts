@@ -10,6 +10,7 @@ import type { Finding } from '../rules/types.js';
 import { FLUX_NAMESPACE, gather } from '../../sources/cluster/gather.js';
 import type { ClusterState } from '../../sources/cluster/gather.js';
 import type { ClusterReader } from '../../sources/cluster/reader.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../sources/cluster/timeout.js';
 import { step12 } from './https.js';
 import { packageVirtualService, step10, step11, step5, step7, step8, step9 } from './steps.js';
 import type { ObjectRef, StepResult, VerifyOptions, VerifyReport } from './types.js';
@@ -30,7 +31,8 @@ export function liveFindings(model: MeshModel, pkg: { name: string; namespace: s
 const INGRESS_STEPS = [7, 8, 9, 10, 12];
 
 export async function verifyWith(reader: ClusterReader, opts: VerifyOptions, started = performance.now()): Promise<VerifyReport> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  // --request-timeout 0 leaves API calls unbounded; the HTTPS probes keep a bound.
+  const timeoutMs = opts.timeoutMs || DEFAULT_REQUEST_TIMEOUT_MS;
   const gatherOpts = { packageName: opts.packageName, namespace: opts.namespace, layout: opts.layout, host: opts.host };
   let state: ClusterState;
   let wait: VerifyReport['wait'];

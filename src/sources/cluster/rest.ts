@@ -180,7 +180,10 @@ export class KubeRest {
     const users = this.kc.users.map((u) => ({ ...u }));
     const clusters = this.kc.clusters.map((c) => (c.name === cluster?.name && plainHttp ? { ...c, skipTLSVerify: true } : c));
     if (exec && user) {
-      const cred = await runExecPlugin(exec, this.opts.timeoutMs);
+      // Asked once per run, again only when the credential says it expires (as kubectl caches it).
+      const cached = this.execCredential;
+      const fresh = cached && (cached.expiresAt === undefined || cached.expiresAt - 10_000 > Date.now());
+      const cred = fresh ? cached : await runExecPlugin(exec, this.opts.timeoutMs);
       this.execCredential = cred;
       const i = users.findIndex((u) => u.name === user.name);
       const b64 = (s: string | undefined) => (s ? Buffer.from(s).toString('base64') : undefined);
