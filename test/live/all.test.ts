@@ -67,8 +67,8 @@ before(async () => {
     ...packageObjects('hidden'),
     ...fillers.flatMap((n) => packageObjects(n)),
   ];
-  api = await startFakeApi(certs, objects, { forbidNamespaces: ['hidden'] });
-  ing = await startIngress(certs.valid, { host: (h) => h.endsWith('.bigbang.dev') });
+  api = await startFakeApi(certs, objects, { forbidNamespaces: ['hidden'], lifetimeMs: 600_000 });
+  ing = await startIngress(certs.valid, { host: (h) => h.endsWith('.bigbang.dev'), lifetimeMs: 600_000 });
   caFile = join(mkdtempSync(join(tmpdir(), 'bbmesh-ca-')), 'ca.pem');
   writeFileSync(caFile, certs.ca.cert);
   report = await verifyAllCluster({

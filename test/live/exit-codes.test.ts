@@ -25,7 +25,7 @@ let dir: string;
 let caFile: string;
 before(async () => {
   certs = makeCerts();
-  ing = await startIngress(certs.valid);
+  ing = await startIngress(certs.valid, { lifetimeMs: 600_000 });
   dir = mkdtempSync(join(tmpdir(), 'bbmesh-exit-'));
   caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, certs.ca.cert);
@@ -117,10 +117,10 @@ describe('exit 1: a step could not be checked', () => {
     }));
 
   test('a timeout: --request-timeout (kubectl grammar) bounds each call; exit 1', () =>
-    withApi({ slowPaths: { '/apis/helm.toolkit.fluxcd.io/v2/namespaces/bigbang/helmreleases': 10_000 } }, async (api) => {
+    withApi({ slowPaths: { '/apis/helm.toolkit.fluxcd.io/v2/namespaces/bigbang/helmreleases': 60_000 } }, async (api) => {
       const t0 = Date.now();
       const r = await verifyCli(['--kubeconfig', api.kubeconfig, '--package', 'podinfo', ...step12(), '--request-timeout', '300ms']);
-      assert.ok(Date.now() - t0 < 9000, `bounded: ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 30_000, `bounded, not the 60 s the server takes: ${Date.now() - t0} ms`);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /^\? {2}5 .*\(cannot check\)$/m);
       assert.match(r.stdout, /the API server gave no answer within 0\.3 s \(--request-timeout\)/);
@@ -226,7 +226,7 @@ describe('the exec credential plugin, bounded', () => {
       const took = Date.now() - t0;
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /credential plugin \S+ gave no answer within 1 s \(--request-timeout\)/);
-      assert.ok(took < 10_000, `the process ended soon after the report: ${took} ms`);
+      assert.ok(took < 20_000, `the process ended soon after the report (the plugin would run forever): ${took} ms`);
       assert.ok(existsSync(pidFile));
       const pid = Number(readFileSync(pidFile, 'utf8'));
       assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the plugin was killed');

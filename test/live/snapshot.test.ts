@@ -234,7 +234,7 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     assert.equal(fl[2], '      symptom: 503 NC (cluster_not_found)');
     assert.match(fl[3], /^ {6}fix: Set `destination\.port\.number` to one of the Service's `port` values/);
     assert.equal(fl[4], '');
-    assert.match(fl[5], /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \(\d+ ms\)$/);
+    assert.match(fl[5], /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \((\d+ ms|\d+\.\d s)\)$/);
     assert.ok(!text.stdout.includes('\u001b['), 'no colour when disabled');
     const json = await verifyCli(['--snapshot', fixture('snapshot-broken.yaml'), '--package', 'podinfo', '-o', 'json']);
     assert.equal(json.code, 1);

@@ -16,7 +16,7 @@ export interface FakeIngress {
 /** `host`: the one host answered (default podinfo.bigbang.dev), or a test for the hosts answered. */
 export async function startIngress(
   cert: Pair,
-  o: { host?: string | ((h: string) => boolean); status?: number; redirect?: boolean } = {},
+  o: { host?: string | ((h: string) => boolean); status?: number; redirect?: boolean; lifetimeMs?: number } = {},
 ): Promise<FakeIngress> {
   const host = o.host ?? 'podinfo.bigbang.dev';
   const answers = typeof host === 'function' ? host : (h: string) => h === host;
@@ -67,7 +67,7 @@ export async function startIngress(
   const t = setTimeout(() => {
     tls.close();
     plain.close();
-  }, 60_000);
+  }, o.lifetimeMs ?? 60_000);
   t.unref();
   return {
     httpsPort: (tls.address() as AddressInfo).port,
