@@ -76,13 +76,14 @@ async function verifyAllRow(items: K8sObject[], certs: ReturnType<typeof makeCer
       peak = Math.max(peak, api.maxInFlight, r.apiCalls?.peakInFlight ?? 0);
       calls = api.requests.length;
     }
+    const cold = times[0];
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     return {
       name: `verify --all, ${PACKAGES + 1} packages on the fake API`,
       value: median,
       unit: 's',
-      detail: `median of ${ALL_RUNS}, ${calls} API calls (20 ms each), at most ${peak} in flight`,
+      detail: `median of ${ALL_RUNS} (first, cold: ${cold.toFixed(2)} s), ${calls} API calls (20 ms each), at most ${peak} in flight`,
       target: `< ${ALL_TARGET_S} s, <= ${MAX_IN_FLIGHT} in flight`,
       ok: median < ALL_TARGET_S && peak <= MAX_IN_FLIGHT,
     };

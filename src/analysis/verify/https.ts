@@ -4,8 +4,8 @@
 // http->https redirect, and report status, latency and a podinfo-like JSON body.
 import http from 'node:http';
 import https from 'node:https';
-import { rootCertificates } from 'node:tls';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import type { ClusterState } from '../../sources/cluster/gather.js';
 import { tlsInfoOf } from '../../sources/cluster/reader.js';
 import { ingressAddress } from './steps.js';
@@ -27,6 +27,19 @@ interface Answer {
 }
 
 const MAX_BODY = 64 * 1024;
+
+// One TLS context per trust set: building one parses every CA (the system roots are ~140), and
+// verify --all probes every package against the same set.
+const contexts = new Map<string, SecureContext>();
+function contextFor(ca: string[]): SecureContext {
+  const key = ca.join('\n');
+  let c = contexts.get(key);
+  if (!c) {
+    if (contexts.size > 16) contexts.clear();
+    contexts.set(key, (c = createSecureContext({ ca })));
+  }
+  return c;
+}
 const MAX_REDIRECTS = 5;
 const PODINFO_FIELDS = ['hostname', 'version', 'revision', 'message', 'runtime', 'goos', 'goarch', 'color'];
 
@@ -52,7 +65,12 @@ function request(
     };
     const req =
       scheme === 'https'
-        ? https.request({ ...common, servername: host, ca: tls.ca, rejectUnauthorized: !tls.insecure })
+        ? https.request({
+            ...common,
+            servername: host,
+            ...(tls.ca ? { secureContext: contextFor(tls.ca) } : {}),
+            rejectUnauthorized: !tls.insecure,
+          })
         : http.request(common);
     let timer: ReturnType<typeof setTimeout> | undefined;
     timer = setTimeout(
