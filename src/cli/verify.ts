@@ -1,29 +1,42 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { EXIT_FINDINGS, UserError } from '../core/errors.js';
-import { examples, useColor, write } from './common.js';
+import type { ClusterReader } from '../sources/cluster/reader.js';
+import type { KubeReader } from '../sources/cluster/kube.js';
+import { examples, useColor } from './common.js';
 
 const SNAPSHOT_HELP =
   '{ kubectl get namespaces,gitrepositories.source.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io,pods,services,\n' +
   '      gateways.networking.istio.io,virtualservices.networking.istio.io -A -o yaml; echo ---;\n' +
   '    kubectl get secret -n istio-system public-cert -o yaml; } > cluster.yaml     # bb3: -n istio-gateway';
 
+const OUTPUTS = ['text', 'json', 'junit', 'policyreport', 'prometheus'];
+const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 export function register(program: Command): void {
   program
     .command('verify')
     .description("Run the guide's validation steps 5 and 7-12 against a live cluster (or a snapshot of one) and judge them")
-    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option(
       '--package <name>',
       'package name: HelmRelease bigbang/<name>; namespace: its targetNamespace, else <name> (default: from bigbang/Chart.yaml)',
+    )
+    .option('--all', 'every package the HelmReleases in bigbang deploy, verified concurrently (at most 16 API calls in flight)')
+    .option('-n, --namespace <ns>', "the package's namespace (default: the HelmRelease's targetNamespace); with --all: only packages there")
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then the pod service account)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option(
+      '--request-timeout <duration>',
+      'bound for each API call and the credential plugin, as kubectl takes it (5s, 1m; 0: none)',
+      '10s',
     )
     .option('--host <host>', 'package host, e.g. podinfo.bigbang.dev (default: from the package VirtualService)')
     .option(
       '--layout <layout>',
       'Big Bang layout: bb2 (istio-system/public) or bb3 (istio-gateway/public-ingressgateway); default: detected',
     )
-    .option('--wait <duration>', 'poll until Flux and the package pods are ready, at most this long (e.g. 10m)')
+    .option('--wait <duration>', 'poll until Flux and the package pods are ready, at most this long (e.g. 10m); running out is exit 1')
     .option('--snapshot <file>', 'verify a YAML/JSON dump of the cluster instead of a live cluster (step 12 is then cannot-check)')
     .option(
       '--address <host[:port]>',
@@ -31,67 +44,122 @@ export function register(program: Command): void {
     )
     .option('--ca <file>', 'step 12: PEM CA bundle that signed the ingress certificate (default: the public-cert chain plus system roots)')
     .option('--insecure', 'step 12: do not verify the ingress TLS certificate')
-    .option('--format <format>', 'text, json or junit', 'text')
+    .option('-o, --output <format>', `${OUTPUTS.slice(0, -1).join(', ')} or ${OUTPUTS.at(-1)}`)
+    .addOption(new Option('--format <format>', 'deprecated: use -o/--output').hideHelp())
+    .option('--apply', 'with -o policyreport: write the PolicyReports to the cluster (server-side apply, field manager bbmesh)')
+    .option('--allow-unchecked', 'exit 0 even when steps could not be checked (RBAC, timeouts, unreachable API, no host)')
     .addHelpText(
       'after',
       examples([
         'bbmesh verify --package podinfo',
         'bbmesh verify --package podinfo --wait 10m',
-        'bbmesh verify --package podinfo --context kind-bigbang --host podinfo.bigbang.dev --format json',
+        'bbmesh verify --package podinfo --context kind-bigbang --host podinfo.bigbang.dev -o json',
         'bbmesh verify --package podinfo --address 192.168.1.20:30443 --ca dev-ca.pem',
         'bbmesh verify --package podinfo --snapshot cluster.yaml',
+        'bbmesh verify --all',
+        'bbmesh verify --all -o policyreport --apply',
+        'bbmesh verify --all -o prometheus > /var/lib/node-exporter/textfile/bbmesh.prom',
       ]) +
         `\nA snapshot for --snapshot (air-gapped sites):\n  ${SNAPSHOT_HELP}\n\nSteps: 5 Flux and pods ready, 7 TLS secret, 8 ingress Service, 9 Gateway, 10 VirtualService,\n11 istio-proxy sidecars, 12 HTTPS request. Then the \`check\` rules run on the objects read; their findings
-(package namespace and HelmRelease only) are listed after the steps.
-Exit code: 0 no step failed (cannot-check included) and no error finding, 1 a step failed or a finding
-is an error (warnings and infos do not change it), 2 bad input.\n`,
+(package namespace and HelmRelease only) are listed after the steps. With --all, a package without a
+VirtualService skips the ingress steps 7-10 and 12.
+Exit code: 0 every step passed or warned and no finding is an error; 1 a step failed, a finding is an
+error, --wait ran out, --apply failed, or a step could not be checked (RBAC, timeout, unreachable or
+not the Kubernetes API; not step 12 on a snapshot; --allow-unchecked accepts those); 2 bad input (no
+kubeconfig, a snapshot without objects, bad flags); 3 a bug.\n`,
     )
-    .action(async (o: Record<string, any>) => {
-      const format = String(o.format);
-      if (!['text', 'json', 'junit'].includes(format))
-        throw new UserError(`unknown --format ${format}`, { hint: 'use text, json or junit' });
-      if (o.layout !== undefined && o.layout !== 'bb2' && o.layout !== 'bb3')
-        throw new UserError(`unknown --layout ${o.layout}`, { hint: 'use bb2 or bb3' });
-      if (o.ca && o.insecure) throw new UserError('--ca and --insecure exclude each other');
-      const live = await import('../analysis/verify/index.js');
-      const waitMs = o.wait !== undefined ? live.parseDuration(o.wait, '--wait') : undefined;
-      if (o.snapshot && waitMs !== undefined) throw new UserError('--wait needs a live cluster, not --snapshot');
-      if (o.snapshot && (o.kubeconfig || o.context)) throw new UserError('--snapshot reads a file: drop --kubeconfig/--context');
-      let caPem: string | undefined;
-      if (o.ca) {
-        try {
-          caPem = readFileSync(o.ca, 'utf8');
-        } catch (err: any) {
-          throw new UserError(`cannot read --ca ${o.ca}: ${err?.code ?? err}`);
-        }
-        if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`--ca ${o.ca} holds no PEM certificate`);
-      }
-      const opts = {
-        packageName: packageName(o.package),
-        host: o.host,
-        layout: o.layout,
-        address: o.address ? parseAddress(o.address) : undefined,
-        caPem,
-        insecure: Boolean(o.insecure),
-        waitMs,
-        onProgress: waitMs !== undefined ? progressPrinter() : undefined,
-      };
-      const report = o.snapshot
-        ? await live.verifySnapshot(o.snapshot, opts)
-        : await live.verifyCluster({ ...opts, kubeconfig: o.kubeconfig, context: o.context });
-      const { formatText, formatJunit, formatJson } = await import('../report/verify.js');
-      const { style } = await import('../report/common.js');
-      if (format === 'json') write(formatJson(report));
-      else if (format === 'junit') write(formatJunit(report));
-      else write(formatText(report, style(useColor())));
-      // report.ok is false when a step failed or a finding is an error.
-      if (!report.ok) process.exitCode = EXIT_FINDINGS;
-    });
+    .action(run);
+}
+
+async function run(o: Record<string, unknown>): Promise<void> {
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  if (o.format !== undefined) process.stderr.write('bbmesh: --format is deprecated: use -o/--output\n');
+  if (str('output') && str('format') && str('output') !== str('format')) throw new UserError('-o and --format disagree: use -o only');
+  const output = str('output') ?? str('format') ?? 'text';
+  if (!OUTPUTS.includes(output)) throw new UserError(`unknown -o ${output}`, { hint: `use ${OUTPUTS.join(', ')}` });
+  const layout = str('layout');
+  if (layout !== undefined && layout !== 'bb2' && layout !== 'bb3')
+    throw new UserError(`unknown --layout ${layout}`, { hint: 'use bb2 or bb3' });
+  if (o.ca && o.insecure) throw new UserError('--ca and --insecure exclude each other');
+  if (o.apply && output !== 'policyreport') throw new UserError('--apply writes PolicyReports: add -o policyreport');
+  const all = Boolean(o.all);
+  if (all && (o.package || o.host || o.wait))
+    throw new UserError(`--all verifies every package: drop ${o.package ? '--package' : o.host ? '--host' : '--wait'}`);
+  const namespace = str('namespace');
+  if (namespace !== undefined && !NAME_RE.test(namespace)) throw new UserError(`-n ${namespace} is not a valid namespace name`);
+  const live = await import('../analysis/verify/index.js');
+  const timeoutMs = live.parseRequestTimeout(str('requestTimeout') ?? '10s');
+  const waitMs = str('wait') !== undefined ? live.parseDuration(str('wait')!, '--wait') : undefined;
+  const snapshot = str('snapshot');
+  if (snapshot && waitMs !== undefined) throw new UserError('--wait needs a live cluster, not --snapshot');
+  if (snapshot && (o.kubeconfig || o.context)) throw new UserError('--snapshot reads a file: drop --kubeconfig/--context');
+  if (snapshot && o.apply) throw new UserError('--apply writes to a live cluster, not --snapshot');
+  const common = {
+    layout: layout as 'bb2' | 'bb3' | undefined,
+    address: str('address') ? parseAddress(str('address')!) : undefined,
+    caPem: str('ca') ? readCa(str('ca')!) : undefined,
+    insecure: Boolean(o.insecure),
+    timeoutMs,
+    allowUnchecked: Boolean(o.allowUnchecked),
+  };
+  const started = performance.now();
+  const { reader, kube } = await readerFor(snapshot, { kubeconfig: str('kubeconfig'), context: str('context'), timeoutMs });
+  const out = await import('./verify-output.js');
+  const emit = { output, apply: Boolean(o.apply), color: useColor(), kube };
+  try {
+    if (all) {
+      const report = await live.verifyAll(reader, { ...common, namespace }, started);
+      const applied = await out.emitAll(report, emit);
+      const bugs = report.packages.filter((p) => p.internalError);
+      for (const p of bugs) process.stderr.write(`bbmesh: internal error verifying ${p.name}: ${p.internalError}\n(please report it)\n`);
+      if (bugs.length) process.exitCode = 3;
+      else if (!report.ok || !applied) process.exitCode = EXIT_FINDINGS;
+      return;
+    }
+    const opts = {
+      ...common,
+      packageName: packageName(str('package')),
+      namespace,
+      host: str('host'),
+      waitMs,
+      onProgress: waitMs !== undefined ? progressPrinter() : undefined,
+    };
+    const report = await live.verifyWith(reader, opts, started);
+    const applied = await out.emitOne(report, emit);
+    if (!report.ok || !applied) process.exitCode = EXIT_FINDINGS;
+  } finally {
+    kube?.close();
+  }
+}
+
+/** The snapshot, or the cluster of the kubeconfig (its client loaded only then). */
+async function readerFor(
+  snapshot: string | undefined,
+  o: { kubeconfig?: string; context?: string; timeoutMs: number },
+): Promise<{ reader: ClusterReader; kube?: KubeReader }> {
+  if (snapshot) {
+    const { SnapshotReader } = await import('../sources/cluster/snapshot.js');
+    return { reader: SnapshotReader.fromFile(snapshot) };
+  }
+  const { KubeReader } = await import('../sources/cluster/kube.js');
+  const kube = KubeReader.fromOptions(o);
+  return { reader: kube, kube };
+}
+
+function readCa(file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read --ca ${file}: ${(err as NodeJS.ErrnoException)?.code ?? String(err)}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`--ca ${file} holds no PEM certificate`);
+  return pem;
 }
 
 function packageName(flag: string | undefined): string {
   if (flag) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(flag)) throw new UserError(`--package ${flag} is not a valid Kubernetes name`);
+    if (!NAME_RE.test(flag)) throw new UserError(`--package ${flag} is not a valid Kubernetes name`);
     return flag;
   }
   const f = 'bigbang/Chart.yaml';
@@ -99,7 +167,7 @@ function packageName(flag: string | undefined): string {
     const m = /^name:\s*["']?([^"'\s#]+)/m.exec(readFileSync(f, 'utf8'));
     if (m?.[1]?.startsWith('bigbang-')) return m[1].slice('bigbang-'.length);
   }
-  throw new UserError('which package? pass --package <name>', {
+  throw new UserError('which package? pass --package <name>, or --all', {
     hint: 'or run verify in the package directory (bigbang/Chart.yaml named bigbang-<name>)',
   });
 }

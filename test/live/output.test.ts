@@ -16,40 +16,10 @@ import type { FakeApi } from './helpers/fakeapi.js';
 import { startIngress } from './helpers/ingress.js';
 import type { FakeIngress } from './helpers/ingress.js';
 import { verifyCli } from './helpers/cli.js';
+import { validateVerifyJson, verifySchema } from './helpers/schema.js';
 
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
-const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/verify.schema.json', import.meta.url)), 'utf8'));
-
-/** A small JSON Schema subset: type, const, enum, required, properties, additionalProperties:false, items, $ref. */
-function validate(value: any, s: any, path = '$'): string[] {
-  if (s.$ref)
-    return validate(
-      value,
-      s.$ref
-        .split('/')
-        .slice(1)
-        .reduce((o: any, k: string) => o[k], schema),
-      path,
-    );
-  const errs: string[] = [];
-  if ('const' in s && value !== s.const) errs.push(`${path}: not ${s.const}`);
-  if (s.enum && !s.enum.includes(value)) errs.push(`${path}: ${value} not in ${s.enum}`);
-  const t = s.type;
-  if (t === 'object') {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return [`${path}: not an object`];
-    for (const r of s.required ?? []) if (!(r in value)) errs.push(`${path}.${r}: missing`);
-    for (const [k, v] of Object.entries(value)) {
-      if (s.properties?.[k]) errs.push(...validate(v, s.properties[k], `${path}.${k}`));
-      else if (s.additionalProperties === false) errs.push(`${path}.${k}: not in the schema`);
-    }
-  } else if (t === 'array') {
-    if (!Array.isArray(value)) return [`${path}: not an array`];
-    value.forEach((v, i) => s.items && errs.push(...validate(v, s.items, `${path}[${i}]`)));
-  } else if (t === 'string' && typeof value !== 'string') errs.push(`${path}: not a string`);
-  else if (t === 'integer' && !Number.isInteger(value)) errs.push(`${path}: not an integer`);
-  else if (t === 'boolean' && typeof value !== 'boolean') errs.push(`${path}: not a boolean`);
-  return errs;
-}
+const schema = verifySchema;
 
 let certs: TestCerts;
 let api: FakeApi;
@@ -104,7 +74,7 @@ describe('no key material in any output', () => {
     const body = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
     const b64crt = /^ {2}tls\.crt: (\S+)/m.exec(dump)![1];
     for (const format of ['text', 'json', 'junit']) {
-      const r = await verifyCli(['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '--format', format]);
+      const r = await verifyCli(['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '-o', format]);
       assert.equal(r.code, 0, r.stderr);
       for (const f of ['PRIVATE KEY', b64key.slice(0, 40), b64key.slice(-40), body.slice(0, 40), body.slice(-30), b64crt.slice(10, 50)]) {
         assert.ok(!(r.stdout + r.stderr).includes(f), `${format}: ${f}`);
@@ -128,10 +98,10 @@ describe('JSON report', () => {
     assert.equal(snap.findings.length, 1);
     for (const r of [live, snap]) {
       const json = JSON.parse(formatJson(r));
-      assert.deepEqual(validate(json, schema), []);
+      assert.deepEqual(validateVerifyJson(json), []);
     }
     // the findings items are validated against the copied check.schema.json definition
-    assert.equal(schema.properties.findings.items.$ref, '#/$defs/finding');
+    assert.equal(schema.$defs.report.properties.findings.items.$ref, '#/$defs/finding');
     const check = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/check.schema.json', import.meta.url)), 'utf8'));
     assert.deepEqual(schema.$defs.finding.required, check.properties.findings.items.required);
     assert.deepEqual(Object.keys(schema.$defs.finding.properties), Object.keys(check.properties.findings.items.properties));
@@ -151,7 +121,7 @@ describe('text output', () => {
     assert.match(lines[i + 1], /^ {5}VirtualService podinfo\/podinfo-podinfo$/);
     assert.match(out, /^✗ {2}8 ingress gateway Service istio-system\/public-ingressgateway$/m);
     assert.match(out, /^\? {2}7 TLS certificate in secret istio-system\/public-cert \(cannot check\)$/m);
-    assert.match(lines.at(-2)!, /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \(\d+ ms\)$/);
+    assert.match(lines.at(-2)!, /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \((\d+ ms|\d+\.\d s)\)$/);
   });
 
   test('findings section: the one finding format of check (position, severity, code, object, message), symptom, fix; colour only with a style', async () => {

@@ -206,16 +206,17 @@ describe('bbmesh verify --snapshot (CLI)', () => {
       snapshotWith((o) => delete byKind(o, 'VirtualService', 'podinfo-podinfo').metadata!.labels!['app.kubernetes.io/instance']),
       '--package',
       'podinfo',
-      '--format',
+      '-o',
       'json',
     ]);
     assert.equal(warn.code, 0, warn.stderr);
     assert.deepEqual(found(JSON.parse(warn.stdout)), ['BB003 info VirtualService podinfo/podinfo-podinfo']);
   });
 
-  test('--help documents the exit code for findings', async () => {
+  test('--help documents the exit codes', async () => {
     const r = await verifyCli(['--help']);
-    assert.match(r.stdout, /1 a step failed or a finding\s+is an error/);
+    assert.match(r.stdout, /1 a step failed, a finding is an\s+error, --wait ran out, --apply failed, or a step could not be checked/);
+    assert.match(r.stdout, /2 bad input \(no\s+kubeconfig, a snapshot without objects, bad flags\)/);
   });
 
   test('a failing dump exits 1; json and junit formats', async () => {
@@ -233,9 +234,9 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     assert.equal(fl[2], '      symptom: 503 NC (cluster_not_found)');
     assert.match(fl[3], /^ {6}fix: Set `destination\.port\.number` to one of the Service's `port` values/);
     assert.equal(fl[4], '');
-    assert.match(fl[5], /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \(\d+ ms\)$/);
+    assert.match(fl[5], /^1 passed, 4 failed, 2 could not be checked, 1 finding \(1 error\) \((\d+ ms|\d+\.\d s)\)$/);
     assert.ok(!text.stdout.includes('\u001b['), 'no colour when disabled');
-    const json = await verifyCli(['--snapshot', fixture('snapshot-broken.yaml'), '--package', 'podinfo', '--format', 'json']);
+    const json = await verifyCli(['--snapshot', fixture('snapshot-broken.yaml'), '--package', 'podinfo', '-o', 'json']);
     assert.equal(json.code, 1);
     const report = JSON.parse(json.stdout);
     assert.equal(report.schemaVersion, 1);
@@ -247,7 +248,7 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     assert.equal(report.findings[0].render, 'cluster');
     assert.equal(report.findings[0].source.template, null);
     assert.deepEqual(report.findings[0].related, []);
-    const junit = await verifyCli(['--snapshot', fixture('snapshot-broken.yaml'), '--package', 'podinfo', '--format', 'junit']);
+    const junit = await verifyCli(['--snapshot', fixture('snapshot-broken.yaml'), '--package', 'podinfo', '-o', 'junit']);
     assert.equal(junit.code, 1);
     assert.match(junit.stdout, /<testsuite name="bbmesh verify podinfo" tests="8" failures="5" errors="0" skipped="2"/);
     assert.match(
@@ -262,7 +263,7 @@ describe('bbmesh verify --snapshot (CLI)', () => {
     for (const args of [
       ['--snapshot', '/nonexistent.yaml', '--package', 'podinfo'],
       ['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '--wait', '10m'],
-      ['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '--format', 'xml'],
+      ['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '-o', 'xml'],
       ['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '--layout', 'bb4'],
       ['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '--ca', '/nonexistent.pem'],
       ['--snapshot', fixture('snapshot-bb2.yaml'), '--package', 'podinfo', '--ca', fixture('fixture-ca.crt'), '--insecure'],

@@ -4,7 +4,7 @@ import type { ReadError, StepResult, StepStatus } from './types.js';
 
 /** A step that could not be judged because a read failed. */
 export function cannotCheck(step: number, title: string, err: ReadError, details: string[] = []): StepResult {
-  return { step, title, status: 'cannot-check', details: [...details, err.message], fix: fixFor(err) };
+  return { step, title, status: 'cannot-check', details: [...details, err.message], fix: fixFor(err), reason: err.reason };
 }
 
 export function fixFor(err: ReadError): string {
@@ -23,7 +23,11 @@ export function fixFor(err: ReadError): string {
         ? 'Flux is not installed in this cluster: install Big Bang (guide step 3), which needs Flux (flux install)'
         : 'Istio is not installed in this cluster: enable istio in the Big Bang values and install Big Bang (guide step 3)';
     case 'timeout':
-      return 'the API server is slow or unreachable: retry, or check kubectl cluster-info';
+      return 'the API server is slow or unreachable: retry, raise --request-timeout, or check kubectl cluster-info';
+    case 'not-api':
+      return 'the kubeconfig server is not answering as the Kubernetes API: log in the way your platform requires (kubectl get ns must work), or point the kubeconfig at the API server itself';
+    case 'credentials':
+      return "fix the kubeconfig's credential plugin (run it by hand: it must print an ExecCredential), or raise --request-timeout";
     case 'not-captured':
       return err.kind === 'Secret' && err.name
         ? `append the secret to the dump: { echo ---; kubectl get secret -n ${err.namespace} ${err.name} -o yaml; } >> <snapshot file>`
@@ -37,11 +41,9 @@ export function worst(statuses: StepStatus[]): StepStatus {
   if (statuses.includes('fail')) return 'fail';
   if (statuses.includes('cannot-check')) return 'cannot-check';
   if (statuses.includes('warn')) return 'warn';
+  if (statuses.length && statuses.every((s) => s === 'skip')) return 'skip';
   return 'pass';
 }
-
-export const spec = (m: Manifest | undefined): any => (m?.obj as any)?.spec ?? {};
-export const status = (m: Manifest | undefined): any => (m?.obj as any)?.status ?? {};
 
 export interface Condition {
   type?: string;
@@ -50,9 +52,54 @@ export interface Condition {
   message?: string;
 }
 
+// What the steps read of pods, Services and HelmReleases: API JSON, so every field is optional, and
+// lists are read through arr() (a wrong type is an empty list, never a crash).
+export interface ContainerView {
+  name?: string;
+  restartPolicy?: string;
+}
+export interface ContainerStatusView {
+  name?: string;
+  ready?: boolean;
+  state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+}
+export interface PortView {
+  name?: string;
+  port?: number;
+  targetPort?: number | string;
+  nodePort?: number;
+  protocol?: string;
+}
+export interface SpecView {
+  containers?: ContainerView[];
+  initContainers?: ContainerView[];
+  type?: string;
+  ports?: PortView[];
+  externalIPs?: string[];
+  suspend?: boolean;
+  chart?: { spec?: { sourceRef?: { kind?: string; name?: string; namespace?: string } } };
+}
+export interface StatusView {
+  phase?: string;
+  reason?: string;
+  conditions?: Condition[];
+  containerStatuses?: ContainerStatusView[];
+  initContainerStatuses?: ContainerStatusView[];
+  loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> };
+}
+
+const object = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+export const spec = (m: Manifest | undefined): SpecView => object(m?.obj.spec) as SpecView;
+export const status = (m: Manifest | undefined): StatusView => object(m?.obj.status) as StatusView;
+
+/** A list field, or [] when it is missing or not a list; its items are objects. */
+export function arr<T>(v: T[] | undefined): T[] {
+  return Array.isArray(v) ? v.filter((x) => x && typeof x === 'object') : [];
+}
+
 export function readyCondition(m: Manifest): Condition | undefined {
-  const conds = status(m).conditions;
-  return Array.isArray(conds) ? conds.find((c: Condition) => c?.type === 'Ready') : undefined;
+  return arr(status(m).conditions).find((c) => c.type === 'Ready');
 }
 
 export function conditionText(c: Condition | undefined): string {
@@ -71,16 +118,18 @@ export function podState(pod: Manifest): PodState {
   const st = status(pod);
   const phase = String(st.phase ?? 'Unknown');
   if (phase === 'Succeeded') return { ready: true, text: 'Completed' };
-  const natives = new Set<string>(
-    (spec(pod).initContainers ?? []).filter((c: any) => c?.restartPolicy === 'Always').map((c: any) => c.name),
+  const natives = new Set(
+    arr(spec(pod).initContainers)
+      .filter((c) => c.restartPolicy === 'Always')
+      .map((c) => c.name),
   );
-  const statuses = [...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []).filter((c: any) => natives.has(c?.name))];
-  const total = (spec(pod).containers ?? []).length + natives.size || statuses.length;
-  const readyCount = statuses.filter((c: any) => c?.ready === true).length;
-  const podReady = (st.conditions ?? []).some((c: Condition) => c?.type === 'Ready' && c?.status === 'True');
-  const waiting = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])]
-    .map((c: any) => c?.state?.waiting?.reason ?? c?.state?.terminated?.reason)
-    .filter((r: unknown) => r && r !== 'Completed');
+  const statuses = [...arr(st.containerStatuses), ...arr(st.initContainerStatuses).filter((c) => natives.has(c.name))];
+  const total = arr(spec(pod).containers).length + natives.size || statuses.length;
+  const readyCount = statuses.filter((c) => c.ready === true).length;
+  const podReady = arr(st.conditions).some((c) => c.type === 'Ready' && c.status === 'True');
+  const waiting = [...arr(st.initContainerStatuses), ...arr(st.containerStatuses)]
+    .map((c) => c.state?.waiting?.reason ?? c.state?.terminated?.reason)
+    .filter((r): r is string => !!r && r !== 'Completed');
   const why = waiting.length ? ` (${[...new Set(waiting)].join(', ')})` : st.reason ? ` (${st.reason})` : '';
   const ready = phase === 'Running' && podReady;
   return { ready, text: `${phase}, ${readyCount}/${total} containers ready${ready ? '' : why}` };

@@ -4,8 +4,8 @@
 // http->https redirect, and report status, latency and a podinfo-like JSON body.
 import http from 'node:http';
 import https from 'node:https';
-import { rootCertificates } from 'node:tls';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import type { ClusterState } from '../../sources/cluster/gather.js';
 import { tlsInfoOf } from '../../sources/cluster/reader.js';
 import { ingressAddress } from './steps.js';
@@ -27,6 +27,19 @@ interface Answer {
 }
 
 const MAX_BODY = 64 * 1024;
+
+// One TLS context per trust set: building one parses every CA (the system roots are ~140), and
+// verify --all probes every package against the same set.
+const contexts = new Map<string, SecureContext>();
+function contextFor(ca: string[]): SecureContext {
+  const key = ca.join('\n');
+  let c = contexts.get(key);
+  if (!c) {
+    if (contexts.size > 16) contexts.clear();
+    contexts.set(key, (c = createSecureContext({ ca })));
+  }
+  return c;
+}
 const MAX_REDIRECTS = 5;
 const PODINFO_FIELDS = ['hostname', 'version', 'revision', 'message', 'runtime', 'goos', 'goarch', 'color'];
 
@@ -52,7 +65,12 @@ function request(
     };
     const req =
       scheme === 'https'
-        ? https.request({ ...common, servername: host, ca: tls.ca, rejectUnauthorized: !tls.insecure })
+        ? https.request({
+            ...common,
+            servername: host,
+            ...(tls.ca ? { secureContext: contextFor(tls.ca) } : {}),
+            rejectUnauthorized: !tls.insecure,
+          })
         : http.request(common);
     let timer: ReturnType<typeof setTimeout> | undefined;
     timer = setTimeout(
@@ -105,9 +123,9 @@ function request(
 }
 
 /** Why a TLS or connection error happened, in the user's terms, and what to do. */
-function explain(err: any, host: string, addr: string, trust: string): { detail: string; fix: string } {
-  const code = String(err?.code ?? '');
-  const msg = String(err?.message ?? err).split('\n')[0];
+function explain(err: unknown, host: string, addr: string, trust: string): { detail: string; fix: string } {
+  const code = String((err as NodeJS.ErrnoException | undefined)?.code ?? '');
+  const msg = String(err instanceof Error ? err.message : err).split('\n')[0];
   switch (code) {
     case 'CERT_HAS_EXPIRED':
       return { detail: `TLS: the served certificate has expired (${msg})`, fix: 'renew the certificate in the TLS secret (step 7)' };
@@ -160,6 +178,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
       title,
       status: 'cannot-check',
       details: ['a snapshot cannot answer HTTPS requests'],
+      reason: 'snapshot',
       fix: `run bbmesh verify against the cluster, or by hand: curl -sL --resolve ${host ?? '<host>'}:443:<ingress-ip> https://${host ?? '<host>'}/`,
     };
   }
@@ -169,6 +188,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
       title,
       status: 'cannot-check',
       details: ['package host unknown: no --host and no package VirtualService host'],
+      reason: 'input',
       fix: 'pass --host',
     };
   let address = opts.address?.host;
@@ -183,6 +203,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
         title,
         status: 'cannot-check',
         details: [`no ingress address: ${a.why}`],
+        reason: 'input',
         fix: 'pass --address <ip>[:<https port>] (for NodePort: a node IP and the https nodePort)',
       };
   }
@@ -223,7 +244,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
         details.push(`http://${host}/ (port ${httpPort}) answered ${a.status}, not a redirect to https://`);
         fixes.push('enable the Gateway http->https redirect (step 9)');
       }
-    } catch (err: any) {
+    } catch (err) {
       statuses.push('warn');
       details.push(`http://${host}/ (port ${httpPort}): ${explain(err, host, hostPort(address, httpPort), trust).detail}`);
     }
@@ -246,7 +267,7 @@ export async function step12(state: ClusterState, opts: ProbeOptions): Promise<S
       details.push(`${path} -> ${answer.status} redirect to ${u.pathname}${u.search}`);
       path = u.pathname + u.search;
     }
-  } catch (err: any) {
+  } catch (err) {
     const e = explain(err, host, hostPort(address, httpsPort), trust);
     details.push(e.detail);
     return { step: 12, title, status: 'fail', details, fix: e.fix };

@@ -114,5 +114,6 @@ export function step10(state: ClusterState, model: MeshModel): StepResult {
     }
   }
   const st = worst(statuses);
-  return { step: 10, title, status: st, details, ...(st !== 'pass' ? { fix: fixes.join('; ') } : {}) };
+  const reason = st === 'cannot-check' ? state.services.error?.reason : undefined;
+  return { step: 10, title, status: st, details, ...(st !== 'pass' ? { fix: fixes.join('; ') } : {}), ...(reason ? { reason } : {}) };
 }

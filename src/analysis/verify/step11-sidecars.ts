@@ -1,13 +1,15 @@
 // Step 11: an istio-proxy sidecar in every package pod, with the restart commands for those without.
 import type { Manifest } from '../../manifest/index.js';
 import type { ClusterState } from '../../sources/cluster/gather.js';
-import { cannotCheck, spec, status } from './common.js';
+import { arr, cannotCheck, spec, status } from './common.js';
 import type { StepResult } from './types.js';
 
 /** `deployment/podinfo` for a pod, from its controller owner reference. */
 export function ownerOf(pod: Manifest): { kind: string; name: string } | undefined {
-  const refs: any[] = (pod.obj.metadata as any)?.ownerReferences ?? [];
-  const o = refs.find((r) => r?.controller) ?? refs[0];
+  const refs = arr(
+    (pod.obj.metadata as { ownerReferences?: Array<{ controller?: boolean; kind?: string; name?: string }> } | undefined)?.ownerReferences,
+  );
+  const o = refs.find((r) => r.controller) ?? refs[0];
   if (!o) return undefined;
   if (o.kind === 'ReplicaSet') {
     const hash = pod.obj.metadata?.labels?.['pod-template-hash'];
@@ -32,8 +34,8 @@ export function step11(state: ClusterState): StepResult {
   let missing = 0;
   for (const p of pods) {
     const st = status(p);
-    const main = (st.containerStatuses ?? []).find((c: any) => c?.name === 'istio-proxy');
-    const native = (st.initContainerStatuses ?? []).find((c: any) => c?.name === 'istio-proxy');
+    const main = arr(st.containerStatuses).find((c) => c.name === 'istio-proxy');
+    const native = arr(st.initContainerStatuses).find((c) => c.name === 'istio-proxy');
     const cs = main ?? native;
     const kind = main ? 'container' : 'native sidecar';
     if (cs?.ready === true) {
@@ -41,7 +43,7 @@ export function step11(state: ClusterState): StepResult {
       continue;
     }
     missing++;
-    const declared = [...(spec(p).containers ?? []), ...(spec(p).initContainers ?? [])].some((c: any) => c?.name === 'istio-proxy');
+    const declared = [...arr(spec(p).containers), ...arr(spec(p).initContainers)].some((c) => c.name === 'istio-proxy');
     const why =
       cs || declared
         ? `istio-proxy not ready (${cs?.state?.waiting?.reason ?? cs?.state?.terminated?.reason ?? 'starting'})`

@@ -178,5 +178,13 @@ export function step5(state: ClusterState): StepResult {
       );
   }
   const st = worst(statuses);
-  return { step: 5, title, status: st, details, ...(st !== 'pass' && fixes.length ? { fix: fixes.join('; ') } : {}) };
+  const reason = st === 'cannot-check' ? (errors[0] ?? state.pods.error)?.reason : undefined;
+  return {
+    step: 5,
+    title,
+    status: st,
+    details,
+    ...(st !== 'pass' && fixes.length ? { fix: fixes.join('; ') } : {}),
+    ...(reason ? { reason } : {}),
+  };
 }

@@ -11,7 +11,12 @@ export const EXPIRY_WARN_DAYS = 30;
 export function step7(state: ClusterState, now: Date): StepResult {
   const ref = state.secretRef;
   const title = `TLS certificate in secret ${ref.namespace}/${ref.name}`;
-  if (state.secret.error) return cannotCheck(7, title, state.secret.error);
+  if (state.secret.error) {
+    const r = cannotCheck(7, title, state.secret.error);
+    // A dump without Secrets is the safe way to share one: that is the snapshot's nature, like step 12.
+    if (state.secret.error.reason === 'not-captured') r.reason = 'snapshot';
+    return r;
+  }
   const secret = state.secret.value;
   const installFix = `install Big Bang with a certificate for ${state.pkg.host ?? 'the package host'} (guide step 3: -f ~/bigbang/chart/ingress-certs.yaml, or istio${state.layout === 'bb3' ? 'Gateway' : ''} gateway tls values)`;
   if (!secret) {
@@ -20,7 +25,7 @@ export function step7(state: ClusterState, now: Date): StepResult {
   const details: string[] = [];
   const statuses: StepStatus[] = [];
   const fixes: string[] = [];
-  const type = String((secret.obj as any).type ?? '');
+  const type = String(secret.obj.type ?? '');
   if (type !== 'kubernetes.io/tls') {
     details.push(`type is ${type || '(none)'}, not kubernetes.io/tls`);
     statuses.push('fail');

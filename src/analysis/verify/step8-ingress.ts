@@ -1,6 +1,6 @@
 // Step 8: the ingress gateway Service: type, ports, external address.
 import type { ClusterState } from '../../sources/cluster/gather.js';
-import { cannotCheck, spec, status, worst } from './common.js';
+import { arr, cannotCheck, spec, status, worst } from './common.js';
 import type { StepResult, StepStatus } from './types.js';
 
 const EXPECTED_PORTS = [
@@ -27,7 +27,7 @@ export function step8(state: ClusterState): StepResult {
   const statuses: StepStatus[] = [];
   const fixes: string[] = [];
   const type = String(spec(svc).type ?? 'ClusterIP');
-  const ports: any[] = Array.isArray(spec(svc).ports) ? spec(svc).ports : [];
+  const ports = arr(spec(svc).ports);
   if (type === 'LoadBalancer') {
     details.push('type LoadBalancer');
   } else if (type === 'NodePort') {
@@ -60,8 +60,9 @@ export function step8(state: ClusterState): StepResult {
       );
     }
   }
-  const ingress: any[] = status(svc).loadBalancer?.ingress ?? [];
-  const addrs = ingress.map((i) => i?.ip ?? i?.hostname).filter(Boolean);
+  const addrs = arr(status(svc).loadBalancer?.ingress)
+    .map((i) => i.ip ?? i.hostname)
+    .filter(Boolean);
   if (addrs.length) {
     details.push(`external address: ${addrs.join(', ')}`);
   } else if (type === 'LoadBalancer') {
@@ -69,7 +70,7 @@ export function step8(state: ClusterState): StepResult {
     details.push('no external IP or hostname assigned (EXTERNAL-IP <pending>)');
     fixes.push('the cluster has no load balancer provider: install one (MetalLB, cloud LB; k3d/kind map it for you) or use type NodePort');
   }
-  const externalIPs: string[] = spec(svc).externalIPs ?? [];
+  const externalIPs = Array.isArray(spec(svc).externalIPs) ? spec(svc).externalIPs! : [];
   if (externalIPs.length) details.push(`externalIPs: ${externalIPs.join(', ')}`);
   const st = worst(statuses);
   return { step: 8, title, status: st, details, ...(st !== 'pass' ? { fix: fixes.join('; ') } : {}) };
@@ -84,8 +85,9 @@ export function ingressAddress(state: ClusterState): { host?: string; why: strin
         state.ingressService.error?.message ??
         `Service ${state.names.ingressService.namespace}/${state.names.ingressService.name} not found`,
     };
-  const ingress: any[] = status(svc).loadBalancer?.ingress ?? [];
-  const a = ingress.map((i) => i?.ip ?? i?.hostname).find(Boolean);
+  const a = arr(status(svc).loadBalancer?.ingress)
+    .map((i) => i.ip ?? i.hostname)
+    .find(Boolean);
   if (a) return { host: String(a), why: `load balancer of Service ${svc.namespace}/${svc.name}` };
   return { why: `Service ${svc.namespace}/${svc.name} has no load balancer address (type ${spec(svc).type ?? 'ClusterIP'})` };
 }

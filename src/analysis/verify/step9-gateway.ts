@@ -147,5 +147,13 @@ export function step9(state: ClusterState, model: MeshModel): StepResult {
   }
   judgeHttps(state, model, key, out);
   const st = worst(out.statuses);
-  return { step: 9, title, status: st, details: out.details, ...(st !== 'pass' ? { fix: out.fixes.join('; ') } : {}) };
+  const reason = st === 'cannot-check' ? (state.gatewayPods.error ?? state.secret.error)?.reason : undefined;
+  return {
+    step: 9,
+    title,
+    status: st,
+    details: out.details,
+    ...(st !== 'pass' ? { fix: out.fixes.join('; ') } : {}),
+    ...(reason ? { reason } : {}),
+  };
 }

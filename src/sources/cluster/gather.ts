@@ -57,12 +57,14 @@ export interface ClusterState {
 
 export interface GatherOptions {
   packageName: string;
+  /** The package namespace when known (verify --all, -n); else the release's targetNamespace, else the name. */
+  namespace?: string;
   layout?: Layout;
   host?: string;
 }
 
 export async function gather(reader: ClusterReader, opts: GatherOptions): Promise<ClusterState> {
-  let pkgNs = opts.packageName;
+  let pkgNs = opts.namespace ?? opts.packageName;
   const nsReads = (ns: string) =>
     Promise.all([reader.list('Pod', ns), reader.list('Service', ns), reader.list('VirtualService', ns), reader.get('Namespace', '', ns)]);
   const [helmReleases, gitRepositories, firstNs] = await Promise.all([
@@ -72,8 +74,8 @@ export async function gather(reader: ClusterReader, opts: GatherOptions): Promis
   ]);
   let [pods, services, virtualServices, namespace] = firstNs;
   const pkgHr = helmReleases.value?.find((m) => m.name === opts.packageName);
-  const target = (pkgHr?.obj as any)?.spec?.targetNamespace;
-  if (typeof target === 'string' && target && target !== pkgNs) {
+  const target = (pkgHr?.obj.spec as { targetNamespace?: unknown } | undefined)?.targetNamespace;
+  if (!opts.namespace && typeof target === 'string' && target && target !== pkgNs) {
     pkgNs = target;
     [pods, services, virtualServices, namespace] = await nsReads(pkgNs);
   }
@@ -89,7 +91,7 @@ export async function gather(reader: ClusterReader, opts: GatherOptions): Promis
   if (!host) {
     for (const vs of virtualServices.value ?? []) {
       const gws = gatewaysOf(vs).filter((g) => g.name !== 'mesh');
-      const h = ((vs.obj as any).spec?.hosts ?? []).find((x: unknown) => typeof x === 'string' && x.includes('.') && !x.includes('*'));
+      const h = hostsOf(vs).find((x) => x.includes('.') && !x.includes('*'));
       if (gws.length && h) {
         host = h;
         hostSource = 'virtualservice';

@@ -77,7 +77,7 @@ const TLS_INFO = Symbol.for('bbmesh.tlsInfo');
 
 /** The TLS info attached to a sanitized Secret object (a symbol key: never serialized). */
 export function tlsInfoOf(secret: K8sObject | undefined): TlsInfo | undefined {
-  return secret ? ((secret as any)[TLS_INFO] as TlsInfo | undefined) : undefined;
+  return secret ? ((secret as unknown as Record<symbol, unknown>)[TLS_INFO] as TlsInfo | undefined) : undefined;
 }
 
 const PEM_CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -137,8 +137,8 @@ export function parseTlsData(data: Record<string, unknown> | undefined, stringDa
       leaf = certs[0];
       info.chain = certs.map(certInfo);
       info.trustPem.push(...certs.map((c) => c.toString()));
-    } catch (err: any) {
-      info.certError = `tls.crt is not a valid X.509 certificate (${err?.code ?? 'parse error'})`;
+    } catch (err) {
+      info.certError = `tls.crt is not a valid X.509 certificate (${(err as NodeJS.ErrnoException)?.code ?? 'parse error'})`;
     }
   }
   if (ca) {
@@ -156,9 +156,9 @@ export function parseTlsData(data: Record<string, unknown> | undefined, stringDa
   } else if (leaf) {
     try {
       info.keyMatches = leaf.checkPrivateKey(createPrivateKey({ key, format: 'pem' }));
-    } catch (err: any) {
+    } catch (err) {
       // The error text of a failed key parse can quote the input: report only its code.
-      info.keyError = `tls.key is not a PEM private key (${err?.code ?? 'parse error'})`;
+      info.keyError = `tls.key is not a PEM private key (${(err as NodeJS.ErrnoException)?.code ?? 'parse error'})`;
     }
     key.fill(0);
   }

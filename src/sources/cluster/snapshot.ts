@@ -41,14 +41,25 @@ export class SnapshotReader implements ClusterReader {
     }
   }
 
+  /** Reads a dump; one that holds no object verify reads is bad input (exit 2), never an empty cluster. */
   static fromFile(file: string): SnapshotReader {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
-    } catch (err: any) {
-      throw new UserError(`cannot read snapshot ${file}: ${err?.code ?? err?.message ?? err}`);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new UserError(`cannot read snapshot ${file}: ${e?.code ?? e?.message ?? String(err)}`);
     }
-    return new SnapshotReader(parseSnapshot(text, file), `snapshot ${file}`);
+    const reader = new SnapshotReader(parseSnapshot(text, file), `snapshot ${file}`);
+    if (reader.index.size === 0) {
+      const what = reader.manifests.length
+        ? `no object verify reads (it holds ${reader.manifests.length}: ${[...new Set(reader.manifests.map((m) => m.kind))].slice(0, 5).join(', ')})`
+        : 'no objects';
+      throw new UserError(`snapshot ${file} holds ${what}`, {
+        hint: 'make it with the kubectl get command in bbmesh verify --help',
+      });
+    }
+    return reader;
   }
 
   async list(kind: ReadKind, namespace: string): Promise<Slot<Manifest[]>> {
@@ -93,13 +104,13 @@ export function parseSnapshot(text: string, file: string): Manifest[] {
       value = undefined; // not strict JSON: YAML flow style, let the YAML loader say where
     }
     if (value !== undefined) {
-      const items: unknown[] = Array.isArray(value) ? value : isList(value) ? (value as any).items : [value];
+      const items: unknown[] = Array.isArray(value) ? value : isList(value) ? value.items : [value];
       const out: Manifest[] = [];
       items.forEach((item, i) => {
         if (!item || typeof item !== 'object' || Array.isArray(item)) return;
         if (isList(item)) {
-          (item as any).items.forEach(
-            (o: K8sObject, j: number) => o && typeof o === 'object' && out.push(toManifest(o, { stage: 'cluster', listIndex: j })),
+          item.items.forEach(
+            (o, j) => o && typeof o === 'object' && out.push(toManifest(o as K8sObject, { stage: 'cluster', listIndex: j })),
           );
         } else {
           out.push(toManifest(item as K8sObject, { stage: 'cluster', listIndex: i }));
@@ -111,6 +122,7 @@ export function parseSnapshot(text: string, file: string): Manifest[] {
   return loadManifests(text, { file, stage: 'cluster' });
 }
 
-function isList(v: unknown): boolean {
-  return !!v && typeof v === 'object' && Array.isArray((v as any).items) && /List$/.test(String((v as any).kind ?? 'List'));
+function isList(v: unknown): v is { kind?: unknown; items: unknown[] } {
+  const o = v as { kind?: unknown; items?: unknown } | null;
+  return !!o && typeof o === 'object' && Array.isArray(o.items) && /List$/.test(String(o.kind ?? 'List'));
 }

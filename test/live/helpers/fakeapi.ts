@@ -2,7 +2,9 @@
 // shaped like real API responses: `<Kind>List` with items, 404 `Status` for an absent object,
 // `404 page not found` (text/plain) for a resource path that does not exist (CRD absent or version
 // not served), 403 `Status` with the apiserver's message format, 401. It logs every request path,
-// tracks concurrency, and closes itself after `lifetimeMs` even if a test forgets to.
+// tracks concurrency, records each call as the verb and resource RBAC would authorize (so a test can
+// compare them with a ClusterRole), takes server-side apply PATCHes of PolicyReports, can play a
+// login proxy (HTML), and closes itself after `lifetimeMs` even if a test forgets to.
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,7 @@ const PLURALS: Record<string, string> = {
   GitRepository: 'gitrepositories',
   Gateway: 'gateways',
   VirtualService: 'virtualservices',
+  PolicyReport: 'policyreports',
 };
 
 export interface FakeApiOptions {
@@ -36,12 +39,37 @@ export interface FakeApiOptions {
   slowPaths?: Record<string, number>;
   lifetimeMs?: number;
   user?: string;
+  /** Namespaces whose every request answers 403 (a namespace the reader may not see). */
+  forbidNamespaces?: string[];
+  /** Accept only this bearer token (401 otherwise). */
+  token?: string;
+  /** Answer everything with a login page, like an authenticating proxy in front of the API. */
+  html?: { status: number; title?: string };
+}
+
+/** One call as RBAC sees it: verb, API group, resource, namespace (none: cluster-scoped). */
+export interface RbacCall {
+  verb: 'get' | 'list' | 'patch';
+  group: string;
+  resource: string;
+  namespace?: string;
+}
+
+/** A server-side apply received. */
+export interface Applied {
+  path: string;
+  contentType: string;
+  fieldManager: string | null;
+  force: string | null;
+  object: K8sObject;
 }
 
 export interface FakeApi {
   url: string;
   port: number;
   requests: string[];
+  calls: RbacCall[];
+  applied: Applied[];
   maxInFlight: number;
   kubeconfig: string;
   /** Replace the objects served (the next requests see them). */
@@ -54,6 +82,7 @@ export const DEFAULT_SERVED: Record<string, string[]> = {
   'networking.istio.io': ['v1beta1', 'v1'],
   'helm.toolkit.fluxcd.io': ['v2'],
   'source.toolkit.fluxcd.io': ['v1'],
+  'wgpolicyk8s.io': ['v1alpha2'],
 };
 
 function groupOf(apiVersion: string | undefined): string {
@@ -65,6 +94,9 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
   let objs = objects;
   const served = opts.served ?? DEFAULT_SERVED;
   const requests: string[] = [];
+  const calls: RbacCall[] = [];
+  const applied: Applied[] = [];
+  const stored = new Map<string, K8sObject>();
   let inFlight = 0;
   const state = { maxInFlight: 0 };
   const user = opts.user ?? 'system:serviceaccount:default:viewer';
@@ -89,9 +121,17 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
     code,
   });
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'https://x').pathname;
-    if (opts.unauthorized) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const url = new URL(req.url ?? '/', 'https://x');
+    const path = url.pathname;
+    if (opts.html) {
+      res.writeHead(opts.html.status, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(
+        `<!DOCTYPE html><html><head><title>${opts.html.title ?? 'Sign in'}</title></head><body><form>...</form></body></html>`,
+      );
+    }
+    if (opts.unauthorized || (opts.token && req.headers.authorization !== `Bearer ${opts.token}`))
+      return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     // /api/v1/namespaces/{ns}/{plural}[/{name}]  /api/v1/namespaces[/{name}]  /apis/{g}/{v}/namespaces/{ns}/{plural}[/{name}]
     let m = /^\/api\/(v1)\/namespaces(?:\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?)?$/.exec(path);
     let group = '';
@@ -117,8 +157,9 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
     const kind = Object.keys(PLURALS).find((k) => PLURALS[k] === plural);
     if (!kind || !(served[group] ?? []).includes(version)) return send(res, 404, '404 page not found');
     const resource = group ? `${plural}.${group}` : plural;
-    if (opts.forbid?.includes(plural)) {
-      const verb = name ? 'get' : 'list';
+    const verb = req.method === 'PATCH' ? 'patch' : name ? 'get' : 'list';
+    calls.push({ verb, group, resource: plural, ...(ns ? { namespace: ns } : {}) });
+    if (opts.forbid?.includes(plural) || (ns && opts.forbidNamespaces?.includes(ns))) {
       const scope = ns ? ` in the namespace "${ns}"` : ' at the cluster scope';
       return send(
         res,
@@ -130,6 +171,16 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
           { ...(name ? { name } : {}), group, kind: plural },
         ),
       );
+    }
+    if (verb === 'patch') {
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (contentType !== 'application/apply-patch+yaml') return send(res, 415, status(415, 'UnsupportedMediaType', contentType));
+      const object = JSON.parse(body) as K8sObject;
+      applied.push({ path, contentType, fieldManager: url.searchParams.get('fieldManager'), force: url.searchParams.get('force'), object });
+      const key = `${ns}/${plural}/${name}`;
+      const created = !stored.has(key);
+      stored.set(key, object);
+      return send(res, created ? 201 : 200, object);
     }
     const matching = objs.filter(
       (o) => o.kind === kind && groupOf(o.apiVersion) === group && (plural === 'namespaces' || o.metadata?.namespace === ns),
@@ -156,15 +207,19 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     const delay = opts.slowPaths?.[path] ?? opts.delayMs ?? 0;
-    const go = () => {
-      try {
-        handle(req, res);
-      } finally {
-        inFlight--;
-      }
-    };
-    if (delay) setTimeout(go, delay).unref();
-    else setTimeout(go, 20).unref(); // some latency, so that concurrent calls overlap visibly
+    let body = '';
+    req.setEncoding('utf8').on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      const go = () => {
+        try {
+          handle(req, res, body);
+        } finally {
+          inFlight--;
+        }
+      };
+      // some latency, so that concurrent calls overlap visibly
+      setTimeout(go, delay || 20).unref();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -178,6 +233,8 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
     url,
     port,
     requests,
+    calls,
+    applied,
     kubeconfig,
     get maxInFlight() {
       return state.maxInFlight;
@@ -194,7 +251,17 @@ export async function startFakeApi(certs: TestCerts, objects: K8sObject[], opts:
   };
 }
 
-export function kubeconfigText(server: string, caPem: string, context = 'fake'): string {
+/** A kubeconfig for the fake server; `exec`: a credential plugin instead of the static token. */
+export function kubeconfigText(server: string, caPem: string, context = 'fake', exec?: { command: string; args: string[] }): string {
+  const user = exec
+    ? [
+        '    exec:',
+        '      apiVersion: client.authentication.k8s.io/v1',
+        `      command: ${JSON.stringify(exec.command)}`,
+        `      args: ${JSON.stringify(exec.args)}`,
+        '      interactiveMode: Never',
+      ]
+    : ['    token: test-token-not-secret'];
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -207,7 +274,7 @@ export function kubeconfigText(server: string, caPem: string, context = 'fake'):
     'users:',
     '- name: viewer',
     '  user:',
-    '    token: test-token-not-secret',
+    ...user,
     'contexts:',
     `- name: ${context}`,
     '  context:',

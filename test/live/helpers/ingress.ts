@@ -13,12 +13,17 @@ export interface FakeIngress {
   close(): Promise<void>;
 }
 
-export async function startIngress(cert: Pair, o: { host?: string; status?: number; redirect?: boolean } = {}): Promise<FakeIngress> {
+/** `host`: the one host answered (default podinfo.bigbang.dev), or a test for the hosts answered. */
+export async function startIngress(
+  cert: Pair,
+  o: { host?: string | ((h: string) => boolean); status?: number; redirect?: boolean; lifetimeMs?: number } = {},
+): Promise<FakeIngress> {
   const host = o.host ?? 'podinfo.bigbang.dev';
+  const answers = typeof host === 'function' ? host : (h: string) => h === host;
   const hosts: string[] = [];
   const tls = createHttps({ cert: cert.cert, key: cert.key }, (req, res) => {
     hosts.push(String(req.headers.host));
-    if (String(req.headers.host).split(':')[0] !== host) {
+    if (!answers(String(req.headers.host).split(':')[0])) {
       res.writeHead(404, { server: 'istio-envoy', 'content-length': '0' });
       return res.end();
     }
@@ -62,7 +67,7 @@ export async function startIngress(cert: Pair, o: { host?: string; status?: numb
   const t = setTimeout(() => {
     tls.close();
     plain.close();
-  }, 60_000);
+  }, o.lifetimeMs ?? 60_000);
   t.unref();
   return {
     httpsPort: (tls.address() as AddressInfo).port,
