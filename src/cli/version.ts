@@ -55,9 +55,26 @@ export async function versionInfo(explicitHelm?: string): Promise<VersionInfo> {
   for (const f of readdirSync(dir).sort()) {
     const m = /^(.+)\.schema\.json$/.exec(f);
     if (!m) continue;
-    const s = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { properties?: { schemaVersion?: { const?: unknown } } };
-    const v = s.properties?.schemaVersion?.const;
-    if (typeof v === 'number') schemas[m[1]] = v;
+    const v = schemaVersionOf(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    if (v !== undefined) schemas[m[1]] = v;
   }
   return { schemaVersion: 1, bbmesh: toolVersion(), helm, node: process.version, schemas, sarif: '2.1.0' };
+}
+
+/** The `schemaVersion` const of a schema, at its top or in the first of its alternatives that has one. */
+function schemaVersionOf(s: unknown): number | undefined {
+  if (!s || typeof s !== 'object') return undefined;
+  const node = s as {
+    properties?: { schemaVersion?: { const?: unknown } };
+    oneOf?: unknown[];
+    anyOf?: unknown[];
+    $defs?: Record<string, unknown>;
+  };
+  const v = node.properties?.schemaVersion?.const;
+  if (typeof v === 'number') return v;
+  for (const alt of [...(node.oneOf ?? []), ...(node.anyOf ?? []), ...Object.values(node.$defs ?? {})]) {
+    const found = schemaVersionOf(alt);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
