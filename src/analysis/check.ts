@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
-import { loadMesh, meshFromManifests, renderBranch, type Branch } from '../sources/index.js';
+import { loadMesh, meshFromManifests, renderBranch, umbrellaLayoutOf, type Branch } from '../sources/index.js';
 import { readPackageFiles } from '../sources/package-files.js';
 import type { PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
@@ -39,6 +39,8 @@ export interface CheckSummary {
   assumedObjects: number;
   /** Objects operators make at run time from the input's custom resources (Kiali, ECK, Prometheus...). */
   operatorObjects: number;
+  /** Through an umbrella: objects the umbrella renders for other packages (read, never findings). */
+  contextObjects?: number;
   renders: RenderName[];
 }
 
@@ -86,18 +88,21 @@ function summarize(findings: Finding[], manifests: Manifest[], renders: RenderNa
   }
   let assumedObjects = 0;
   let operatorObjects = 0;
+  let contextObjects = 0;
   for (let i = 0; i < manifests.length; i++) {
     const st = manifests[i].origin.stage;
     if (st === 'platform') assumedObjects++;
     else if (st === 'operator') operatorObjects++;
+    else if (st === 'context') contextObjects++;
   }
   return {
     errors,
     warnings,
     infos,
-    objects: manifests.length - assumedObjects - operatorObjects,
+    objects: manifests.length - assumedObjects - operatorObjects - contextObjects,
     assumedObjects,
     operatorObjects,
+    ...(contextObjects ? { contextObjects } : {}),
     renders,
   };
 }
@@ -110,7 +115,7 @@ function withContext(what: string, err: unknown): unknown {
 
 /** Checks a package directory (bigbang/ + chart/) in every render its rules need. */
 export async function checkPackage(dir: string, opts: CheckOptions = {}): Promise<CheckResult> {
-  const layoutName = opts.layout ?? 'bb2';
+  const layoutName = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
   const layout = LAYOUTS[layoutName];
   const sets = ruleSets(opts, true);
   const branches = branchesFor(sets.run);
