@@ -61,7 +61,7 @@ export interface CheckResult {
   disabledRender?: RenderResult;
 }
 
-function ruleSets(opts: CheckOptions, havePackage: boolean) {
+export function ruleSets(opts: CheckOptions, havePackage: boolean) {
   const rules = opts.rules ?? RULES;
   const ignore = new Set((opts.ignore ?? []).map((s) => s.trim().toUpperCase()).filter(Boolean));
   const run = rules.filter((r) => !ignore.has(r.meta.code) && (havePackage || !r.meta.needsPackage));
@@ -77,7 +77,7 @@ export function branchesFor(rules: Rule[]): Branch[] {
   return (['istio-enabled', 'istio-disabled', 'domain-probe'] as Branch[]).filter((b) => want.has(b));
 }
 
-function summarize(findings: Finding[], manifests: Manifest[], renders: RenderName[]): CheckSummary {
+export function summarize(findings: Finding[], manifests: Manifest[], renders: RenderName[]): CheckSummary {
   let errors = 0;
   let warnings = 0;
   let infos = 0;
