@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { findHelm } from '../../src/sources/render/helm.js';
+import { mergeValues } from '../../src/sources/render/values.js';
 import { git, serveDir } from '../sources/flux/fixtures.js';
 
 export const FIXTURE = fileURLToPath(new URL('../fixtures/umbrella/', import.meta.url));
@@ -56,15 +57,15 @@ function repository(root: string, name: string, versions: string[], commits: Rec
 }
 
 /** Values for the umbrella: the package repositories and the Helm repository of this fixture. */
-export function envValues(s: Pick<Sources, 'urls' | 'helmRepo'>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+export function envValues(s: Pick<Sources, 'urls' | 'helmRepo'>, ...extra: Record<string, unknown>[]): Record<string, unknown> {
+  const base: Record<string, unknown> = {
     helmRepositories: [{ name: 'registry1', repository: s.helmRepo.url }],
     istiod: { git: { repo: s.urls.istiod } },
     istioGateway: { git: { repo: s.urls['istio-gateway'] } },
     podinfo: { git: { repo: s.urls.podinfo } },
     addons: { dashboard: { git: { repo: s.urls.dashboard } }, whoami: { enabled: true } },
-    ...extra,
   };
+  return extra.reduce((acc, e) => mergeValues(acc, e), base);
 }
 
 export function writeValues(file: string, values: Record<string, unknown>): string {
@@ -89,4 +90,47 @@ export async function makeSources(root: string, lifetimeMs = 120_000): Promise<S
   const helmRepo = { url: served.url, server: served.server };
   const env = writeValues(join(root, 'env.yaml'), envValues({ urls, helmRepo }));
   return { root, urls, commits, helmRepo, env };
+}
+
+/** A copy of test/fixtures/umbrella/packages/<name> (chart/ only) in `root`. */
+export function packageCopy(root: string, name: string, as = name): string {
+  const dir = join(root, as);
+  cpSync(join(PACKAGES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** A self-signed certificate for `names` (openssl), as PEM texts. */
+export function certificate(root: string, names: string[]): { cert: string; key: string } {
+  const key = join(root, `key-${names[0].replace(/\W/g, '_')}.pem`);
+  const crt = join(root, `crt-${names[0].replace(/\W/g, '_')}.pem`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${names[0]}`,
+      '-addext',
+      `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+      '-keyout',
+      key,
+      '-out',
+      crt,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert: readFileSync(crt, 'utf8'), key: readFileSync(key, 'utf8') };
+}
+
+/** Environment values giving the public gateway a certificate for `names`. */
+export function publicCert(root: string, names: string[]): Record<string, unknown> {
+  const { cert, key } = certificate(root, names);
+  return { istioGateway: { values: { gateways: { public: { gatewayCerts: [{ name: 'public-cert', tls: { cert, key } }] } } } } };
 }

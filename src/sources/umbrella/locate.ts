@@ -40,8 +40,19 @@ export function locateUmbrella(dir: string): UmbrellaChart {
       hint: `${HINT}; the package directory is the positional argument`,
     });
   }
-  if (!isDir(join(chartDir, 'templates')) || !existsSync(join(chartDir, 'values.yaml'))) {
+  const values = join(chartDir, 'values.yaml');
+  if (!isDir(join(chartDir, 'templates')) || !existsSync(values)) {
     throw new UserError(`${chartDir} is not the Big Bang umbrella chart: it needs values.yaml and templates/`, { hint: HINT });
+  }
+  // A fork may rename the chart; its values still hold the addons.
+  if (name !== 'bigbang' && !/^addons:/m.test(readFileSync(values, 'utf8'))) {
+    throw new UserError(
+      `${chartFile} is the chart ${name || '(unnamed)'}, not the Big Bang umbrella (chart bigbang, with addons in its values)`,
+      {
+        file: chartFile,
+        hint: HINT,
+      },
+    );
   }
   const version = asString(chart.version) ?? String(chart.version ?? '0.0.0');
   return { root, chartDir, name, version, kubeVersion: asString(chart.kubeVersion) };
