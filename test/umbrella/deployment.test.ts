@@ -10,7 +10,17 @@ import type { RenderOptions } from '../../src/sources/render/types.js';
 import { mergeValues } from '../../src/sources/render/values.js';
 import type { RenderProgress, UmbrellaOptions } from '../../src/sources/umbrella/types.js';
 import { tempDir } from '../helpers/pkg.js';
-import { envValues, makeSources, packageCopy, publicCert, UMBRELLA, writeValues, type Sources } from './fixtures.js';
+import {
+  envValues,
+  makeSources,
+  makeSources2x,
+  packageCopy,
+  publicCert,
+  UMBRELLA,
+  UMBRELLA_2X,
+  writeValues,
+  type Sources,
+} from './fixtures.js';
 
 let s: Sources;
 let root: string;
@@ -190,4 +200,29 @@ test('independent releases render the same at any concurrency', async () => {
   const one = (await loadMesh({}, { render: options({}, { concurrency: 1 }) })).render!;
   const four = (await loadMesh({}, { render: options({}, { concurrency: 4 }) })).render!;
   assert.equal(one.text, four.text);
+});
+
+test('a 2.x deployment: the controlplane IstioOperator and Gateways replace the assumed platform', async () => {
+  const root2 = tempDir();
+  const src = makeSources2x(root2);
+  const mesh = await loadMesh(
+    {},
+    { render: { umbrellaValues: [src.env], umbrella: { dir: UMBRELLA_2X, cacheDir: join(root2, 'cache') } } },
+  );
+  assert.equal(mesh.layout.name, 'bb2');
+  assert.deepEqual(mesh.render!.releases.map((r) => r.helmRelease.name).sort(), ['istio', 'istio-operator', 'podinfo']);
+  const gw = mesh.model.gateways.get('istio-system/public');
+  assert.equal(gw?.m.origin.stage, 'package');
+  const svc = mesh.model.services.get('public-ingressgateway.istio-system.svc.cluster.local');
+  assert.equal(svc?.m.origin.stage, 'operator', 'the IstioOperator makes the ingress Service at run time');
+  assert.ok(!mesh.manifests.some((m) => m.origin.stage === 'platform' && ['Gateway', 'Service', 'Deployment'].includes(m.kind)));
+  const r = await checkDeployment({
+    render: { umbrellaValues: [src.env], umbrella: { dir: UMBRELLA_2X, cacheDir: join(root2, 'cache') } },
+    ignore: ['K8S001'],
+  });
+  assert.deepEqual(
+    r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.message}`),
+    ['MESH009 Secret istio-system/public-cert does not exist'],
+    'podinfo routes through the rendered gateway; only the certificate the environment did not give is missing',
+  );
 });

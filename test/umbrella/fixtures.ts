@@ -134,3 +134,16 @@ export function publicCert(root: string, names: string[]): Record<string, unknow
   const { cert, key } = certificate(root, names);
   return { istioGateway: { values: { gateways: { public: { gatewayCerts: [{ name: 'public-cert', tls: { cert, key } }] } } } } };
 }
+
+export const UMBRELLA_2X = join(FIXTURE, 'bigbang-2x');
+
+/** The sources of the 2.x umbrella (Istio operator, controlplane, podinfo) and its environment values. */
+export function makeSources2x(root: string): { env: string; commits: Record<string, string> } {
+  const commits: Record<string, string> = {};
+  const values = {
+    istioOperator: { git: { repo: repository(root, 'istio-operator', ['1.20.4-bb.0'], commits) } },
+    istio: { git: { repo: repository(root, 'istio-controlplane', ['1.20.4-bb.0'], commits) } },
+    podinfo: { enabled: true, git: { repo: repository(root, 'podinfo', ['6.5.0-bb.0'], commits) } },
+  };
+  return { env: writeValues(join(root, 'env-2x.yaml'), values), commits };
+}

@@ -210,3 +210,24 @@ test('trace and diagram load the package through the umbrella: context objects a
   const gw = mesh.model.gateways.get('istio-gateway/public-ingressgateway');
   assert.equal(gw?.m.origin.stage, 'platform', 'gateways not rendered here come from the assumed platform');
 });
+
+test('a 2.x umbrella (Istio operator and controlplane) reads as bb2: its gateways, domain and Kubernetes floor', async () => {
+  const dir = packageCopy(tempDir(), 'podinfo');
+  const umbrella = join(UMBRELLA, '..', 'bigbang-2x');
+  const r = await checkPackage(dir, { render: { umbrella: { dir: umbrella } } });
+  assert.equal(r.layout, 'bb2');
+  const read = r.render!.umbrella!;
+  assert.match(
+    read.description,
+    /umbrella 2\.40\.0 at .*, layout bb2, domain bigbang\.dev, gateways public, kubeVersion 1\.26\.0, package podinfo/,
+  );
+  assert.deepEqual(read.notes, ['podinfo is off in the umbrella values: enabled for this render (--set podinfo.enabled=true)']);
+  const vs = r.render!.manifests.find((m) => m.kind === 'VirtualService')!;
+  assert.deepEqual((vs.obj.spec as { gateways: string[] }).gateways, ['istio-system/public']);
+  assert.deepEqual(
+    r.findings.filter((f) => f.severity !== 'info').map((f) => f.code),
+    [],
+    'the package wired as the 2.x umbrella passes it down checks clean',
+  );
+  assert.ok(r.render!.manifests.some((m) => m.kind === 'HelmRelease' && m.name === 'istio' && m.origin.stage === 'context'));
+});
