@@ -33,7 +33,8 @@ export function addUmbrellaOptions(cmd: Command): Command {
   if (!has('--umbrella'))
     cmd.option(
       '--umbrella <dir>',
-      'render through a real Big Bang umbrella: a Big Bang checkout or its chart/ directory (layout, domain, gateways and Kubernetes version are read from it)',
+      'render through a real Big Bang umbrella: a Big Bang checkout or its chart/ directory ' +
+        '(layout, domain, gateways and Kubernetes version are read from it)',
     );
   if (!has('--package'))
     cmd.option('--package <name>', "with --umbrella: the package key in the umbrella's values (kiali, argocd), without addons.");

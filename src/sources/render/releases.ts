@@ -40,7 +40,9 @@ function referencedText(hr: Manifest, vf: Record<string, unknown>, i: number, st
     if (vf.optional === true) return undefined;
     throw new UserError(`${kind} ${hr.namespace}/${name} referenced by ${where} is not rendered by ${chart.label}`, {
       file: template ? join(chart.dir, template.split('/').slice(1).join('/')) : undefined,
-      hint: `render the ${kind} in ${template?.split('/').slice(0, -1).join('/') ?? 'the templates'} (values-secret helper) or mark the entry optional: true`,
+      hint:
+        `render the ${kind} in ${template?.split('/').slice(0, -1).join('/') ?? 'the templates'} (values-secret helper) ` +
+        'or mark the entry optional: true',
     });
   }
   const stringData = asObject(src.obj.stringData);

@@ -14,7 +14,9 @@ export const bb011: Rule = {
       'umbrella does not render (the package it names is disabled in the values, or misspelled) is never ready, so the ' +
       'package is never installed. Checked when the input is the whole umbrella render, where every enabled package is present.',
     symptom: "HelmRelease stays `dependency 'bigbang/<name>' is not ready`; the package is never installed",
-    hint: 'enable the package it depends on in the values, or render the dependsOn entry only when that package is enabled (`{{- if .Values.<pkg>.enabled }}`)',
+    hint:
+      'enable the package it depends on in the values, or render the dependsOn entry only when that package is enabled ' +
+      '(`{{- if .Values.<pkg>.enabled }}`)',
     reads: ['HelmRelease'],
   },
   check(ctx: RuleContext): FindingDraft[] {
@@ -31,7 +33,9 @@ export const bb011: Rule = {
         out.push({
           object: hr.m,
           path: ['spec', 'dependsOn', i, 'name'],
-          message: `HelmRelease ${hr.namespace}/${hr.name} depends on ${d.namespace}/${d.name}, which the umbrella does not render (not enabled in the values)`,
+          message:
+            `HelmRelease ${hr.namespace}/${hr.name} depends on ${d.namespace}/${d.name}, ` +
+            'which the umbrella does not render (not enabled in the values)',
           symptom: `HelmRelease ${hr.namespace}/${hr.name} waits forever: dependency '${d.namespace}/${d.name}' is not ready`,
         });
       });

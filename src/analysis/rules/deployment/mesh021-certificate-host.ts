@@ -18,7 +18,9 @@ export const mesh021: Rule = {
       'certificate for another name. Checked where the certificate is in the input: a TLS Secret with tls.crt (Big Bang ' +
       'renders one from the gateway certificate values) or a cert-manager Certificate.',
     symptom: 'browsers and curl refuse the connection: certificate name mismatch (curl: "no alternative certificate subject name matches")',
-    hint: "issue the gateway certificate for the host (add it, or a wildcard for its domain, to the certificate's DNS names), or use a host of the certificate's domain",
+    hint:
+      "issue the gateway certificate for the host (add it, or a wildcard for its domain, to the certificate's DNS names), " +
+      "or use a host of the certificate's domain",
     reads: ['VirtualService', 'Gateway', 'Secret', 'Certificate'],
   },
   check(ctx: RuleContext): FindingDraft[] {
@@ -47,7 +49,8 @@ export const mesh021: Rule = {
               object: vs.m,
               path: hostPath(vs, host),
               message:
-                `host ${host} is served by gateway ${key} server ${s.port.name ?? s.port.number} with the certificate of ${cert.describe}, ` +
+                `host ${host} is served by gateway ${key} server ${s.port.name ?? s.port.number} ` +
+                `with the certificate of ${cert.describe}, ` +
                 `which covers ${cert.names.length ? cert.names.join(', ') : 'no DNS name'}`,
               related: [{ object: cert.source, message: `${cert.describe} holds the certificate` }],
             });
