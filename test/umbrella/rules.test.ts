@@ -2,9 +2,9 @@
 // cluster), and the context provenance: other packages' objects are read, never reported.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bb010 } from '../../src/analysis/rules/deployment/bb010-shared-host.js';
-import { bb011 } from '../../src/analysis/rules/deployment/bb011-depends-on-missing.js';
-import { mesh021 } from '../../src/analysis/rules/deployment/mesh021-certificate-host.js';
+import { bb010 } from '../../src/analysis/rules/bb/bb010-shared-host.js';
+import { bb011 } from '../../src/analysis/rules/bb/bb011-depends-on-missing.js';
+import { mesh021 } from '../../src/analysis/rules/mesh/mesh021-certificate-host.js';
 import { runRules } from '../../src/analysis/rules/engine.js';
 import { RULES } from '../../src/analysis/rules/catalogue.js';
 import { LAYOUTS } from '../../src/core/layout.js';

@@ -4,9 +4,8 @@ import type { Rule } from './types.js';
 import { MESH_RULES } from './mesh/index.js';
 import { BB_RULES } from './bb/index.js';
 import { K8S_RULES } from './k8s/index.js';
-import { DEPLOYMENT_RULES } from './deployment/index.js';
 
-export const RULES: Rule[] = [...MESH_RULES, ...BB_RULES, ...K8S_RULES, ...DEPLOYMENT_RULES];
+export const RULES: Rule[] = [...MESH_RULES, ...BB_RULES, ...K8S_RULES];
 
 export function ruleByCode(code: string): Rule | undefined {
   return RULES.find((r) => r.meta.code === code);

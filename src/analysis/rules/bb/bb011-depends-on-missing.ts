@@ -2,7 +2,7 @@
 import { ISTIO_RELEASES } from '../../../core/layout.js';
 import { isAssumed } from '../mesh/util.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { umbrellaRendered } from './util.js';
+import { umbrellaRendered } from './packages.js';
 
 export const bb011: Rule = {
   meta: {

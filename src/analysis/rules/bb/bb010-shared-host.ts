@@ -3,7 +3,7 @@ import { serversBinding } from '../../../model/gateway.js';
 import type { VirtualServiceInfo } from '../../../model/types.js';
 import { hostPath } from '../mesh/util.js';
 import type { Finding, FindingDraft, Rule, RuleContext } from '../types.js';
-import { packageOf, type PackageRef } from './util.js';
+import { packageOf, type PackageRef } from './packages.js';
 
 const same = (a: { kind: string; namespace: string; name: string }, b: { kind: string; namespace: string; name: string }) =>
   a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;

@@ -3,9 +3,9 @@ import { parseCredentialName } from '../../../model/credentials.js';
 import { serversBinding, terminatesTls } from '../../../model/gateway.js';
 import { certificateCovers } from '../../../model/hosts.js';
 import { gatewayProxyNamespaces } from '../../../model/selectors.js';
-import { hostPath } from '../mesh/util.js';
+import { hostPath } from './util.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
-import { certificateNames, type CertificateNames } from './util.js';
+import { certificateNames, type CertificateNames } from '../../../model/certificate-names.js';
 
 export const mesh021: Rule = {
   meta: {
