@@ -231,3 +231,20 @@ test('a 2.x umbrella (Istio operator and controlplane) reads as bb2: its gateway
   );
   assert.ok(r.render!.manifests.some((m) => m.kind === 'HelmRelease' && m.name === 'istio' && m.origin.stage === 'context'));
 });
+
+test('a package chart whose dependencies are not built is a usage error naming the command, not a Helm trace', async () => {
+  const dir = packageCopy(tempDir(), 'podinfo');
+  const chartYaml = join(dir, 'chart', 'Chart.yaml');
+  writeFileSync(
+    chartYaml,
+    `${readFileSync(chartYaml, 'utf8')}dependencies:\n  - name: gluon\n    version: 0.5.0\n    repository: oci://registry1.dso.mil/bigbang\n`,
+  );
+  await assert.rejects(through(dir), (e: unknown) => {
+    assert.ok(e instanceof UserError);
+    assert.equal(
+      e.format(),
+      `${chartYaml}: the package chart needs dependencies that are not in charts/: gluon (run \`helm dependency build ${join(dir, 'chart')}\` first)`,
+    );
+    return true;
+  });
+});

@@ -18,7 +18,7 @@ import { parseStream, RenderStream } from '../render/stream.js';
 import type { ReleaseInfo, RenderOptions, RenderResult } from '../render/types.js';
 import { locateUmbrella } from './locate.js';
 import { readUmbrella } from './read.js';
-import { renderStage1, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
+import { renderStage1, requireDependencies, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
 import type { NotRendered, RenderProgress } from './types.js';
 
 const STAGE1_KINDS = new Set(['HelmRelease', 'Secret', 'ConfigMap', 'GitRepository', 'HelmRepository', 'OCIRepository']);
@@ -44,6 +44,7 @@ export async function renderDeployment(opts: RenderOptions): Promise<RenderResul
   const u = opts.umbrella;
   if (!u) throw new Error('renderDeployment needs opts.umbrella');
   const umbrella = locateUmbrella(u.dir);
+  requireDependencies(umbrella.chartDir, 'the umbrella chart');
   const helm = findHelm(opts.helm);
   const values = umbrellaValues(umbrella.chartDir, opts);
   const read = readUmbrella(umbrella, values, { layout: u.layout, kubeVersion: opts.kubeVersion });

@@ -19,7 +19,7 @@ import { locateUmbrella } from './locate.js';
 import { overlayChart } from './overlay.js';
 import { findPackage, kebab, type FoundPackage } from './package-key.js';
 import { readUmbrella } from './read.js';
-import { renderStage1, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
+import { renderStage1, requireDependencies, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
 import type { UmbrellaPackage } from './types.js';
 
 const STAGE1_KINDS = new Set(['HelmRelease', 'Secret', 'ConfigMap']);
@@ -69,6 +69,8 @@ export async function renderThroughUmbrella(pkgDir: string, opts: RenderOptions)
       hint: 'with --umbrella, the package directory holds the package chart in chart/',
     });
   const umbrella = locateUmbrella(u.dir);
+  requireDependencies(umbrella.chartDir, 'the umbrella chart');
+  requireDependencies(chartDir, 'the package chart');
   const helm = findHelm(opts.helm);
   let values = umbrellaValues(umbrella.chartDir, opts);
   const found = findPackage(pkgDir, values, u.package ?? opts.packageName);

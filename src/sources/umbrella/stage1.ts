@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { apiArgs } from '../render/args.js';
+import { missingDependencies } from '../flux/dependencies.js';
 import { checkHelmVersion, helmErrorMessage, run } from '../render/helm.js';
 import type { RenderOptions } from '../render/types.js';
 import { mergedValues } from '../render/values-file.js';
@@ -19,6 +20,16 @@ export function userValueFiles(opts: RenderOptions): string[] {
   const files = [...(opts.umbrellaValues ?? []), ...(opts.values ?? [])].map((f) => resolve(f));
   for (const f of files) if (!existsSync(f)) throw new UserError(`values file not found: ${f}`);
   return files;
+}
+
+/** A chart on the user's disk whose dependencies are not in charts/: bbmesh does not write there. */
+export function requireDependencies(chartDir: string, what: string): void {
+  const missing = missingDependencies(chartDir);
+  if (!missing.length) return;
+  throw new UserError(`${what} needs dependencies that are not in charts/: ${missing.map((d) => d.name).join(', ')}`, {
+    file: join(chartDir, 'Chart.yaml'),
+    hint: `run \`helm dependency build ${chartDir}\` first`,
+  });
 }
 
 /** The umbrella's values as Helm merges them for stage 1. */
