@@ -46,7 +46,7 @@ function rawRenders(tmp: string, chartDir: string, r: RenderResult, stage1Values
 }
 
 /** An umbrella of `n` packages made from the fixture's podinfo folder, each with its own copy of the podinfo chart. */
-function generatedUmbrella(root: string, n: number): { dir: string; charts: Record<string, string> } {
+export function generatedUmbrella(root: string, n: number): { dir: string; charts: Record<string, string> } {
   const chart = join(root, 'bigbang', 'chart');
   const src = join(FIXTURE, 'bigbang', 'chart');
   mkdirSync(join(chart, 'templates'), { recursive: true });

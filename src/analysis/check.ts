@@ -199,7 +199,7 @@ export function istioEnabledIn(manifests: Manifest[]): boolean {
 
 /** Checks YAML files (`-` = stdin). Rules that need the package sources are skipped. */
 export async function checkManifests(files: string[], opts: CheckOptions = {}): Promise<CheckResult> {
-  const layoutName = opts.layout ?? 'bb2';
+  const layoutName = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
   const loaded = await loadMesh({ files }, { layout: layoutName, platform: opts.platform, render: opts.render });
   const sets = ruleSets(opts, false);
   const istioEnabled = istioEnabledIn(loaded.manifests);

@@ -64,9 +64,9 @@ export async function renderBranch(dir: string, branch: Branch, layout: LayoutNa
 export async function umbrellaLayoutOf(opts: RenderOptions = {}): Promise<LayoutName | undefined> {
   if (!opts.umbrella) return undefined;
   if (opts.umbrella.layout) return opts.umbrella.layout;
-  const { locateUmbrella, umbrellaLayout, umbrellaValues } = await import('./umbrella/index.js');
-  const chart = locateUmbrella(opts.umbrella.dir);
-  return umbrellaLayout(chart.version, umbrellaValues(chart.chartDir, opts));
+  const u = await import('./umbrella/index.js');
+  const chart = u.locateUmbrella(opts.umbrella.dir);
+  return u.umbrellaLayout(chart.version, u.umbrellaValues(chart.chartDir, opts));
 }
 
 /**
@@ -85,8 +85,15 @@ export async function deploymentPlatform(render: RenderResult, layout: LayoutNam
   return { ...base, gateways };
 }
 
-/** Umbrella values for inputs that are not rendered here: the user's `--umbrella-values`, else the built-in stand-in. */
+/**
+ * Umbrella values for inputs that are not rendered here: with `umbrella`, its values.yaml and the user's
+ * files and --set; else the user's `--umbrella-values`, else the built-in stand-in.
+ */
 async function umbrellaValues(opts: RenderOptions = {}): Promise<Record<string, unknown>> {
+  if (opts.umbrella) {
+    const u = await import('./umbrella/index.js');
+    return u.umbrellaValues(u.locateUmbrella(opts.umbrella.dir).chartDir, opts);
+  }
   const { BUILTIN_UMBRELLA } = await import('./render/index.js');
   const { loadYaml11 } = await import('../manifest/yaml11.js');
   const { mergeValues, isPlainObject } = await import('./render/values.js');

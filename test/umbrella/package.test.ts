@@ -248,3 +248,20 @@ test('a package chart whose dependencies are not built is a usage error naming t
     return true;
   });
 });
+
+test('rendered manifests given as files read domain, gateways and layout from the umbrella too', async () => {
+  const root = tempDir();
+  const r = await through(packageCopy(root, 'podinfo'));
+  const file = join(root, 'rendered.yaml');
+  writeFileSync(file, r.text);
+  const mesh = await loadMesh({ files: [file] }, { render: { umbrella: { dir: UMBRELLA }, set: ['domain=example.mil'] } });
+  assert.equal(mesh.layout.name, 'bb3');
+  assert.equal(mesh.platform?.domain, 'example.mil');
+  assert.deepEqual(
+    mesh.platform?.gateways?.map((g) => [g.name, g.hosts]),
+    [
+      ['public', ['*.example.mil']],
+      ['passthrough', ['*.example.mil']],
+    ],
+  );
+});
