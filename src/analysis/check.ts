@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
-import { loadMesh, meshFromManifests, renderBranch, type Branch } from '../sources/index.js';
+import { loadMesh, meshFromManifests, renderBranch, umbrellaLayoutOf, type Branch } from '../sources/index.js';
 import { readPackageFiles } from '../sources/package-files.js';
 import type { PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
@@ -39,6 +39,8 @@ export interface CheckSummary {
   assumedObjects: number;
   /** Objects operators make at run time from the input's custom resources (Kiali, ECK, Prometheus...). */
   operatorObjects: number;
+  /** Through an umbrella: objects the umbrella renders for other packages (read, never findings). */
+  contextObjects?: number;
   renders: RenderName[];
 }
 
@@ -59,7 +61,7 @@ export interface CheckResult {
   disabledRender?: RenderResult;
 }
 
-function ruleSets(opts: CheckOptions, havePackage: boolean) {
+export function ruleSets(opts: CheckOptions, havePackage: boolean) {
   const rules = opts.rules ?? RULES;
   const ignore = new Set((opts.ignore ?? []).map((s) => s.trim().toUpperCase()).filter(Boolean));
   const run = rules.filter((r) => !ignore.has(r.meta.code) && (havePackage || !r.meta.needsPackage));
@@ -75,7 +77,7 @@ export function branchesFor(rules: Rule[]): Branch[] {
   return (['istio-enabled', 'istio-disabled', 'domain-probe'] as Branch[]).filter((b) => want.has(b));
 }
 
-function summarize(findings: Finding[], manifests: Manifest[], renders: RenderName[]): CheckSummary {
+export function summarize(findings: Finding[], manifests: Manifest[], renders: RenderName[]): CheckSummary {
   let errors = 0;
   let warnings = 0;
   let infos = 0;
@@ -86,18 +88,21 @@ function summarize(findings: Finding[], manifests: Manifest[], renders: RenderNa
   }
   let assumedObjects = 0;
   let operatorObjects = 0;
+  let contextObjects = 0;
   for (let i = 0; i < manifests.length; i++) {
     const st = manifests[i].origin.stage;
     if (st === 'platform') assumedObjects++;
     else if (st === 'operator') operatorObjects++;
+    else if (st === 'context') contextObjects++;
   }
   return {
     errors,
     warnings,
     infos,
-    objects: manifests.length - assumedObjects - operatorObjects,
+    objects: manifests.length - assumedObjects - operatorObjects - contextObjects,
     assumedObjects,
     operatorObjects,
+    ...(contextObjects ? { contextObjects } : {}),
     renders,
   };
 }
@@ -110,7 +115,7 @@ function withContext(what: string, err: unknown): unknown {
 
 /** Checks a package directory (bigbang/ + chart/) in every render its rules need. */
 export async function checkPackage(dir: string, opts: CheckOptions = {}): Promise<CheckResult> {
-  const layoutName = opts.layout ?? 'bb2';
+  const layoutName = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
   const layout = LAYOUTS[layoutName];
   const sets = ruleSets(opts, true);
   const branches = branchesFor(sets.run);
@@ -194,7 +199,7 @@ export function istioEnabledIn(manifests: Manifest[]): boolean {
 
 /** Checks YAML files (`-` = stdin). Rules that need the package sources are skipped. */
 export async function checkManifests(files: string[], opts: CheckOptions = {}): Promise<CheckResult> {
-  const layoutName = opts.layout ?? 'bb2';
+  const layoutName = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
   const loaded = await loadMesh({ files }, { layout: layoutName, platform: opts.platform, render: opts.render });
   const sets = ruleSets(opts, false);
   const istioEnabled = istioEnabledIn(loaded.manifests);

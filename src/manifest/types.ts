@@ -5,6 +5,7 @@ export type Stage =
   | 'input' // a file or stdin given by the user
   | 'platform' // assumed Big Bang platform objects (not rendered, not in the cluster)
   | 'operator' // made at run time by an operator from a custom resource in the input (Kiali, ECK, Prometheus...)
+  | 'context' // rendered by the umbrella for other packages than the one checked: read by trace, never a finding
   | 'cluster'; // read from a live cluster or a snapshot of one
 
 export type Path = ReadonlyArray<string | number>;

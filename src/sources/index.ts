@@ -19,10 +19,11 @@ export type Branch = 'istio-enabled' | 'istio-disabled' | 'domain-probe';
 export const PROBE_DOMAIN = 'bbmesh-probe.example';
 
 export interface InputSpec {
-  /** A package directory (bigbang/ + chart/). */
+  /** A package directory (bigbang/ + chart/; with `render.umbrella`, chart/ and an optional bigbang/). */
   dir?: string;
   /** YAML files; `-` reads stdin. */
   files?: string[];
+  // Neither, with `render.umbrella`: the whole deployment (see sources/umbrella/index.ts).
 }
 
 export interface ModelOptions {
@@ -52,11 +53,47 @@ export async function renderBranch(dir: string, branch: Branch, layout: LayoutNa
   const set = [`${key}=${on}`, ...(opts.set ?? [])];
   // The probe changes `domain` (and the deprecated `hostname`, which wins when set) after the user's --set.
   if (branch === 'domain-probe') set.push(`domain=${PROBE_DOMAIN}`, `hostname=${PROBE_DOMAIN}`);
-  return renderPackage(dir, { ...opts, set, istioApis: on && opts.istioApis !== false });
+  const umbrella = opts.umbrella ? { ...opts.umbrella, layout } : undefined;
+  return renderPackage(dir, { ...opts, set, umbrella, istioApis: on && opts.istioApis !== false });
 }
 
-/** Umbrella values for inputs that are not rendered here: the user's `--umbrella-values`, else the built-in stand-in. */
+/**
+ * The layout an umbrella render reads as (chart version and Istio keys of the merged values), or
+ * undefined without `umbrella`: for callers that default the layout before rendering.
+ */
+export async function umbrellaLayoutOf(opts: RenderOptions = {}): Promise<LayoutName | undefined> {
+  if (!opts.umbrella) return undefined;
+  if (opts.umbrella.layout) return opts.umbrella.layout;
+  const u = await import('./umbrella/index.js');
+  const chart = u.locateUmbrella(opts.umbrella.dir);
+  return u.umbrellaLayout(chart.version, u.umbrellaValues(chart.chartDir, opts));
+}
+
+/**
+ * The platform a whole-deployment render still lacks: gateways whose Istio release was rendered come
+ * from the render (3.x `<name>-ingressgateway` releases; 2.x the `istio` controlplane and its IstioOperator).
+ */
+export async function deploymentPlatform(render: RenderResult, layout: LayoutName): Promise<PlatformOptions> {
+  const { platformOptionsFromValues } = await import('./platform.js');
+  const base = platformOptionsFromValues(layout, render.bigbangValues);
+  const rendered = new Set(render.releases.map((r) => r.helmRelease.name));
+  const L = LAYOUTS[layout];
+  const gateways =
+    layout === 'bb2' && L.istioReleases.some((r) => r !== 'istio-operator' && rendered.has(r))
+      ? []
+      : (base.gateways ?? []).filter((g) => !rendered.has(L.ingressName(g.name)));
+  return { ...base, gateways };
+}
+
+/**
+ * Umbrella values for inputs that are not rendered here: with `umbrella`, its values.yaml and the user's
+ * files and --set; else the user's `--umbrella-values`, else the built-in stand-in.
+ */
 async function umbrellaValues(opts: RenderOptions = {}): Promise<Record<string, unknown>> {
+  if (opts.umbrella) {
+    const u = await import('./umbrella/index.js');
+    return u.umbrellaValues(u.locateUmbrella(opts.umbrella.dir).chartDir, opts);
+  }
   const { BUILTIN_UMBRELLA } = await import('./render/index.js');
   const { loadYaml11 } = await import('../manifest/yaml11.js');
   const { mergeValues, isPlainObject } = await import('./render/values.js');
@@ -90,7 +127,7 @@ export async function meshFromManifests(
 }
 
 export async function loadMesh(input: InputSpec, opts: ModelOptions = {}): Promise<MeshInput> {
-  const layout = opts.layout ?? 'bb2';
+  const layout = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
   if (input.dir) {
     const { readPackageFiles } = await import('./package-files.js');
     const render = await renderBranch(input.dir, opts.branch ?? 'istio-enabled', layout, opts.render);
@@ -109,5 +146,12 @@ export async function loadMesh(input: InputSpec, opts: ModelOptions = {}): Promi
     const values = opts.platform === false ? {} : await umbrellaValues(opts.render);
     return meshFromManifests(manifests, { layout, platform: opts.platform === false ? false : undefined, values });
   }
-  throw new UserError('nothing to read', { hint: 'pass a package directory, -f FILE, or - for stdin' });
+  if (opts.render?.umbrella) {
+    const { renderDeployment } = await import('./umbrella/deployment.js');
+    const render = await renderDeployment({ ...opts.render, umbrella: { ...opts.render.umbrella, layout } });
+    const platform = opts.platform === false ? false : await deploymentPlatform(render, layout);
+    const mesh = await meshFromManifests(render.manifests, { layout, platform, values: render.bigbangValues });
+    return { ...mesh, render };
+  }
+  throw new UserError('nothing to read', { hint: 'pass a package directory, -f FILE, - for stdin, or --umbrella DIR' });
 }

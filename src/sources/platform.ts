@@ -191,7 +191,7 @@ export function withPlatform(manifests: Manifest[], opts: PlatformOptions): Mani
   return manifests.concat(extra);
 }
 
-/** Not the input's own: the assumed platform, or what an operator makes at run time (nothing there to fix). */
+/** Not the input's own: the assumed platform, what an operator makes at run time, other packages' context (nothing there to fix). */
 export function isAssumed(m: Manifest): boolean {
-  return m.origin.stage === 'platform' || m.origin.stage === 'operator';
+  return m.origin.stage === 'platform' || m.origin.stage === 'operator' || m.origin.stage === 'context';
 }

@@ -271,6 +271,31 @@ const MESH_CASES: ManifestCase[] = [
     object: ['VirtualService/podinfo/podinfo-podinfo', 'VirtualService/podinfo/podinfo-copy'],
   },
   {
+    code: 'BB010',
+    name: 'another package claims the same host on the gateway',
+    edits: [],
+    append:
+      '---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: other-web\n  namespace: other\n  labels:\n    app.kubernetes.io/instance: other-web\nspec:\n  gateways: [istio-system/public]\n  hosts: [podinfo.bigbang.dev]\n  http:\n  - route:\n    - destination:\n        host: podinfo-podinfo.podinfo.svc.cluster.local\n        port: {number: 9898}\n',
+    object: 'VirtualService/other/other-web',
+  },
+  {
+    code: 'BB011',
+    name: 'an umbrella HelmRelease depends on a package that is not enabled',
+    edits: [],
+    append:
+      '---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: kiali\n  namespace: bigbang\n  labels:\n    app.kubernetes.io/instance: bigbang\n    app.kubernetes.io/part-of: bigbang\nspec:\n  interval: 5m\n  chart: {spec: {chart: ./chart, sourceRef: {kind: GitRepository, name: kiali}}}\n  dependsOn:\n    - name: monitoring\n      namespace: bigbang\n',
+    object: 'HelmRelease/bigbang/kiali',
+  },
+  {
+    code: 'MESH023',
+    name: 'the gateway certificate is for another domain',
+    edits: [],
+    // a self-signed certificate for *.other.mil (public part only; the key is not read)
+    append:
+      '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: public-cert\n  namespace: istio-system\ntype: kubernetes.io/tls\ndata:\n  tls.key: bm90IHJlYWQ=\n  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJtekNDQVVHZ0F3SUJBZ0lVRVU1aFZreW5PWjY0T0FOeE5mT1pQbXpCRjRBd0NnWUlLb1pJemowRUF3SXcKRmpFVU1CSUdBMVVFQXd3TEtpNXZkR2hsY2k1dGFXd3dJQmNOTWpZeE1qQXlNREV5TXpNd1doZ1BNakV5TmpFeApNRGd3TVRJek16QmFNQll4RkRBU0JnTlZCQU1NQ3lvdWIzUm9aWEl1Yldsc01Ga3dFd1lIS29aSXpqMENBUVlJCktvWkl6ajBEQVFjRFFnQUVDc3ArNDJhVk1uTGRoS3NQL2JTMDFhNGIzOC82Yk8vY1FsL1lZT252c25qVFN2QTUKaTVndkhhY1VzL1pjcW9KMHFoTUlmUjRHOEx0RDRJTEk5Vk50RUtOck1Ha3dIUVlEVlIwT0JCWUVGTjFsV0l5aAp1OEVoVEZGWktsbWpGSlhvSko2aE1COEdBMVVkSXdRWU1CYUFGTjFsV0l5aHU4RWhURkZaS2xtakZKWG9KSjZoCk1BOEdBMVVkRXdFQi93UUZNQU1CQWY4d0ZnWURWUjBSQkE4d0RZSUxLaTV2ZEdobGNpNXRhV3d3Q2dZSUtvWkkKemowRUF3SURTQUF3UlFJZ0llTHROSEpSMVZLVVladWpYemhCemZabGZCYVN6S1BIYlFEM3VISUpqU0VDSVFEZgpMcGkyTVZ6amN1MTRNZmlmaDZtZ3J0L3hodzhPeFpTQzFRN0pacG9nT3c9PQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==\n',
+    object: 'VirtualService/podinfo/podinfo-podinfo',
+  },
+  {
     code: 'MESH012',
     name: 'route after a catch-all never matches',
     edits: [

@@ -21,6 +21,7 @@ export const RULE_CODES = [
   'MESH018',
   'MESH019',
   'MESH020',
+  'MESH023',
   'BB001',
   'BB002',
   'BB003',
@@ -30,6 +31,8 @@ export const RULE_CODES = [
   'BB007',
   'BB008',
   'BB009',
+  'BB010',
+  'BB011',
   'K8S001',
 ] as const;
 

@@ -36,7 +36,8 @@ export function runRules(rules: Rule[], ctx: RuleContext, opts: RunOptions = {})
       throw new Error(`rule ${rule.meta.code} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     for (const d of drafts) {
-      if (suppressed(d.object, rule.meta.code)) continue;
+      // Other packages' objects of an umbrella render are context: read, never reported.
+      if (d.object.origin.stage === 'context' || suppressed(d.object, rule.meta.code)) continue;
       out.push(toFinding(rule, d, opts.render, opts.files));
     }
   }

@@ -176,15 +176,20 @@ export function resolveChart(hr: K8sObject, sources: ReadonlyArray<K8sObject>, o
 
 /**
  * resolveChart for many HelmReleases at once, at most `concurrency` (default: the number of cores) in
- * flight; releases on the same source share one lookup and one fetch. Results are in input order.
+ * flight; releases on the same source share one lookup and one fetch. Results are in input order;
+ * `onResolved` hears each one as it is ready (renders can start before the last fetch ends).
  */
 export function resolveCharts(
   hrs: ReadonlyArray<K8sObject>,
   sources: ReadonlyArray<K8sObject>,
-  opts: ResolveOptions & { concurrency?: number } = {},
+  opts: ResolveOptions & { concurrency?: number; onResolved?: (index: number, r: ChartResolution) => void } = {},
 ): Promise<ChartResolution[]> {
   const ctx = createContext(opts);
-  return mapLimit(hrs, opts.concurrency ?? defaultConcurrency(), (hr) => resolveIn(hr, sources, opts, ctx));
+  return mapLimit(hrs, opts.concurrency ?? defaultConcurrency(), async (hr, i) => {
+    const r = await resolveIn(hr, sources, opts, ctx);
+    opts.onResolved?.(i, r);
+    return r;
+  });
 }
 
 export { mapLimit, defaultConcurrency } from './limit.js';

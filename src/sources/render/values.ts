@@ -58,12 +58,12 @@ export function typedScalar(s: string): unknown {
 }
 
 export function setPath(target: Values, path: (string | number)[], value: unknown): void {
-  let cur: any = target;
+  let cur = target as Record<string | number, unknown>;
   for (let i = 0; i < path.length - 1; i++) {
     const k = path[i];
     const nextIsIndex = typeof path[i + 1] === 'number';
     if (cur[k] === undefined || cur[k] === null || typeof cur[k] !== 'object') cur[k] = nextIsIndex ? [] : {};
-    cur = cur[k];
+    cur = cur[k] as Record<string | number, unknown>;
   }
   cur[path[path.length - 1]] = value;
 }

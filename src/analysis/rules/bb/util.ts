@@ -28,9 +28,9 @@ export function isIstioKind(m: Manifest): boolean {
   return ISTIO_GROUPS.has(m.apiVersion.split('/')[0]);
 }
 
-/** Objects of the input (not the assumed platform, nor what operators make at run time). */
+/** Objects of the input (not the assumed platform, nor what operators make at run time, nor other packages' context). */
 export function own(model: Pick<MeshModel, 'manifests'>): Manifest[] {
-  return model.manifests.filter((m) => m.origin.stage !== 'platform' && m.origin.stage !== 'operator');
+  return model.manifests.filter((m) => m.origin.stage !== 'platform' && m.origin.stage !== 'operator' && m.origin.stage !== 'context');
 }
 
 /** The package's HelmRelease: named after the package, else the first one of stage 1. */

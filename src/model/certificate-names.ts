@@ -1,0 +1,47 @@
+// The DNS names a gateway's TLS credential is for, when the input holds the certificate: a TLS Secret
+// with tls.crt (its subjectAltName DNS entries; clients ignore the CN) or a cert-manager Certificate
+// (dnsNames and commonName). The Secret is found the way the gateway finds it (credentials.ts).
+import { X509Certificate } from 'node:crypto';
+import { asArray, asObject, asString } from '../manifest/json.js';
+import type { Manifest } from '../manifest/types.js';
+import { credentialFor } from './credentials.js';
+import type { MeshModel } from './types.js';
+
+export interface CertificateNames {
+  names: string[];
+  /** The Secret or Certificate the names were read from. */
+  source: Manifest;
+  /** `Secret istio-gateway/public-cert` */
+  describe: string;
+}
+
+/** The DNS subjectAltNames of the first certificate of a PEM bundle; undefined when it cannot be read. */
+export function dnsNamesOfPem(pem: string): string[] | undefined {
+  const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+  if (!first) return undefined;
+  try {
+    return (new X509Certificate(first).subjectAltName ?? '')
+      .split(/,\s*/)
+      .filter((s) => s.startsWith('DNS:'))
+      .map((s) => s.slice(4));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the credential `name` in `namespace` covers, when its certificate is in the input; else undefined. */
+export function certificateNames(model: MeshModel, namespace: string, name: string): CertificateNames | undefined {
+  const cred = credentialFor(model, namespace, name);
+  if (!cred) return undefined;
+  if (cred.kind === 'secret') {
+    const obj = cred.secret.m.obj;
+    const raw = asString(asObject(obj.data)['tls.crt']);
+    const text = raw ? Buffer.from(raw, 'base64').toString('utf8') : asString(asObject(obj.stringData)['tls.crt']);
+    const names = text ? dnsNamesOfPem(text) : undefined;
+    return names ? { names, source: cred.secret.m, describe: `Secret ${namespace}/${name}` } : undefined;
+  }
+  if (cred.producer.kind !== 'Certificate') return undefined;
+  const spec = asObject(cred.producer.obj.spec);
+  const names = [...asArray(spec.dnsNames), spec.commonName].map(asString).filter((s): s is string => !!s);
+  return { names, source: cred.producer, describe: `Certificate ${cred.producer.namespace}/${cred.producer.name}` };
+}
