@@ -7,6 +7,7 @@ import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
 import { loadMesh, meshFromManifests, renderBranch, type Branch } from '../sources/index.js';
+import { chooseLayout } from '../sources/layout-detect.js';
 import { readPackageFiles } from '../sources/package-files.js';
 import type { PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
@@ -45,6 +46,8 @@ export interface CheckSummary {
 export interface CheckResult {
   input: { kind: 'package'; dir: string; packageName: string } | { kind: 'manifests'; files: string[]; istioEnabled: boolean };
   layout: LayoutName;
+  /** Why this layout: `given`, `detected from ...` (a chart depending on bb-common is 3.x), or `default (...)`. */
+  layoutReason?: string;
   findings: Finding[];
   summary: CheckSummary;
   /** Codes run, and codes skipped (ignored, or needing a package for plain manifests). */
@@ -110,7 +113,8 @@ function withContext(what: string, err: unknown): unknown {
 
 /** Checks a package directory (bigbang/ + chart/) in every render its rules need. */
 export async function checkPackage(dir: string, opts: CheckOptions = {}): Promise<CheckResult> {
-  const layoutName = opts.layout ?? 'bb2';
+  const choice = chooseLayout(dir, opts.layout, opts.render?.umbrellaValues);
+  const layoutName = choice.layout;
   const layout = LAYOUTS[layoutName];
   const sets = ruleSets(opts, true);
   const branches = branchesFor(sets.run);
@@ -153,6 +157,7 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
   return {
     input: { kind: 'package', dir: resolve(dir), packageName: enabled.packageName },
     layout: layoutName,
+    layoutReason: choice.reason,
     findings,
     summary: summarize(findings, mesh.manifests, ran),
     rulesRun: sets.run.map((r) => r.meta.code),

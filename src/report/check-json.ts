@@ -1,6 +1,8 @@
 // `bbmesh check --format json` (schema: schemas/check.schema.json, schemaVersion 1).
 import type { CheckResult } from '../analysis/check.js';
 import type { Finding, FindingSource } from '../analysis/rules/types.js';
+import { LAYOUTS } from '../core/layout.js';
+import { defaultGateways } from '../sources/platform.js';
 
 function source(s: FindingSource | undefined) {
   if (!s) return null;
@@ -14,11 +16,21 @@ function source(s: FindingSource | undefined) {
   };
 }
 
+/** The assumed Big Bang gateways, as `ns/name` of their Gateway objects (3.x: public and passthrough). */
+export function platformGateways(r: CheckResult): string[] {
+  const p = r.platform;
+  if (!p) return [];
+  const L = LAYOUTS[p.layout];
+  return (p.gateways ?? defaultGateways(p.layout, p.domain)).map((g) => L.gatewayRef(g.name));
+}
+
 export function checkToJson(r: CheckResult) {
   return {
     schemaVersion: 1 as const,
     input: r.input,
     layout: r.layout,
+    ...(r.layoutReason ? { layoutReason: r.layoutReason } : {}),
+    ...(r.platform ? { platformGateways: platformGateways(r) } : {}),
     failOn: r.failOn,
     rules: { run: r.rulesRun, skipped: r.rulesSkipped },
     findings: r.findings.map((f) => findingToJson(f)),

@@ -3,6 +3,7 @@
 import type { CheckResult } from '../analysis/check.js';
 import type { Finding } from '../analysis/rules/types.js';
 import { SEVERITY_RANK } from '../analysis/rules/engine.js';
+import { platformGateways } from './check-json.js';
 import { findingLines, plural, style } from './common.js';
 
 export interface TextOptions {
@@ -82,5 +83,17 @@ export function formatText(result: CheckResult, opts: TextOptions = {}): string 
       );
   }
   if (istioNote) lines.push(istioNote);
+  const gateways = platformGateways(result);
+  if (result.layoutReason)
+    lines.push(
+      c.dim(
+        [
+          `Layout ${result.layout}${result.layoutReason ? ` (${result.layoutReason})` : ''}`,
+          gateways.length ? `assumed Big Bang gateways: ${gateways.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') + '.',
+      ),
+    );
   return lines.join('\n') + '\n';
 }

@@ -90,7 +90,9 @@ export async function meshFromManifests(
 }
 
 export async function loadMesh(input: InputSpec, opts: ModelOptions = {}): Promise<MeshInput> {
-  const layout = opts.layout ?? 'bb2';
+  const detect = async (dir: string) =>
+    (await import('./layout-detect.js')).chooseLayout(dir, undefined, opts.render?.umbrellaValues).layout;
+  const layout = opts.layout ?? (input.dir ? await detect(input.dir) : 'bb2');
   if (input.dir) {
     const { readPackageFiles } = await import('./package-files.js');
     const render = await renderBranch(input.dir, opts.branch ?? 'istio-enabled', layout, opts.render);

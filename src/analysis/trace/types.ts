@@ -85,6 +85,8 @@ export interface TraceResult {
   method: string;
   verdict: Verdict;
   hops: Hop[];
+  /** The Big Bang layout the package was read with, and why (`given`, `detected from ...`); package input only. */
+  layout?: { name: string; reason: string };
 }
 
 export interface TraceOptions {
