@@ -8,6 +8,7 @@ import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
 import { loadMesh, meshFromManifests, renderBranch, type Branch } from '../sources/index.js';
 import { chooseLayout } from '../sources/layout-detect.js';
+import { markLibraryObjects } from '../sources/library.js';
 import { readPackageFiles } from '../sources/package-files.js';
 import type { PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
@@ -129,6 +130,7 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
   const enabled = renders['istio-enabled'];
   if (!enabled) throw withContext('rendering with Istio enabled', failed.get('istio-enabled'));
   const files = readPackageFiles(dir);
+  for (const r of Object.values(renders)) if (r) markLibraryObjects(r, files);
   const text = (p: string) => files.text(p);
   const mesh = await meshFromManifests(enabled.manifests, {
     layout: layoutName,

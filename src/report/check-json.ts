@@ -13,6 +13,7 @@ function source(s: FindingSource | undefined) {
     templateLine: s.templateLine ?? null,
     line: s.line,
     column: s.column,
+    ...(s.values ? { values: s.values, library: s.library ?? null } : {}),
   };
 }
 

@@ -97,6 +97,7 @@ export async function loadMesh(input: InputSpec, opts: ModelOptions = {}): Promi
     const { readPackageFiles } = await import('./package-files.js');
     const render = await renderBranch(input.dir, opts.branch ?? 'istio-enabled', layout, opts.render);
     const files = readPackageFiles(input.dir);
+    (await import('./library.js')).markLibraryObjects(render, files);
     const mesh = await meshFromManifests(render.manifests, {
       layout,
       platform: opts.platform === false ? false : undefined,

@@ -33,6 +33,9 @@ export interface HopSource {
   file: string;
   line: number;
   column: number;
+  /** A library-generated object: the values key that produced it (file/line/column are in the values file). */
+  values?: string;
+  library?: string;
 }
 
 export interface Hop {

@@ -68,7 +68,9 @@ export const bb004: Rule = {
       if (t === undefined) continue;
       for (const r of valuesRefs(t, f)) if (r.path[0] === 'istio' && r.path.length >= 3 && VS_FIELDS.has(r.path[2])) keys.add(r.path[1]);
     }
-    for (const key of keys.size ? keys : [ctx.pkg.name]) {
+    // A 3.x package describing its exposure in `routes.inbound` (bb-common) has no hand-written VirtualService to default.
+    const routed = isObject(asObject(values.routes).inbound);
+    for (const key of keys.size ? keys : routed ? [] : [ctx.pkg.name]) {
       if (istio[key] !== undefined) continue;
       out.push({
         object: hr,
