@@ -45,7 +45,7 @@ export function valuesPlace(
   for (const v of g.values) {
     const found = findKeyPath(v.text, wanted, v.fromLine);
     // The deepest key written wins; among equals, the most specific file (first).
-    if (found.pos && found.depth >= g.key.length && (!best || found.depth > best.key.length))
+    if (found.pos && found.depth > 0 && (!best || found.depth > best.key.length))
       best = { file: v.file, ...found.pos, key: wanted.slice(0, found.depth) };
   }
   return best;

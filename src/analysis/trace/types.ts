@@ -16,6 +16,7 @@ export type HopKind =
   | 'service-port'
   | 'target-port'
   | 'workload'
+  | 'network-policy'
   | 'sidecar'
   | 'container';
 
