@@ -5,11 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { findHelm } from '../../src/sources/render/helm.js';
 import { ROOT, tempCopy, tempDir } from '../helpers/pkg.js';
 
 export const BB3_FIXTURES = join(ROOT, 'test', 'fixtures', 'bb3');
 export const LIBRARY_CHART = join(ROOT, 'test', 'fixtures', 'bb-common', 'chart');
-const HELM = join(ROOT, '.tools', 'bin', 'helm');
 
 let packaged: string | undefined;
 
@@ -17,7 +17,7 @@ let packaged: string | undefined;
 export function libraryTgz(): string {
   if (!packaged) {
     const out = tempDir();
-    execFileSync(HELM, ['package', LIBRARY_CHART, '-d', out], { stdio: 'pipe' });
+    execFileSync(findHelm(), ['package', LIBRARY_CHART, '-d', out], { stdio: 'pipe' });
     const tgz = readdirSync(out).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error('helm package wrote no .tgz');
     packaged = join(out, tgz);
