@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { LAYOUTS } from '../core/layout.js';
 import { loadMesh } from '../sources/index.js';
 import type { NotRendered, UmbrellaRead } from '../sources/umbrella/types.js';
-import { istioEnabledIn, ruleSets, summarize, type CheckOptions, type CheckResult } from './check.js';
+import { istioEnabledIn, platformGateways, ruleSets, summarize, type CheckOptions, type CheckResult } from './check.js';
 import { exitCodeFor, runRules, settle, sortFindings } from './rules/engine.js';
 import type { RuleContext } from './rules/types.js';
 
@@ -38,6 +38,7 @@ export async function checkDeployment(opts: CheckOptions): Promise<DeploymentChe
     failOn,
     exitCode: exitCodeFor(findings, failOn),
     platform: loaded.platform,
+    platformGateways: platformGateways(loaded.platform),
     render,
     umbrella: render.umbrella,
     notRendered: render.notRendered ?? [],

@@ -6,9 +6,11 @@ import { UserError } from '../core/errors.js';
 import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
-import { loadMesh, meshFromManifests, renderBranch, umbrellaLayoutOf, type Branch } from '../sources/index.js';
+import { loadMesh, meshFromManifests, renderBranch, type Branch } from '../sources/index.js';
+import { resolveLayout } from '../sources/layout-detect.js';
+import { markLibraryObjects } from '../sources/library.js';
 import { readPackageFiles } from '../sources/package-files.js';
-import type { PlatformOptions } from '../sources/platform.js';
+import { defaultGateways, type PlatformOptions } from '../sources/platform.js';
 import type { RenderOptions, RenderResult } from '../sources/render/index.js';
 import { RULES } from './rules/catalogue.js';
 import { exitCodeFor, runRules, settle, toFinding } from './rules/engine.js';
@@ -47,6 +49,8 @@ export interface CheckSummary {
 export interface CheckResult {
   input: { kind: 'package'; dir: string; packageName: string } | { kind: 'manifests'; files: string[]; istioEnabled: boolean };
   layout: LayoutName;
+  /** Why this layout: `given`, `detected from ...` (a chart depending on bb-common is 3.x), or `default (...)`. */
+  layoutReason?: string;
   findings: Finding[];
   summary: CheckSummary;
   /** Codes run, and codes skipped (ignored, or needing a package for plain manifests). */
@@ -55,6 +59,8 @@ export interface CheckResult {
   failOn: Severity;
   exitCode: number;
   platform?: PlatformOptions;
+  /** The assumed Big Bang gateways, as `ns/name` of their Gateway objects (3.x: public and passthrough). */
+  platformGateways?: string[];
   /** The render with Istio enabled (package input only). */
   render?: RenderResult;
   /** The render with Istio disabled (package input only); istio-disabled positions refer to its text. */
@@ -115,7 +121,8 @@ function withContext(what: string, err: unknown): unknown {
 
 /** Checks a package directory (bigbang/ + chart/) in every render its rules need. */
 export async function checkPackage(dir: string, opts: CheckOptions = {}): Promise<CheckResult> {
-  const layoutName = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
+  const choice = await resolveLayout(dir, opts.layout, opts.render);
+  const layoutName = choice.layout;
   const layout = LAYOUTS[layoutName];
   const sets = ruleSets(opts, true);
   const branches = branchesFor(sets.run);
@@ -130,6 +137,7 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
   const enabled = renders['istio-enabled'];
   if (!enabled) throw withContext('rendering with Istio enabled', failed.get('istio-enabled'));
   const files = readPackageFiles(dir);
+  for (const r of Object.values(renders)) if (r) markLibraryObjects(r, files);
   const text = (p: string) => files.text(p);
   const mesh = await meshFromManifests(enabled.manifests, {
     layout: layoutName,
@@ -158,6 +166,7 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
   return {
     input: { kind: 'package', dir: resolve(dir), packageName: enabled.packageName },
     layout: layoutName,
+    layoutReason: choice.reason,
     findings,
     summary: summarize(findings, mesh.manifests, ran),
     rulesRun: sets.run.map((r) => r.meta.code),
@@ -165,6 +174,7 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
     failOn,
     exitCode: exitCodeFor(findings, failOn),
     platform: mesh.platform,
+    platformGateways: platformGateways(mesh.platform),
     render: enabled,
     disabledRender: renders['istio-disabled'],
   };
@@ -199,7 +209,8 @@ export function istioEnabledIn(manifests: Manifest[]): boolean {
 
 /** Checks YAML files (`-` = stdin). Rules that need the package sources are skipped. */
 export async function checkManifests(files: string[], opts: CheckOptions = {}): Promise<CheckResult> {
-  const layoutName = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
+  const choice = await resolveLayout(undefined, opts.layout, opts.render);
+  const layoutName = choice.layout;
   const loaded = await loadMesh({ files }, { layout: layoutName, platform: opts.platform, render: opts.render });
   const sets = ruleSets(opts, false);
   const istioEnabled = istioEnabledIn(loaded.manifests);
@@ -209,6 +220,7 @@ export async function checkManifests(files: string[], opts: CheckOptions = {}): 
   return {
     input: { kind: 'manifests', files, istioEnabled },
     layout: layoutName,
+    ...(choice.detected ? { layoutReason: choice.reason } : {}),
     findings,
     summary: summarize(findings, loaded.manifests, ['input']),
     rulesRun: sets.run.map((r) => r.meta.code),
@@ -216,5 +228,13 @@ export async function checkManifests(files: string[], opts: CheckOptions = {}): 
     failOn,
     exitCode: exitCodeFor(findings, failOn),
     platform: loaded.platform,
+    platformGateways: platformGateways(loaded.platform),
   };
+}
+
+/** The assumed Big Bang gateways, as `ns/name` of their Gateway objects; undefined without the platform. */
+export function platformGateways(p: PlatformOptions | undefined): string[] | undefined {
+  if (!p) return undefined;
+  const L = LAYOUTS[p.layout];
+  return (p.gateways ?? defaultGateways(p.layout, p.domain)).map((g) => L.gatewayRef(g.name));
 }

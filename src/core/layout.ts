@@ -26,6 +26,10 @@ export interface BigBangLayout {
   gatewaySecret(gateway: string): string;
   /** The gateway workload's service account (the principal AuthorizationPolicies allow). */
   gatewayServiceAccount(gateway: string): string;
+  /** Labels of a gateway's pods (what Gateway selectors and NetworkPolicy peers match). */
+  gatewayPodLabels(gateway: string): Record<string, string>;
+  /** Labels of the istiod pods in the Istio namespace (the sidecars' xDS and certificate server, port 15012). */
+  istiodPodLabels: Record<string, string>;
   /** The HelmRelease a package must depend on. */
   istioHelmRelease: string;
   /** HelmReleases that make up Istio itself (never checked for a dependency on Istio; verify step 5). */
@@ -55,6 +59,8 @@ const BB2: BigBangLayout = {
   ingressName: (g) => `${g}-ingressgateway`,
   gatewaySecret: (g) => `${g}-cert`,
   gatewayServiceAccount: (g) => `${g}-ingressgateway-service-account`,
+  gatewayPodLabels: (g) => ({ app: `${g}-ingressgateway`, istio: 'ingressgateway' }),
+  istiodPodLabels: { app: 'istiod', istio: 'pilot' },
   istioHelmRelease: 'istio',
   istioReleases: ['istio-operator', 'istio'],
   istioEnabledKey: 'istio.enabled',
@@ -75,7 +81,11 @@ const BB3: BigBangLayout = {
   gatewayRef: (g) => `istio-gateway/${g}-ingressgateway`,
   ingressName: (g) => `${g}-ingressgateway`,
   gatewaySecret: (g) => `${g}-cert`,
-  gatewayServiceAccount: (g) => `${g}-ingressgateway-service-account`,
+  // The umbrella's istio-gateway values name it after the gateway's release (`public-ingressgateway`).
+  gatewayServiceAccount: (g) => `${g}-ingressgateway-ingressgateway-service-account`,
+  // Istio's gateway chart labels pods with app and app.kubernetes.io/name (bb-common's NetworkPolicies select the latter).
+  gatewayPodLabels: (g) => ({ app: `${g}-ingressgateway`, 'app.kubernetes.io/name': `${g}-ingressgateway`, istio: 'ingressgateway' }),
+  istiodPodLabels: { app: 'istiod', istio: 'pilot' },
   istioHelmRelease: 'istiod',
   istioReleases: ['istiod'],
   istioEnabledKey: 'istiod.enabled',

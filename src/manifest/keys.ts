@@ -31,7 +31,8 @@ export interface ScanOptions {
   strict?: boolean;
 }
 
-const KEY_LINE = /^( *)((?:- +)*)(?:"([^"\n]*)"|'([^'\n]*)'|([A-Za-z0-9_./-]+))[ \t]*:(?:[ \t]+(.*))?$/;
+// A plain key may hold a colon not followed by a space (bb-common's `portal-docs:8080:`, `backend/api:8080:`).
+const KEY_LINE = /^( *)((?:- +)*)(?:"([^"\n]*)"|'([^'\n]*)'|((?:[A-Za-z0-9_./-]|:(?=[^\s:]))+))[ \t]*:(?:[ \t]+(.*))?$/;
 const ITEM_LINE = /^( *)- +(.*)$/;
 const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
 

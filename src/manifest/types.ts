@@ -36,6 +36,21 @@ export interface DocSpan {
   line: number;
 }
 
+/**
+ * An object a library chart wrote (bb-common's routes and policies): not the maintainer's template, so
+ * findings name the values that produced it. Set by sources/library.ts.
+ */
+export interface GeneratedOrigin {
+  /** The library chart, e.g. `bb-common`. */
+  library: string;
+  /** The values key the object comes from, e.g. ['routes', 'inbound', 'portal']; [] when not known. */
+  key: string[];
+  /** Object paths and the sub-key of `key` that produced them (spec.gateways -> gateways), longest first. */
+  fields: Array<{ path: Path; key: string[] }>;
+  /** Values files that may set the key, most specific first: display path, text, first line to search. */
+  values: Array<{ file: string; text: string; fromLine?: number }>;
+}
+
 export interface Origin {
   stage: Stage;
   /** Template that produced it, from Helm's `# Source:` comment (e.g. `podinfo/templates/service.yaml`). */
@@ -46,6 +61,8 @@ export interface Origin {
   doc?: DocSpan;
   /** Index of the object in a `List` document, when it came from one. */
   listIndex?: number;
+  /** Written by a library chart (see GeneratedOrigin). */
+  generated?: GeneratedOrigin;
 }
 
 export interface Manifest {

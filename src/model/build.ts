@@ -6,6 +6,7 @@ import { LAYOUTS } from '../core/layout.js';
 import { resolveGatewayRef } from './gateway-ref.js';
 import { resolveShortName, serviceFqdn } from './hosts.js';
 import { injectionDecision } from './injection.js';
+import { parseNetworkPolicy } from './netpol/parse.js';
 import type {
   Container,
   ContainerPort,
@@ -281,6 +282,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
     serviceEntries: [],
     serviceEntriesByHost: new Map(),
     sidecars: [],
+    networkPolicies: [],
     secrets: new Map(),
     helmReleases: [],
     gitRepositories: [],
@@ -443,6 +445,9 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
           selector: spec.workloadSelector?.labels ? strMap(spec.workloadSelector.labels) : undefined,
           outboundTrafficPolicy: spec.outboundTrafficPolicy?.mode,
         });
+        break;
+      case 'NetworkPolicy':
+        if (m.apiVersion === 'networking.k8s.io/v1') model.networkPolicies.push(parseNetworkPolicy(m));
         break;
       case 'Secret':
         if (m.apiVersion !== 'v1') break;

@@ -60,3 +60,12 @@ export {
   type UnknownReason,
 } from './netpol/evaluate.js';
 export { cidrContains, parseCidr, parseIp, type Cidr, type IpAddress } from './netpol/ip.js';
+export {
+  endpointOf,
+  gatewayToWorkload,
+  istiodEndpoint,
+  ISTIOD_XDS_PORT,
+  policiesIn,
+  sidecarToIstiod,
+  type Admission,
+} from './netpol/admission.js';

@@ -3,6 +3,7 @@
 import type { BigBangLayout } from '../core/layout.js';
 import type { TemplateText } from '../manifest/source.js';
 import type { Manifest, Path } from '../manifest/types.js';
+import type { NetworkPolicyInfo } from './netpol/parse.js';
 
 export type Labels = Record<string, string>;
 
@@ -273,6 +274,8 @@ export interface MeshModel {
   /** By host as written; wildcard hosts included under their pattern. */
   serviceEntriesByHost: Map<string, ServiceEntryInfo[]>;
   sidecars: SidecarInfo[];
+  /** networking.k8s.io/v1 NetworkPolicies, parsed and defaulted as the API server does (model/netpol). */
+  networkPolicies: NetworkPolicyInfo[];
   /** By `ns/name`. */
   secrets: Map<string, SecretInfo>;
   helmReleases: HelmReleaseInfo[];

@@ -12,6 +12,7 @@ function source(s: FindingSource | undefined) {
     templateLine: s.templateLine ?? null,
     line: s.line,
     column: s.column,
+    ...(s.values ? { values: s.values, library: s.library ?? null } : {}),
   };
 }
 
@@ -29,6 +30,8 @@ function checkJsonDocument(r: CheckResult) {
     schemaVersion: 1 as const,
     input: r.input,
     layout: r.layout,
+    ...(r.layoutReason ? { layoutReason: r.layoutReason } : {}),
+    ...(r.platformGateways ? { platformGateways: r.platformGateways } : {}),
     failOn: r.failOn,
     rules: { run: r.rulesRun, skipped: r.rulesSkipped },
     findings: lazy(r.findings, (f) => findingToJson(f)),

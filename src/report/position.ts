@@ -7,6 +7,7 @@ export type Place = FindingSource;
 
 export function placeText(s: Place | undefined): string | undefined {
   if (!s) return undefined;
+  if (s.values) return `${s.file}:${s.line}:${s.column} \`${s.values}\` (${s.library ?? 'a library chart'} generates it)`;
   if (s.file === 'rendered') {
     const tpl = s.templatePath ?? s.template;
     if (tpl && s.templateLine) return `${tpl}:${s.templateLine} (render ${s.line}:${s.column})`;

@@ -86,4 +86,13 @@ export function* textChunks(result: CheckResult, opts: TextOptions = {}): Genera
       );
   }
   if (istioNote) yield istioNote + '\n';
+  const gateways = result.platformGateways ?? [];
+  if (result.layoutReason)
+    yield (
+      c.dim(
+        [`Layout ${result.layout} (${result.layoutReason})`, gateways.length ? `assumed Big Bang gateways: ${gateways.join(', ')}` : '']
+          .filter(Boolean)
+          .join('; ') + '.',
+      ) + '\n'
+    );
 }

@@ -17,6 +17,7 @@ const KIND_LABEL: Record<string, string> = {
   'service-port': 'Service',
   'target-port': 'targetPort',
   workload: 'Pod',
+  'network-policy': 'NetworkPolicy',
   sidecar: 'Sidecar',
   container: 'Container',
 };

@@ -30,7 +30,9 @@ function where(h: Hop): string | undefined {
 export function traceToText(r: TraceResult, opts: TraceTextOptions = {}): string {
   const c = pc.createColors(opts.color ?? false);
   const out: string[] = [];
-  out.push(c.bold(`trace ${r.method} ${r.url}`), '');
+  out.push(c.bold(`trace ${r.method} ${r.url}`));
+  if (r.layout) out.push(c.dim(`layout ${r.layout.name} (${r.layout.reason})`));
+  out.push('');
   const width = String(r.hops.length).length;
   r.hops.forEach((h, i) => {
     const mark = h.ok ? c.green('✓') : c.red('✗');

@@ -61,14 +61,6 @@ export async function renderBranch(dir: string, branch: Branch, layout: LayoutNa
  * The layout an umbrella render reads as (chart version and Istio keys of the merged values), or
  * undefined without `umbrella`: for callers that default the layout before rendering.
  */
-export async function umbrellaLayoutOf(opts: RenderOptions = {}): Promise<LayoutName | undefined> {
-  if (!opts.umbrella) return undefined;
-  if (opts.umbrella.layout) return opts.umbrella.layout;
-  const u = await import('./umbrella/index.js');
-  const chart = u.locateUmbrella(opts.umbrella.dir);
-  return u.umbrellaLayout(chart.version, u.umbrellaValues(chart.chartDir, opts));
-}
-
 /**
  * The platform a whole-deployment render still lacks: gateways whose Istio release was rendered come
  * from the render (3.x `<name>-ingressgateway` releases; 2.x the `istio` controlplane and its IstioOperator).
@@ -127,11 +119,12 @@ export async function meshFromManifests(
 }
 
 export async function loadMesh(input: InputSpec, opts: ModelOptions = {}): Promise<MeshInput> {
-  const layout = opts.layout ?? (await umbrellaLayoutOf(opts.render)) ?? 'bb2';
+  const layout = (await (await import('./layout-detect.js')).resolveLayout(input.dir, opts.layout, opts.render)).layout;
   if (input.dir) {
     const { readPackageFiles } = await import('./package-files.js');
     const render = await renderBranch(input.dir, opts.branch ?? 'istio-enabled', layout, opts.render);
     const files = readPackageFiles(input.dir);
+    (await import('./library.js')).markLibraryObjects(render, files);
     const mesh = await meshFromManifests(render.manifests, {
       layout,
       platform: opts.platform === false ? false : undefined,

@@ -84,7 +84,7 @@ function gatewayObjects(layout: LayoutName, g: PlatformGateway): Manifest[] {
   const L = LAYOUTS[layout];
   const ns = L.gatewayNamespace;
   const ingress = L.ingressName(g.name);
-  const podLabels = { app: ingress, istio: 'ingressgateway' };
+  const podLabels = L.gatewayPodLabels(g.name);
   const https: Record<string, unknown> = {
     hosts: g.hosts,
     port: { name: 'https', number: 8443, protocol: 'HTTPS' },
@@ -108,7 +108,7 @@ function gatewayObjects(layout: LayoutName, g: PlatformGateway): Manifest[] {
       metadata: { name: ingress, namespace: ns, labels: podLabels },
       spec: {
         type: 'LoadBalancer',
-        selector: podLabels,
+        selector: { app: ingress, istio: 'ingressgateway' },
         ports: [
           { name: layout === 'bb3' ? 'tcp-status-port' : 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
           { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },

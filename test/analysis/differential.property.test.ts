@@ -2,7 +2,8 @@
 // failure class trace knows (gateway ref, host, exportTo, destination host and port, selector, targetPort,
 // TLS secret or the Certificate that makes it, mTLS, authz, subset, redirect), every failing trace names
 // a code that check reports on the object trace names, and every error check reports on a VirtualService
-// makes the trace of a URL that takes that route fail.
+// makes the trace of a URL that takes that route fail. NetworkPolicies (default deny, an allow for the gateway
+// right or wrong by port, namespace or ipBlock, an egress deny cutting sidecars off istiod) are among the faults.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -35,6 +36,12 @@ const FAULTS = [
   'subset',
   'redirectLoop',
   'serviceHidden',
+  'netpolDenyAll',
+  'netpolAllowGateway',
+  'netpolWrongPort',
+  'netpolWrongNamespace',
+  'netpolIpBlock',
+  'netpolEgressDeny',
 ] as const;
 type Fault = (typeof FAULTS)[number];
 
@@ -63,6 +70,32 @@ export function mesh(faults: Set<Fault>): string {
       `apiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata: {name: plain, namespace: shop}\nspec:\n  host: app.shop.svc.cluster.local\n  trafficPolicy:\n    tls: {mode: DISABLE}`,
     );
   }
+  const netpol = (name: string, spec: string) =>
+    docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec:\n${spec}`);
+  const gatewayPeer = (ns: string) =>
+    `- namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${ns}}}\n          podSelector: {matchLabels: {app: public-ingressgateway}}`;
+  if (f('netpolDenyAll')) netpol('default-deny', '  podSelector: {}\n  policyTypes: [Ingress]');
+  if (f('netpolAllowGateway'))
+    netpol(
+      'allow-gateway',
+      `  podSelector: {matchLabels: {app: app}}\n  ingress:\n    - from:\n        ${gatewayPeer('istio-system')}\n      ports: [{port: http}]`,
+    );
+  if (f('netpolWrongPort'))
+    netpol(
+      'allow-gateway-service-port',
+      `  podSelector: {matchLabels: {app: app}}\n  ingress:\n    - from:\n        ${gatewayPeer('istio-system')}\n      ports: [{port: 8080}]`,
+    );
+  if (f('netpolWrongNamespace'))
+    netpol(
+      'allow-gateway-other-ns',
+      `  podSelector: {matchLabels: {app: app}}\n  ingress:\n    - from:\n        ${gatewayPeer('istio-gateway')}`,
+    );
+  if (f('netpolIpBlock'))
+    netpol(
+      'allow-cluster-cidr',
+      '  podSelector: {matchLabels: {app: app}}\n  ingress:\n    - from:\n        - ipBlock: {cidr: 10.0.0.0/8}',
+    );
+  if (f('netpolEgressDeny')) netpol('deny-egress', '  podSelector: {}\n  policyTypes: [Egress]');
   if (f('allowNothing'))
     docs.push(`apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-nothing, namespace: shop}\nspec: {}`);
   if (ownGateway(faults)) {
@@ -93,7 +126,7 @@ export function analyse(yaml: string) {
 const onObject = (findings: Finding[], code: string, o: { kind: string; namespace: string; name: string }) =>
   findings.some((f) => f.code === code && f.object.kind === o.kind && f.object.namespace === o.namespace && f.object.name === o.name);
 
-const faultSets = fc.subarray([...FAULTS], { minLength: 0, maxLength: 3 }).map((xs) => new Set<Fault>(xs));
+const faultSets = fc.subarray([...FAULTS], { minLength: 0, maxLength: 4 }).map((xs) => new Set<Fault>(xs));
 
 test('every failing trace names a code that check reports on the object trace names', () => {
   fc.assert(
@@ -143,4 +176,15 @@ test('the generator is sound: without faults check is silent at warning and abov
   );
   for (const url of ['https://app.bigbang.dev/', 'http://app.bigbang.dev/'])
     assert.equal(traceRequest(model, { url }).verdict.ok, true, url);
+});
+
+test('a default deny with an allow for the gateway on the named container port is clean, and traces through the policy', () => {
+  const { model, findings } = analyse(mesh(new Set(['netpolDenyAll', 'netpolAllowGateway'])));
+  assert.deepEqual(
+    findings.filter((f) => f.severity !== 'info').map((f) => `${f.code} ${f.message}`),
+    [],
+  );
+  const r = traceRequest(model, { url: 'https://app.bigbang.dev/' });
+  assert.equal(r.verdict.ok, true, r.verdict.reason);
+  assert.match(r.hops.find((h) => h.kind === 'network-policy')!.title, /shop\/allow-gateway spec\.ingress\[0\]/);
 });

@@ -364,6 +364,22 @@ const MESH_CASES: ManifestCase[] = [
     object: 'AuthorizationPolicy/podinfo/allow-nothing',
   },
   {
+    code: 'MESH021',
+    name: 'a default-deny NetworkPolicy and nothing admitting the ingress gateway',
+    edits: [],
+    append:
+      '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: podinfo\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n',
+    object: 'NetworkPolicy/podinfo/default-deny',
+  },
+  {
+    code: 'MESH022',
+    name: 'an egress default deny without the rule to istiod',
+    edits: [],
+    append:
+      '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-egress\n  namespace: podinfo\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n',
+    object: 'NetworkPolicy/podinfo/deny-egress',
+  },
+  {
     code: 'MESH020',
     name: 'a redirect rule that redirects to itself',
     edits: [

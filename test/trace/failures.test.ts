@@ -237,6 +237,8 @@ spec:
     req: 'https://podinfo.bigbang.dev/admin/x',
     status: 403,
     hop: 'authorization',
+    // A DENY that shuts an exposed route off is MESH019's too: one code for the one symptom.
+    code: 'MESH019',
     object: 'AuthorizationPolicy/podinfo/deny-admin',
   },
   {

@@ -21,6 +21,8 @@ export const RULE_CODES = [
   'MESH018',
   'MESH019',
   'MESH020',
+  'MESH021',
+  'MESH022',
   'MESH023',
   'BB001',
   'BB002',

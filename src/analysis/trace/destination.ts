@@ -8,6 +8,7 @@ import { destinationRuleFor, hasSidecar } from '../../model/mtls.js';
 import { selectorMatches, selectorText, workloadsOfService } from '../../model/selectors.js';
 import type { MeshModel, RouteDestination, ServiceInfo, ServicePort, VirtualServiceInfo, Workload } from '../../model/types.js';
 import { HopList, objName, type Failure } from './hops.js';
+import { traceGatewayToPod, traceSidecarToIstiod } from './netpol.js';
 import { traceSidecar } from './sidecar.js';
 
 export interface DestContext {
@@ -258,6 +259,8 @@ function traceEndpoints(t: HopList, d: RouteDestination, ctx: DestContext, svc: 
     m: w.m,
     path: [...w.podSpecPath.slice(0, -1), 'metadata', 'labels'],
   });
+  const blocked = traceGatewayToPod(t, model, gw, w, containerPort) ?? (hasSidecar(w) ? traceSidecarToIstiod(t, model, w) : undefined);
+  if (blocked) return blocked;
   const f = traceSidecar(t, ctx, svc.fqdn, svc.namespace, sp.port, w, containerPort);
   if (f) return f;
   const cpath = declared

@@ -26,9 +26,20 @@ export interface HopInit {
 
 function locateSource(m: Manifest, path?: Path, text?: TemplateText): HopSource | undefined {
   const s = sourceOf(m, path, text);
-  return s
-    ? { template: s.template, templatePath: s.templatePath, templateLine: s.templateLine, file: s.file, line: s.line, column: s.column }
-    : undefined;
+  if (!s) return undefined;
+  const out: HopSource = {
+    template: s.template,
+    templatePath: s.templatePath,
+    templateLine: s.templateLine,
+    file: s.file,
+    line: s.line,
+    column: s.column,
+  };
+  if (s.values) {
+    out.values = s.values;
+    out.library = s.library;
+  }
+  return out;
 }
 
 /**

@@ -37,31 +37,42 @@ function ingressByPort(model: MeshModel): Map<number, IngressEntry[]> {
 
 /**
  * The ingress a host's DNS points at: the one whose Gateways bind a VirtualService for the host, then
- * one whose Gateways serve the host, then any with a Gateway at all.
+ * one whose Gateways serve the host, then any with a Gateway at all; and why, when there was a choice.
  */
-function chooseIngress(model: MeshModel, entries: IngressEntry[], host: string): IngressEntry {
-  if (entries.length === 1) return entries[0];
+function chooseIngress(model: MeshModel, entries: IngressEntry[], host: string): { entry: IngressEntry; why?: string } {
+  if (entries.length === 1) return { entry: entries[0] };
   const forHost = virtualServicesForHost(model, host);
   let best = entries[0];
   let bestScore = -1;
+  let why: string | undefined;
+  const serving: string[] = [];
   for (const e of entries) {
     let score = 0;
+    let bound: string | undefined;
     for (const w of workloadsOfService(model, e.svc)) {
       for (const g of gatewaysForWorkload(model, w)) {
         score = Math.max(score, 1);
         if (!g.servers.some((s) => s.hosts.some((h) => requestHostMatches(h.includes('/') ? h.slice(h.indexOf('/') + 1) : h, host))))
           continue;
         score = Math.max(score, 2);
-        if (forHost.some((vs) => vs.gateways.some((r) => r.resolved === g.key) && vs.hosts.some((_, i) => serversBinding(g, vs, i).length)))
+        if (!serving.includes(g.key)) serving.push(g.key);
+        const vs = forHost.find(
+          (v) => v.gateways.some((r) => r.resolved === g.key) && v.hosts.some((_, i) => serversBinding(g, v, i).length),
+        );
+        if (vs) {
           score = 3;
+          bound ??= `VirtualService ${vs.namespace}/${vs.name} binds ${g.key}`;
+        }
       }
     }
     if (score > bestScore) {
       best = e;
       bestScore = score;
+      why = bound;
     }
   }
-  return best;
+  if (!why || serving.length < 2) return { entry: best, why };
+  return { entry: best, why: `${why}; DNS for ${host} points at its load balancer (${serving.join(' and ')} all serve the host)` };
 }
 
 /** A Gateway the host's VirtualService binds that configures no gateway workload (MESH007's object). */
@@ -111,12 +122,13 @@ export function traceIngress(c: Ctx): Step {
       fix: `use port ${url.scheme === 'https' ? 443 : 80} (the ingress gateway Service ports)`,
     });
   }
-  const { svc, port: sp } = chooseIngress(model, entries, url.host);
+  const chosen = chooseIngress(model, entries, url.host);
+  const { svc, port: sp } = chosen.entry;
   const pods = workloadsOfService(model, svc);
   t.add(
     'ingress-service',
     `Service ${svc.namespace}/${svc.name}`,
-    `${svc.type} port ${sp.port}${sp.name ? ` (${sp.name})` : ''} forwards to targetPort ${sp.targetPort} of the gateway pods`,
+    `${svc.type} port ${sp.port}${sp.name ? ` (${sp.name})` : ''} forwards to targetPort ${sp.targetPort} of the gateway pods${chosen.why ? `; ${chosen.why}` : ''}`,
     {
       m: svc.m,
       path: ['spec', 'ports', sp.index],

@@ -94,8 +94,8 @@ function traceAuthz(t: HopList, ctx: DestContext, w: Workload, containerPort: nu
   return t.fail({
     status: 403,
     reason: `403 RBAC: access denied by the sidecar of ${podRef}: ${dec.reason}`,
-    // A matching DENY rule is a deliberate choice; ALLOW policies that do not admit the gateway are MESH019's.
-    ...(dec.policy && dec.policy.action !== 'DENY' ? { code: 'MESH019' as const, object: dec.policy.m } : {}),
+    // One code for the one symptom: a matching DENY rule, or ALLOW policies none of which admits the gateway.
+    ...(dec.policy ? { code: 'MESH019' as const, object: dec.policy.m } : {}),
     fix:
       dec.policy?.action === 'DENY'
         ? `narrow the DENY rule of AuthorizationPolicy ${dec.policy.name}`

@@ -16,6 +16,7 @@ export type HopKind =
   | 'service-port'
   | 'target-port'
   | 'workload'
+  | 'network-policy'
   | 'sidecar'
   | 'container';
 
@@ -33,6 +34,9 @@ export interface HopSource {
   file: string;
   line: number;
   column: number;
+  /** A library-generated object: the values key that produced it (file/line/column are in the values file). */
+  values?: string;
+  library?: string;
 }
 
 export interface Hop {
@@ -85,6 +89,8 @@ export interface TraceResult {
   method: string;
   verdict: Verdict;
   hops: Hop[];
+  /** The Big Bang layout the package was read with, and why (`given`, `detected from ...`); package input only. */
+  layout?: { name: string; reason: string };
 }
 
 export interface TraceOptions {

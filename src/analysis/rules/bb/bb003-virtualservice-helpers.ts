@@ -2,6 +2,7 @@
 // every other object of the release (guide: `template "<chart>.fullname"`, `<chart>.labels`
 // plus `app.kubernetes.io/instance`).
 import type { Manifest } from '../../../manifest/types.js';
+import { isLibraryGenerated } from '../../../sources/library.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 
 const WORKLOAD_KINDS = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet']);
@@ -40,7 +41,8 @@ export const bb003: Rule = {
     };
     for (const v of model.virtualServices) {
       const vs = v.m;
-      if (!mine(vs)) continue;
+      // A library chart (bb-common's routes) names and labels what it generates: nothing for the maintainer to fix.
+      if (!mine(vs) || isLibraryGenerated(vs)) continue;
       const inNs = siblingsIn(vs.namespace);
       // sameRelease is always true when the VirtualService has no release.
       const siblings = vs.origin.release === undefined ? inNs : inNs.filter((m) => sameRelease(m, vs));

@@ -69,8 +69,10 @@ export const bb004: Rule = {
       if (t === undefined) continue;
       for (const r of valuesRefs(t, f)) if (r.path[0] === 'istio' && r.path.length >= 3 && VS_FIELDS.has(r.path[2])) keys.add(r.path[1]);
     }
-    // A package that exposes nothing by design (no route template, no hosts) needs no VirtualService block.
-    const expected = keys.size ? [...keys] : hasExposure(ctx.pkg) ? [ctx.pkg.name] : [];
+    // A package that exposes nothing by design (no route template, no hosts) needs no VirtualService block,
+    // nor does a 3.x package describing its exposure in `routes.inbound` (bb-common writes the VirtualService).
+    const routed = isObject(asObject(values.routes).inbound);
+    const expected = keys.size ? [...keys] : routed ? [] : hasExposure(ctx.pkg) ? [ctx.pkg.name] : [];
     for (const key of expected) {
       if (istio[key] !== undefined) continue;
       out.push({

@@ -7,6 +7,7 @@
 import { asObject, isObject, type JsonObject } from '../../../manifest/json.js';
 import { join } from 'node:path';
 import { loadYaml11 } from '../../../manifest/yaml11.js';
+import { chartTemplateFiles } from '../../../sources/package-files.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { duplicateKeys, keyLines } from './bb005-duplicate-keys.js';
 import { display, findKeyPath, packageHelmRelease, posAt, type Pos } from './util.js';
@@ -112,7 +113,7 @@ export const bb005: Rule = {
     if (!hr || !rel) return [];
     const chartDir = rel.chartDir;
     const refs: ValuesRef[] = [];
-    for (const f of files.list(join(chartDir, 'templates'))) {
+    for (const f of chartTemplateFiles(files, chartDir)) {
       if (!/\.(ya?ml|tpl|txt)$/.test(f)) continue;
       const text = files.text(f);
       if (text) refs.push(...valuesRefs(text, f));

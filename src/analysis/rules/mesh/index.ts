@@ -19,6 +19,8 @@ import { mesh017 } from './mesh017-gateway-binds-nothing.js';
 import { mesh018 } from './mesh018-subset.js';
 import { mesh019 } from './mesh019-authz-denies-gateway.js';
 import { mesh020 } from './mesh020-redirect-loop.js';
+import { mesh021 } from './mesh021-netpol-blocks-gateway.js';
+import { mesh022 } from './mesh022-netpol-blocks-istiod.js';
 import { mesh023 } from './mesh023-certificate-host.js';
 
 /** Mesh wiring rules (MESHnnn), in code order. */
@@ -43,5 +45,7 @@ export const MESH_RULES: Rule[] = [
   mesh018,
   mesh019,
   mesh020,
+  mesh021,
+  mesh022,
   mesh023,
 ];

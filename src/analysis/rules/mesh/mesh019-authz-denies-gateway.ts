@@ -1,6 +1,7 @@
-// MESH019: ALLOW AuthorizationPolicies apply to a destination workload (an allow-nothing `spec: {}`
-// included) and none admits the ingress gateway's requests on a route. Judged for a request that
-// matches each route, as trace does. A matching DENY rule is a deliberate choice, not reported.
+// MESH019: the AuthorizationPolicies of a destination workload deny the ingress gateway's requests on an
+// exposed route: a DENY rule matches them, or ALLOW policies apply (an allow-nothing `spec: {}` included)
+// and none admits them. Judged for a request that matches each route, as trace does. One code for the one
+// symptom (403 RBAC: access denied): a DENY that shuts the route off is reported too, since nothing reaches it.
 import { authorize, workloadPrincipal } from '../../../model/authz.js';
 import { resolveDestination, resolveTargetPort, selectServicePort } from '../../../model/destination.js';
 import { serversBinding } from '../../../model/gateway.js';
@@ -19,10 +20,14 @@ export const mesh019: Rule = {
     explanation:
       "The destination's sidecar enforces the AuthorizationPolicies of its namespace and the mesh-wide ones: a matching DENY " +
       'rule denies; when ALLOW policies apply (an allow-nothing `spec: {}` included), one must match the request, whose source ' +
-      "principal is the gateway's service account (Big Bang hardened mode needs an allow rule for it). DENY rules are deliberate " +
-      'choices and are not reported.',
+      "principal is the gateway's service account (Big Bang hardened mode needs an allow rule for it; 3.x names it " +
+      '`<gateway>-ingressgateway-ingressgateway-service-account`). A DENY rule that matches the requests of an exposed route is ' +
+      'reported too: whether deliberate or not, nothing reaches the route, and the maintainer must know.',
     symptom: '403 RBAC: access denied, from the sidecar of the destination pod',
-    hint: "Allow the gateway's principal (e.g. cluster.local/ns/istio-gateway/sa/public-ingressgateway-ingressgateway-service-account) in an ALLOW policy of the namespace.",
+    hint:
+      "Allow the gateway's principal (e.g. cluster.local/ns/istio-gateway/sa/public-ingressgateway-ingressgateway-service-account) in an ALLOW policy " +
+      'of the namespace (bb-common: `routes.inbound.<name>` with istio.authorizationPolicies.enabled writes it); narrow a DENY rule so it spares the route, ' +
+      'or remove the route if it must stay closed.',
     reads: ['AuthorizationPolicy', 'VirtualService', 'Gateway', 'Service', 'Deployment', 'DestinationRule'],
   },
   check(ctx: RuleContext): FindingDraft[] {
@@ -60,11 +65,11 @@ export const mesh019: Rule = {
                 port: target.containerPort,
                 source: mtls ? { namespace: gw.namespace, principal: workloadPrincipal(gw) } : {},
               });
-              if (!dec || dec.allowed || !dec.policy || dec.policy.action === 'DENY' || reported.has(dec.policy)) continue;
+              if (!dec || dec.allowed || !dec.policy || reported.has(dec.policy)) continue;
               reported.add(dec.policy);
               out.push({
                 object: dec.policy.m,
-                path: ['spec'],
+                path: dec.policy.action === 'DENY' && dec.rule !== undefined && dec.rule >= 0 ? ['spec', 'rules', dec.rule] : ['spec'],
                 message:
                   `${req.method} ${host}${req.path} through gateway ${gwObj.key} (VirtualService ${vs.namespace}/${vs.name} http[${rule.index}]) ` +
                   `is denied at ${target.workload.kind} ${target.workload.namespace}/${target.workload.name}: ${dec.reason}`,
