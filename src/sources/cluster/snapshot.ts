@@ -1,8 +1,8 @@
 // ClusterReader over a dump of the cluster: `kubectl get ... -A -o yaml` (a List), a multi-document
 // YAML stream, or the same as JSON. Secrets are reduced at load time (see sanitizeSecret).
-import { readFileSync } from 'node:fs';
-import { UserError } from '../../core/errors.js';
 import { loadManifests, toManifest } from '../../manifest/index.js';
+import { assertJsonBounds } from '../../manifest/load.js';
+import { readText } from '../files.js';
 import type { K8sObject, Manifest } from '../../manifest/index.js';
 import { KINDS, groupMatches, resourceName, sanitizeSecret } from './reader.js';
 import type { ClusterReader, ReadKind } from './reader.js';
@@ -42,12 +42,7 @@ export class SnapshotReader implements ClusterReader {
   }
 
   static fromFile(file: string): SnapshotReader {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err: any) {
-      throw new UserError(`cannot read snapshot ${file}: ${err?.code ?? err?.message ?? err}`);
-    }
+    const text = readText(file, 'snapshot'); // within the input size limit, never without end (a device, a pipe)
     return new SnapshotReader(parseSnapshot(text, file), `snapshot ${file}`);
   }
 
@@ -93,6 +88,7 @@ export function parseSnapshot(text: string, file: string): Manifest[] {
       value = undefined; // not strict JSON: YAML flow style, let the YAML loader say where
     }
     if (value !== undefined) {
+      assertJsonBounds(value, file);
       const items: unknown[] = Array.isArray(value) ? value : isList(value) ? (value as any).items : [value];
       const out: Manifest[] = [];
       items.forEach((item, i) => {

@@ -101,18 +101,20 @@ export function packageNameOf(packageDir: string, explicit?: string): string {
 }
 
 async function loadYamlFile(file: string): Promise<Values> {
-  const { loadYaml11 } = await import('../../manifest/yaml11.js');
-  if (!existsSync(file)) throw new UserError(`values file not found: ${file}`);
+  const { loadYaml11, YamlBoundError } = await import('../../manifest/yaml11.js');
+  const { readText } = await import('../files.js');
+  const text = readText(file, 'values file');
   let v: unknown;
   try {
-    v = loadYaml11(readFileSync(file, 'utf8'), file);
+    v = loadYaml11(text, file);
   } catch (err: any) {
     const mark = err?.mark;
-    throw new UserError(`malformed YAML: ${String(err?.reason ?? err?.message).split('\n')[0]}`, {
+    const bound = err instanceof YamlBoundError; // an alias bomb or 50,000 brackets: not a typo
+    throw new UserError(`${bound ? '' : 'malformed YAML: '}${String(err?.reason ?? err?.message).split('\n')[0]}`, {
       file,
       line: mark ? mark.line + 1 : undefined,
       column: mark ? mark.column + 1 : undefined,
-      hint: 'fix the YAML syntax',
+      hint: bound ? 'values need neither; is this file generated or hostile?' : 'fix the YAML syntax',
     });
   }
   if (v == null) return {};
@@ -182,7 +184,8 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
 
   const umbrella = opts.umbrellaValues?.length ? opts.umbrellaValues.map((f) => resolve(f)) : [BUILTIN_UMBRELLA];
   const files = [...umbrella, join(bbDir, 'values.yaml'), ...(opts.values ?? []).map((f) => resolve(f))];
-  for (const f of files) if (!existsSync(f)) throw new UserError(`values file not found: ${f}`);
+  const { requireRegularFile } = await import('../files.js');
+  for (const f of files) requireRegularFile(f, 'values file'); // never a device or pipe: Helm would read it without end
   const setArgs: string[] = [];
   for (const s of opts.set ?? []) {
     parseSet(s);
@@ -335,6 +338,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   addStream(stage1Text, 'bigbang', `bigbang-${pkg}`, 'bigbang');
   releases.forEach((rel, i) => addStream(stage2[i], 'package', rel.releaseName, rel.namespace));
   const text = parts.join('');
+  (await import('../../manifest/load.js')).assertWithinBounds(text, 'rendered');
 
   // Parsed on first use (printing the YAML needs no parse): positions refer to what `render` prints.
   let manifests: Manifest[] | undefined;
