@@ -130,6 +130,7 @@ function destinations(route: unknown, key: string, index: number, ns: string): R
     const r: any = list[i];
     const d = isObj(r?.destination) ? (r.destination as any) : EMPTY;
     const host = text(d.host) ?? '';
+    if (!host) continue; // no readable host (K8S001): no destination, not one "outside the input"
     out.push({
       host,
       fqdn: resolveShortName(host, ns),

@@ -170,18 +170,20 @@ function blankBlock(text: string, pemOnly: boolean): string {
 
 /**
  * Any other value (plain, quoted, a flow or block collection) as one double-quoted scalar: the
- * first line holds the marker, each further line of the original ends the previous one with an
- * escaped line break and keeps its indentation, so the value has as many lines as before.
+ * first line holds the marker and every line that follows keeps its indentation; each line but
+ * the last and the empty ones ends in an escaped line break, so the value spans as many lines as before.
  */
 function blankFlow(text: string): string {
   const lines = text.split('\n');
-  let out = `"${REDACTED}`;
-  for (let i = 1; i < lines.length; i++) {
-    const prevCr = lines[i - 1].endsWith('\r') ? '\r' : '';
-    const ws = leading(lines[i]);
-    out += `\\${prevCr}\n${i === lines.length - 1 || lines[i].trim() ? ws : ''}`;
+  const last = lines.length - 1;
+  const out = lines.map((line, i) => (i === 0 ? `"${REDACTED}` : i === last || line.trim() ? leading(line) : ''));
+  out[last] += '"';
+  for (let i = 0; i < last; i++) {
+    const cr = lines[i].endsWith('\r') ? '\r' : '';
+    // An empty line stays empty: YAML allows those after an escaped line break, but no backslash at column 0.
+    out[i] = out[i] === '' ? cr : `${out[i]}\\${cr}`;
   }
-  return `${out}"`;
+  return out.join('\n');
 }
 
 /** The text with the blanks applied (outermost wins where they nest). */
