@@ -59,11 +59,7 @@ is an error (warnings and infos do not change it), 2 bad input.\n`,
       if (o.snapshot && (o.kubeconfig || o.context)) throw new UserError('--snapshot reads a file: drop --kubeconfig/--context');
       let caPem: string | undefined;
       if (o.ca) {
-        try {
-          caPem = readFileSync(o.ca, 'utf8');
-        } catch (err: any) {
-          throw new UserError(`cannot read --ca ${o.ca}: ${err?.code ?? err}`);
-        }
+        caPem = (await import('../sources/files.js')).readText(o.ca, '--ca file'); // bounded: never /dev/zero without end
         if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`--ca ${o.ca} holds no PEM certificate`);
       }
       const opts = {
