@@ -36,18 +36,25 @@ function nulError(name: string, buf: Buffer, offset: number): UserError {
   });
 }
 
-/** Collects chunks up to the input limit; stops at the first NUL byte. */
+/**
+ * Collects chunks up to the input limit. A stream (stdin, a device, a pipe) also stops at its first
+ * NUL byte, so `/dev/zero` ends at once; a regular file is whole already, and the loader reports a
+ * NUL byte with its document.
+ */
 class BoundedBuffer {
   private readonly chunks: Buffer[] = [];
   private total = 0;
   private readonly max = limitAmount('input');
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly stream: boolean,
+  ) {}
 
   add(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.total += chunk.length;
     if (this.total > this.max) throw overLimit('input', { file: this.name }, `more than ${this.max.toLocaleString('en-US')} bytes`);
-    if (chunk.includes(0)) {
+    if (this.stream && chunk.includes(0)) {
       const all = Buffer.concat(this.chunks);
       throw nulError(this.name, all, all.indexOf(0));
     }
@@ -63,7 +70,7 @@ export async function readStdin(): Promise<string> {
     throw new UserError('reading manifests from stdin, but stdin is a terminal', {
       hint: 'pipe YAML in, e.g. `bbmesh render pkg | bbmesh check -`',
     });
-  const buf = new BoundedBuffer('<stdin>');
+  const buf = new BoundedBuffer('<stdin>', true);
   try {
     for await (const c of process.stdin) buf.add(c as Buffer);
   } finally {
@@ -128,20 +135,22 @@ export function readText(file: string, what = 'file'): string {
   } catch (err) {
     throw fileError(err, `read ${what}`, file);
   }
-  const buf = new BoundedBuffer(file);
-  // A regular file in one read (its size plus one byte, to see it did not grow); anything else by chunks.
-  const size = st.isFile() ? Math.min(st.size, max) + 1 : CHUNK;
+  const buf = new BoundedBuffer(file, !st.isFile());
+  // A regular file in one read (its size plus one byte, to see it did not grow), then small reads
+  // to see the end; anything else by chunks.
+  let size = st.isFile() ? Math.min(st.size, max) + 1 : CHUNK;
   try {
     for (;;) {
       const chunk = Buffer.allocUnsafe(size);
+      if (st.isFile()) size = 64 * 1024;
       let n: number;
       try {
-        n = readSync(fd, chunk, 0, size, null);
+        n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (err) {
         throw fileError(err, `read ${what}`, file);
       }
       if (n === 0) break;
-      buf.add(n === size ? chunk : chunk.subarray(0, n));
+      buf.add(n === chunk.length ? chunk : chunk.subarray(0, n));
     }
   } finally {
     closeSync(fd);

@@ -1,7 +1,7 @@
 // Ordinary file-system faults (issue 12 item 9) are exit 2 with the path and the reason, never
 // "internal error" (exit 3); and text from the input never reaches the terminal raw.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -172,4 +172,18 @@ test('ESC, OSC and bidi characters in object names and file names never reach th
   // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(r.stderr, /\u001b/);
   assert.match(r.stderr, /bad\\e\[2J\\e\[31m\.yaml/);
+});
+
+test('readText reads regular files whole and pipes to their end, as readFileSync would', async () => {
+  const { readText } = await import('../../src/sources/files.js');
+  const big = join(dir, 'big-regular.yaml');
+  const text = `${MESH}\n---\n`.repeat(60) + 'ünïcode: yes\n';
+  writeFileSync(big, text);
+  assert.ok(Buffer.byteLength(text) > 4 * 64 * 1024, 'larger than the reads after the first');
+  assert.equal(readText(big), readFileSync(big, 'utf8'));
+  const fifo = join(dir, 'pipe.yaml');
+  spawnSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `cat '${big}' > '${fifo}'`]);
+  assert.equal(readText(fifo), text);
+  await new Promise((res) => writer.on('close', res));
 });
