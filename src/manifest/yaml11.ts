@@ -178,6 +178,13 @@ export interface LoadBounds {
  * alias bounds (src/core/limits.ts): deeper nesting stops the parser before the stack runs out.
  */
 export function loadYaml11(text: string, filename?: string, bounds: LoadBounds = {}): unknown {
+  // js-yaml reports a NUL byte at line 1 whatever its place: say where it is.
+  const nul = text.indexOf('\0');
+  if (nul >= 0)
+    throw Object.assign(new Error('a NUL byte: YAML does not allow one'), {
+      reason: 'a NUL byte: YAML does not allow one',
+      mark: markAt(text, nul),
+    });
   const maxDepth = bounds.maxDepth ?? limitAmount('depth');
   let depth = 0;
   const listener = (event: jsyaml.EventType, state: jsyaml.State): void => {

@@ -148,6 +148,9 @@ test('a NUL byte is reported on its line, with the file', () => {
   const line = MESH.split('\n').length + 6;
   assertFault(cli(['check', '-f', f]), new RegExp(`nul\\.yaml:${line}:8: a NUL byte: YAML does not allow one`), 'NUL');
   assertFault(cli(['check', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\n\0' }), /<stdin>:3:1: a NUL byte/, 'NUL on stdin');
+  const values = join(dir, 'nul-values.yaml');
+  writeFileSync(values, 'a: 1\nb: "x\0"\n');
+  assertFault(cli(['render', EXAMPLE, '--values', values]), /nul-values\.yaml:2:6: malformed YAML: a NUL byte/, 'NUL in a values file');
 });
 
 test('ESC, OSC and bidi characters in object names and file names never reach the terminal raw', () => {
