@@ -128,7 +128,19 @@ test('Secrets inside a List and inside another object; wrong-typed data and meta
   assert.match(redacted(nested + '\n'), /stringData: \{password: "<redacted/);
   const scalars = `apiVersion: v1\nkind: Secret\nmetadata: "-----BEGIN PRIVATE KEY-----${M}"\ndata: ${M}\n`;
   assert.equal(redacted(scalars), `apiVersion: v1\nkind: Secret\nmetadata: "${REDACTED}"\ndata: "${REDACTED}"\n`);
-  const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  key.pem: |\n    -----BEGIN EC PRIVATE KEY-----\n    ${M}\n    -----END EC PRIVATE KEY-----\n  inline: "-----BEGIN PRIVATE KEY-----\\n${M}\\n-----END PRIVATE KEY-----"\n  other: visible\n`;
+  const configMap = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: c}',
+    'data:',
+    '  key.pem: |',
+    '    -----BEGIN EC PRIVATE KEY-----',
+    `    ${M}`,
+    '    -----END EC PRIVATE KEY-----',
+    `  inline: "-----BEGIN PRIVATE KEY-----\\n${M}\\n-----END PRIVATE KEY-----"`,
+    '  other: visible',
+    '',
+  ].join('\n');
   const cm = redacted(configMap);
   assert.match(cm, /-----BEGIN EC PRIVATE KEY-----\n {4}<redacted/);
   assert.match(cm, /inline: "<redacted/);

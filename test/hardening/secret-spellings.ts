@@ -231,5 +231,6 @@ export const BREAKAGES = [
 ];
 
 export function brokenSpelling(marker: string, which: number): string {
-  return `apiVersion: v1\nkind: Secret\nmetadata: {name: broken, namespace: podinfo}\ntype: kubernetes.io/tls\n${BREAKAGES[which % BREAKAGES.length](marker)}`;
+  const head = 'apiVersion: v1\nkind: Secret\nmetadata: {name: broken, namespace: podinfo}\ntype: kubernetes.io/tls\n';
+  return head + BREAKAGES[which % BREAKAGES.length](marker);
 }

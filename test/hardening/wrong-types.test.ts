@@ -36,9 +36,12 @@ function mutate(from: string, to: string): string {
 
 const ROUTE = '    - route:';
 const SERVICE_PORTS =
-  '  ports:\n    - port: 9898\n      targetPort: http\n      protocol: TCP\n      name: http\n    - port: 9999\n      targetPort: grpc\n      protocol: TCP\n      name: grpc';
+  ['  ports:', '    - port: 9898', '      targetPort: http', '      protocol: TCP', '      name: http'].join('\n') +
+  ['', '    - port: 9999', '      targetPort: grpc', '      protocol: TCP', '      name: grpc'].join('\n');
 const VS_NAME =
-  '  name: podinfo-podinfo\n  namespace: podinfo\n  labels:\n    helm.sh/chart: podinfo-6.0.0-bb.0\n    app.kubernetes.io/name: podinfo-podinfo\n    app.kubernetes.io/version: "6.0.0"\n    app.kubernetes.io/managed-by: Helm\nspec:\n  gateways:';
+  '  name: podinfo-podinfo\n  namespace: podinfo\n  labels:\n    helm.sh/chart: podinfo-6.0.0-bb.0\n' +
+  '    app.kubernetes.io/name: podinfo-podinfo\n    app.kubernetes.io/version: "6.0.0"\n    app.kubernetes.io/managed-by: Helm\n' +
+  'spec:\n  gateways:';
 
 interface Case {
   what: string;

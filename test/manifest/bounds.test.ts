@@ -97,7 +97,8 @@ test('the document size limit: one oversized document is refused at its line; a 
       /a YAML document of 20,0\d\d characters, over the document limit of 0\.01 MiB/,
       { line: 4 }, // the document starts at its `---`
     );
-    const list = `apiVersion: v1\nkind: List\nitems:\n${Array.from({ length: 300 }, (_, i) => `- {apiVersion: v1, kind: Namespace, metadata: {name: n${i}}}`).join('\n')}\n`;
+    const items = Array.from({ length: 300 }, (_, i) => `- {apiVersion: v1, kind: Namespace, metadata: {name: n${i}}}`);
+    const list = `apiVersion: v1\nkind: List\nitems:\n${items.join('\n')}\n`;
     assert.ok(list.length > 10_486);
     assert.equal(load(list).length, 300);
   } finally {
