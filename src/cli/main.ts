@@ -1,7 +1,8 @@
 // The `bbmesh` command line: parse flags, call the library, print. Command modules are
 // loaded lazily so that `render` can start Helm before anything heavy is imported.
 import type { Command } from 'commander';
-import { UserError, EXIT_USAGE } from '../core/errors.js';
+import { UserError, EXIT_USAGE, fileError, isFsError } from '../core/errors.js';
+import { escapeText } from '../report/escape.js';
 
 type Register = (program: Command) => void;
 
@@ -26,6 +27,8 @@ export async function main(argv: string[]): Promise<void> {
   quietOnClosedPipe();
   const debug = argv.includes('--debug');
   if (debug) (await import('../sources/render/helm.js')).onCommand(printCommand);
+  // A promise nobody awaited that fails is still the command's failure, mapped like any other.
+  process.on('unhandledRejection', (err) => process.exit(exitCodeFor(err, debug, UnknownCommanderError)));
   const { Command, CommanderError } = await import('commander');
   const program = new Command('bbmesh')
     .description("Big Bang's service-mesh integration, done, proven and explained: render, integrate, check, trace, diagram, verify.")
@@ -64,20 +67,67 @@ function quietOnClosedPipe(): void {
     });
 }
 
-function exitCodeFor(err: unknown, debug: boolean, CommanderError: new (...a: never[]) => { code: string }): number {
+/** A message from outside bbmesh (V8, Node, a library) without what it quotes: it may be a value of a Secret. */
+function withoutQuotes(message: string): string {
+  return message.replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '…');
+}
+
+/** The stack frames of an error, without its first line (the message, printed separately). */
+function frames(err: Error): string {
+  return (err.stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .join('\n');
+}
+
+const SYSCALL_WORDS: Record<string, string> = {
+  open: 'open',
+  read: 'read',
+  scandir: 'list the directory',
+  opendir: 'list the directory',
+  stat: 'access',
+  lstat: 'access',
+  readlink: 'follow the symbolic link',
+  realpath: 'resolve',
+  mkdir: 'create the directory',
+  mkdtemp: 'create a temporary directory',
+  write: 'write',
+  rename: 'rename',
+  unlink: 'remove',
+  rm: 'remove',
+  rmdir: 'remove',
+  copyfile: 'copy',
+  cp: 'copy',
+  spawn: 'run',
+};
+
+type CommanderErrorClass = new (...a: never[]) => { code: string };
+class UnknownCommanderError {
+  code = '';
+}
+
+function exitCodeFor(err: unknown, debug: boolean, CommanderError: CommanderErrorClass): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return EXIT_USAGE;
   }
-  const stack = err instanceof Error ? err.stack : undefined;
   if (err instanceof UserError) {
-    process.stderr.write(`bbmesh: ${err.format()}\n`);
-    if (debug && stack) process.stderr.write(stack + '\n');
+    process.stderr.write(`bbmesh: ${escapeText(err.format())}\n`);
+    if (debug) process.stderr.write(escapeText(frames(err)) + '\n');
     const code = (err as UserError & { exitCode?: unknown }).exitCode;
     return typeof code === 'number' ? code : EXIT_USAGE;
   }
-  process.stderr.write(`bbmesh: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-  if (debug && stack) process.stderr.write(stack + '\n');
+  // A file-system fault (permissions, a symlink loop, a name too long, a directory where a file
+  // belongs) is the environment's, not a bug: exit 2 with the path and the reason.
+  if (isFsError(err)) {
+    const what = SYSCALL_WORDS[err.syscall ?? ''] ?? 'access';
+    process.stderr.write(`bbmesh: ${escapeText(fileError(err, what).format())}\n`);
+    if (debug) process.stderr.write(escapeText(frames(err)) + '\n');
+    return EXIT_USAGE;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`bbmesh: internal error: ${escapeText(withoutQuotes(message))}\n`);
+  if (debug && err instanceof Error) process.stderr.write(escapeText(frames(err)) + '\n');
   else process.stderr.write('(run again with --debug for the stack trace, and please report it)\n');
   return 3;
 }

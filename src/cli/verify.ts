@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EXIT_FINDINGS, UserError } from '../core/errors.js';
 import type { ClusterReader } from '../sources/cluster/reader.js';
 import type { KubeReader } from '../sources/cluster/kube.js';
+import { readText } from '../sources/files.js';
 import { examples, useColor } from './common.js';
 
 const SNAPSHOT_HELP =
@@ -147,12 +148,7 @@ async function readerFor(
 }
 
 function readCa(file: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read --ca ${file}: ${(err as NodeJS.ErrnoException)?.code ?? String(err)}`);
-  }
+  const pem = readText(file, '--ca file'); // bounded: never /dev/zero without end
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UserError(`--ca ${file} holds no PEM certificate`);
   return pem;
 }

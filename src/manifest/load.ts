@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
-import { loadYaml11 } from './yaml11.js';
+import { limitAmount, overLimit } from '../core/limits.js';
+import { loadYaml11, measureAliases, YamlBoundError } from './yaml11.js';
 import type { DocSpan, K8sObject, Manifest, Origin, Stage } from './types.js';
 
 /** Kinds that have no namespace. Everything else gets the release (or default) namespace. */
@@ -94,9 +95,83 @@ function hasContent(s: string): boolean {
   return CONTENT_RE.test(s);
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Could this document be a Secret? `kind: Secret` needs the word, unless a double-quoted escape
+ * spells it; a parse error in such a document must not quote its text (it may be key material).
+ */
+export function maybeSecret(body: string): boolean {
+  return body.includes('Secret') || body.includes('\\');
+}
+
+/** A parser's reason without what it quotes from the input (tag and alias names, malformed parts). */
+export function withheldReason(reason: string): string {
+  return reason
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/!<[^>]*>/g, '!<…>')
+    .replace(/: .*$/, '');
+}
+
+interface ParseFailure {
+  reason?: unknown;
+  message?: unknown;
+  mark?: { line: number; column: number };
+}
+
+/** The exit-2 error for a document the parser rejects, at the stream line and column. */
+function parseError(err: unknown, doc: DocSpan, body: string, opts: LoadOptions, src: string | null): UserError {
+  const e = (err ?? {}) as ParseFailure;
+  const line = e.mark ? doc.line + e.mark.line : doc.line;
+  const column = e.mark ? e.mark.column + 1 : 1;
+  let reason = String(e.reason ?? e.message ?? err).split('\n')[0];
+  if (maybeSecret(body)) reason = withheldReason(reason);
+  const bound = err instanceof YamlBoundError;
+  return new UserError(bound ? reason : `malformed YAML: ${reason}`, {
+    file: opts.file,
+    line,
+    column,
+    hint: bound
+      ? 'a Kubernetes manifest needs neither deep nesting nor many aliases; is this input generated or hostile?'
+      : src
+        ? `rendered from ${src}`
+        : 'fix the YAML syntax',
+  });
+}
+
+/** Size and NUL checks before parsing: a document over the limit is refused without being read. */
+function checkDocument(doc: DocSpan, body: string, opts: LoadOptions, maxDoc: number): void {
+  if (body.length > maxDoc && !/List$/.test(KIND_RE.exec(body)?.[1] ?? '')) {
+    throw overLimit(
+      'document',
+      { file: opts.file, line: doc.line, column: 1 },
+      `a YAML document of ${body.length.toLocaleString('en-US')} characters`,
+    );
+  }
+  const nul = body.indexOf('\0');
+  if (nul >= 0) {
+    let line = doc.line;
+    let start = 0;
+    for (let i = body.indexOf('\n'); i !== -1 && i < nul; i = body.indexOf('\n', i + 1)) {
+      line++;
+      start = i + 1;
+    }
+    throw new UserError('a NUL byte: YAML does not allow one', {
+      file: opts.file,
+      line,
+      column: nul - start + 1,
+      hint: 'binary data belongs base64-encoded in a Secret or ConfigMap `binaryData`',
+    });
+  }
+}
+
 /** Parses a multi-document stream into Kubernetes objects with their origin. */
 export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
   const out: Manifest[] = [];
+  if (text.length > limitAmount('input'))
+    throw overLimit('input', { file: opts.file }, `${text.length.toLocaleString('en-US')} characters`);
+  const maxDoc = limitAmount('document');
+  const bounds = { aliases: { left: limitAmount('aliases') }, maxDepth: limitAmount('depth') };
   for (const doc of splitDocuments(text, opts.file)) {
     const body = docBody(doc);
     if (!hasContent(body)) continue;
@@ -104,26 +179,17 @@ export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
       const k = KIND_RE.exec(body)?.[1];
       if (!k || !(opts.kinds.has(k) || k.endsWith('List'))) continue;
     }
+    checkDocument(doc, body, opts, maxDoc);
     const src = sourceOf(body);
     let value: unknown;
     try {
-      // Pad with newlines so js-yaml's own line numbers are stream lines.
-      value = loadYaml11(body);
-    } catch (err: any) {
-      const mark = err?.mark;
-      const line = mark ? doc.line + mark.line : doc.line;
-      const column = mark ? mark.column + 1 : 1;
-      const reason = String(err?.reason ?? err?.message ?? err).split('\n')[0];
-      throw new UserError(`malformed YAML: ${reason}`, {
-        file: opts.file,
-        line,
-        column,
-        hint: src ? `rendered from ${src}` : 'fix the YAML syntax',
-      });
+      value = loadYaml11(body, undefined, bounds);
+    } catch (err) {
+      throw parseError(err, doc, body, opts, src);
     }
     if (value === null || value === undefined) continue;
     const origin: Origin = { stage: opts.stage, template: src ?? undefined, chartDir: opts.chartDir, release: opts.release, doc };
-    if (typeof value !== 'object' || Array.isArray(value)) {
+    if (!isRecord(value)) {
       throw new UserError('a YAML document is not a Kubernetes object (expected a mapping with apiVersion and kind)', {
         file: opts.file,
         line: doc.line,
@@ -139,9 +205,10 @@ export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
         hint: src ? `rendered from ${src}` : 'give rendered manifests (e.g. the output of `bbmesh render`), not values files',
       });
     }
-    if (/List$/.test(obj.kind) && Array.isArray((obj as any).items)) {
-      (obj as any).items.forEach((item: K8sObject, i: number) => {
-        if (item && typeof item === 'object') out.push(toManifest(item, { ...origin, listIndex: i }, opts.defaultNamespace));
+    const items = obj.items;
+    if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(items)) {
+      items.forEach((item: unknown, i: number) => {
+        if (isRecord(item)) out.push(toManifest(item as K8sObject, { ...origin, listIndex: i }, opts.defaultNamespace));
       });
       continue;
     }
@@ -150,20 +217,60 @@ export function loadManifests(text: string, opts: LoadOptions): Manifest[] {
   return out;
 }
 
+/** A name, namespace or kind as text: strings as they are, numbers and booleans printed, anything else empty. */
+function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
+/**
+ * The manifest of one parsed object. A wrong-typed `metadata` (a string, a list) is left as it is
+ * for the schema check to report: nothing is written into it, and no value of it is quoted.
+ */
 export function toManifest(obj: K8sObject, origin: Origin, defaultNamespace?: string): Manifest {
-  const kind = String(obj.kind ?? '');
-  const meta = (obj.metadata ??= {});
-  let namespace = meta.namespace ? String(meta.namespace) : '';
+  const kind = scalarText(obj.kind);
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  const meta = isRecord(obj.metadata) ? obj.metadata : undefined;
+  let namespace = scalarText(meta?.namespace);
   if (!namespace && kind && !CLUSTER_SCOPED.has(kind)) {
     namespace = defaultNamespace ?? 'default';
-    meta.namespace = namespace;
+    if (meta && (meta.namespace === undefined || meta.namespace === null || meta.namespace === '')) meta.namespace = namespace;
   }
   return {
-    apiVersion: String(obj.apiVersion ?? ''),
+    apiVersion: scalarText(obj.apiVersion),
     kind,
-    name: String(meta.name ?? ''),
+    name: scalarText(meta?.name),
     namespace,
     obj,
     origin,
   };
+}
+
+/**
+ * Checks a stream that is printed without being parsed (`bbmesh render`) against the alias and
+ * depth bounds: only documents with an alias are parsed. Other parse errors are left to the
+ * commands that read the objects.
+ */
+export function assertWithinBounds(text: string, file: string): void {
+  const bounds = { aliases: { left: limitAmount('aliases') }, maxDepth: limitAmount('depth') };
+  for (const doc of splitDocuments(text, file)) {
+    const body = docBody(doc);
+    if (!body.includes('*')) continue;
+    try {
+      loadYaml11(body, undefined, bounds);
+    } catch (err) {
+      if (err instanceof YamlBoundError) throw parseError(err, doc, body, { file, stage: 'input' }, sourceOf(body));
+    }
+  }
+}
+
+/** A value parsed as JSON (a snapshot) within the depth bound: JSON.parse itself has none, the code after it does. */
+export function assertJsonBounds(value: unknown, file: string): void {
+  try {
+    measureAliases(value, '', { left: limitAmount('aliases') }, limitAmount('depth'));
+  } catch (err) {
+    if (err instanceof YamlBoundError) throw new UserError(err.reason.replace(/^aliases nest the document/, 'the JSON nests'), { file });
+    throw err;
+  }
 }

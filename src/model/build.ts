@@ -14,6 +14,7 @@ import type {
   GatewayInfo,
   HttpMatch,
   HttpRoute,
+  L4Match,
   L4Route,
   Labels,
   MeshModel,
@@ -45,6 +46,22 @@ function get(obj: unknown, path: Path): any {
 
 const EMPTY = Object.freeze({}) as Record<string, never>;
 
+// Wrong-typed fields (which K8S001 reports) are read so that they cause no second, wrong finding:
+// a scalar where text belongs is printed, a map or list is not (never `[object Object]`); a match
+// condition of the wrong type matches nothing rather than everything.
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A string, number or boolean as text; undefined for anything else. */
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** A match block (HTTP or L4) the API server would reject: it applies on no gateway, so it matches no request. */
+const NO_GATEWAY = 'none (the match block has a field of the wrong type)';
+const invalidMatch = (): HttpMatch & L4Match => ({ gateways: [NO_GATEWAY] });
+
 function strMap(v: unknown): Labels {
   const out: Labels = {};
   if (v && typeof v === 'object' && !Array.isArray(v)) {
@@ -53,7 +70,7 @@ function strMap(v: unknown): Labels {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       const x = (v as any)[k];
-      if (x !== null && x !== undefined) out[k] = typeof x === 'string' ? x : String(x);
+      if (x !== null && x !== undefined) out[k] = typeof x === 'string' ? x : (text(x) ?? JSON.stringify(x));
     }
   }
   return out;
@@ -75,23 +92,32 @@ function strs(v: unknown): string[] {
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      if (x !== null && x !== undefined) out.push(typeof x === 'string' ? x : String(x));
+      const t = text(x);
+      if (t !== undefined) out.push(t);
     }
   }
   return out;
 }
 
-function stringMatch(v: any): StringMatch | undefined {
-  if (!v || typeof v !== 'object') return undefined;
+/** Thrown inside httpMatch when a condition has the wrong type: the block becomes invalidMatch(). */
+const WRONG_TYPE = Symbol('wrong type');
+
+function stringMatch(v: unknown): StringMatch | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) throw WRONG_TYPE;
   const out: StringMatch = {};
-  if (v.exact !== undefined) out.exact = String(v.exact);
-  if (v.prefix !== undefined) out.prefix = String(v.prefix);
-  if (v.regex !== undefined) out.regex = String(v.regex);
+  for (const op of ['exact', 'prefix', 'regex'] as const) {
+    if (v[op] === undefined) continue;
+    const t = text(v[op]);
+    if (t === undefined) throw WRONG_TYPE;
+    out[op] = t;
+  }
   return out;
 }
 
-function stringMatchMap(v: any): Record<string, StringMatch> | undefined {
-  if (!v || typeof v !== 'object') return undefined;
+function stringMatchMap(v: unknown): Record<string, StringMatch> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) throw WRONG_TYPE;
   const out: Record<string, StringMatch> = {};
   for (const [k, x] of Object.entries(v)) out[k] = stringMatch(x) ?? {};
   return out;
@@ -103,13 +129,14 @@ function destinations(route: unknown, key: string, index: number, ns: string): R
   const out: RouteDestination[] = [];
   for (let i = 0; i < list.length; i++) {
     const r: any = list[i];
-    const d = r?.destination ?? EMPTY;
-    const host = String(d.host ?? '');
+    const d = isObj(r?.destination) ? (r.destination as any) : EMPTY;
+    const host = text(d.host) ?? '';
+    if (!host) continue; // no readable host (K8S001): no destination, not one "outside the input"
     out.push({
       host,
       fqdn: resolveShortName(host, ns),
       port: num(d.port?.number),
-      subset: d.subset !== undefined ? String(d.subset) : undefined,
+      subset: text(d.subset),
       weight: num(r?.weight),
       path: ['spec', key, index, 'route', i, 'destination'],
     });
@@ -118,20 +145,36 @@ function destinations(route: unknown, key: string, index: number, ns: string): R
 }
 
 function httpMatch(m: any, ns: string): HttpMatch {
-  return {
-    uri: stringMatch(m?.uri),
-    scheme: stringMatch(m?.scheme),
-    method: stringMatch(m?.method),
-    authority: stringMatch(m?.authority),
-    headers: stringMatchMap(m?.headers),
-    withoutHeaders: stringMatchMap(m?.withoutHeaders),
-    queryParams: stringMatchMap(m?.queryParams),
-    port: num(m?.port),
-    gateways: m?.gateways ? strs(m.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
-    ignoreUriCase: m?.ignoreUriCase === true,
-    sourceLabels: m?.sourceLabels ? strMap(m.sourceLabels) : undefined,
-    sourceNamespace: m?.sourceNamespace,
-  };
+  if (!isObj(m)) return invalidMatch();
+  try {
+    if (m.port !== undefined && num(m.port) === undefined) throw WRONG_TYPE;
+    if (m.gateways !== undefined && !Array.isArray(m.gateways)) throw WRONG_TYPE;
+    if (m.sourceLabels !== undefined && !isObj(m.sourceLabels)) throw WRONG_TYPE;
+    if (m.sourceNamespace !== undefined && typeof m.sourceNamespace !== 'string') throw WRONG_TYPE;
+    return {
+      uri: stringMatch(m.uri),
+      scheme: stringMatch(m.scheme),
+      method: stringMatch(m.method),
+      authority: stringMatch(m.authority),
+      headers: stringMatchMap(m.headers),
+      withoutHeaders: stringMatchMap(m.withoutHeaders),
+      queryParams: stringMatchMap(m.queryParams),
+      port: num(m.port),
+      gateways: m.gateways ? strs(m.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
+      ignoreUriCase: m.ignoreUriCase === true,
+      sourceLabels: m.sourceLabels ? strMap(m.sourceLabels) : undefined,
+      sourceNamespace: m.sourceNamespace,
+    };
+  } catch (e) {
+    if (e === WRONG_TYPE) return invalidMatch();
+    throw e;
+  }
+}
+
+/** `match:` of a rule: absent = every request; a list of blocks; anything else = no request. */
+function matchBlocks<T>(v: unknown, read: (x: unknown) => T, invalid: T): T[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return Array.isArray(v) ? v.map(read) : [invalid];
 }
 
 function virtualService(m: Manifest): VirtualServiceInfo {
@@ -139,13 +182,14 @@ function virtualService(m: Manifest): VirtualServiceInfo {
   const ns = m.namespace;
   const http: HttpRoute[] = arr(spec.http).map((h: any, i) => ({
     index: i,
-    name: h?.name,
-    match: h?.match ? arr(h.match).map((x) => httpMatch(x, ns)) : undefined,
+    name: text(h?.name),
+    match: matchBlocks(h?.match, (x) => httpMatch(x, ns), invalidMatch()),
     route: destinations(h?.route, 'http', i, ns),
-    redirect: h?.redirect,
-    directResponse: h?.directResponse ? { status: num(h.directResponse.status) ?? 0 } : undefined,
-    delegate: h?.delegate ? { name: String(h.delegate.name), namespace: String(h.delegate.namespace ?? ns) } : undefined,
-    fault: h?.fault
+    // A redirect, rewrite, response or delegate that is not a mapping is not one (K8S001 reports it).
+    redirect: isObj(h?.redirect) ? h.redirect : undefined,
+    directResponse: isObj(h?.directResponse) ? { status: num(h.directResponse.status) ?? 0 } : undefined,
+    delegate: isObj(h?.delegate) ? { name: text(h.delegate.name) ?? '', namespace: text(h.delegate.namespace) ?? ns } : undefined,
+    fault: isObj(h?.fault)
       ? {
           abort: h.fault.abort
             ? {
@@ -156,7 +200,7 @@ function virtualService(m: Manifest): VirtualServiceInfo {
           delay: h.fault.delay,
         }
       : undefined,
-    rewrite: h?.rewrite,
+    rewrite: isObj(h?.rewrite) ? h.rewrite : undefined,
     path: ['spec', 'http', i],
   }));
   const gatewaysDefaulted = !Array.isArray(spec.gateways) || spec.gateways.length === 0;
@@ -176,20 +220,29 @@ function virtualService(m: Manifest): VirtualServiceInfo {
     http,
     tls: l4(spec.tls, 'tls', ns),
     tcp: l4(spec.tcp, 'tcp', ns),
-    isDelegate: hosts.length === 0,
+    // `hosts: a.example` (a string, not a list) is a broken VirtualService, not a delegate.
+    isDelegate: hosts.length === 0 && (spec.hosts === undefined || spec.hosts === null || Array.isArray(spec.hosts)),
   };
 }
 
 function l4(list: unknown, key: 'tls' | 'tcp', ns: string): L4Route[] {
   return arr(list).map((t: any, i) => ({
     index: i,
-    match: t?.match
-      ? arr(t.match).map((x: any) => ({
-          port: num(x?.port),
-          sniHosts: x?.sniHosts ? strs(x.sniHosts) : undefined,
-          gateways: x?.gateways ? strs(x.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
-        }))
-      : undefined,
+    match: matchBlocks(
+      t?.match,
+      (x: any) =>
+        !isObj(x) ||
+        (x.port !== undefined && num(x.port) === undefined) ||
+        (x.sniHosts !== undefined && !Array.isArray(x.sniHosts)) ||
+        (x.gateways !== undefined && !Array.isArray(x.gateways))
+          ? invalidMatch()
+          : {
+              port: num(x.port),
+              sniHosts: x.sniHosts ? strs(x.sniHosts) : undefined,
+              gateways: x.gateways ? strs(x.gateways).map((g) => resolveGatewayRef(g, ns)) : undefined,
+            },
+      invalidMatch(),
+    ),
     route: destinations(t?.route, key, i, ns),
     path: ['spec', key, i],
   }));
@@ -212,13 +265,13 @@ function addContainers(out: Container[], list: unknown, init: boolean, statusLis
     for (let j = 0; j < ps.length; j++) {
       const p: any = ps[j];
       ports.push({
-        name: p?.name !== undefined ? String(p.name) : undefined,
+        name: text(p?.name),
         containerPort: num(p?.containerPort) ?? -1,
-        protocol: String(p?.protocol ?? 'TCP'),
+        protocol: text(p?.protocol) ?? 'TCP',
       });
     }
     out.push({
-      name: String(c?.name ?? ''),
+      name: text(c?.name) ?? '',
       index: i,
       init,
       ports,
@@ -297,7 +350,9 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
   }
   for (const m of manifests) {
     if (m.kind === 'Namespace') continue;
-    const spec: any = m.obj.spec ?? EMPTY;
+    // The API server refuses an object without a name (or generateName): it takes part in nothing.
+    if (!m.name && !(isObj(m.obj.metadata) && m.obj.metadata.generateName)) continue;
+    const spec: any = isObj(m.obj.spec) ? m.obj.spec : EMPTY;
     switch (m.kind) {
       case 'Service': {
         if (m.apiVersion !== 'v1') break;
@@ -306,17 +361,24 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
           name: m.name,
           namespace: m.namespace,
           fqdn: serviceFqdn(m.name, m.namespace),
-          type: String(spec.type ?? 'ClusterIP'),
-          selector: spec.selector && Object.keys(spec.selector).length ? strMap(spec.selector) : undefined,
-          ports: arr(spec.ports).map((p: any, i) => ({
-            index: i,
-            name: p?.name !== undefined ? String(p.name) : undefined,
-            port: num(p?.port) ?? -1,
-            targetPort: p?.targetPort === undefined ? (num(p?.port) ?? -1) : (num(p.targetPort) ?? String(p.targetPort)),
-            protocol: String(p?.protocol ?? 'TCP'),
-            appProtocol: p?.appProtocol,
-            nodePort: num(p?.nodePort),
-          })),
+          type: text(spec.type) ?? 'ClusterIP',
+          // A selector that is not a mapping selects nothing (not every pod, as an empty one would).
+          selector: isObj(spec.selector) && Object.keys(spec.selector).length ? strMap(spec.selector) : undefined,
+          // A port whose number cannot be read is no port (never "port -1" in a message).
+          ports: arr(spec.ports)
+            .map((p: any, i) => ({
+              index: i,
+              name: text(p?.name),
+              port: num(p?.port) ?? -1,
+              targetPort:
+                p?.targetPort === undefined
+                  ? (num(p?.port) ?? -1)
+                  : (num(p.targetPort) ?? (typeof p.targetPort === 'string' ? p.targetPort : -1)),
+              protocol: text(p?.protocol) ?? 'TCP',
+              appProtocol: text(p?.appProtocol),
+              nodePort: num(p?.nodePort),
+            }))
+            .filter((p) => p.port !== -1),
         };
         model.services.set(svc.fqdn, svc);
         push(model.servicesByNamespace, m.namespace, svc);
@@ -331,20 +393,26 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
             namespace: m.namespace,
             key: `${m.namespace}/${m.name}`,
             selector: strMap(spec.selector),
-            servers: arr(spec.servers).map((s: any, i) => ({
-              index: i,
-              port: { number: num(s?.port?.number) ?? -1, name: s?.port?.name, protocol: String(s?.port?.protocol ?? '').toUpperCase() },
-              hosts: strs(s?.hosts),
-              tls: s?.tls
-                ? {
-                    mode: s.tls.mode,
-                    credentialName: s.tls.credentialName,
-                    serverCertificate: s.tls.serverCertificate,
-                    httpsRedirect: s.tls.httpsRedirect === true,
-                  }
-                : undefined,
-              bind: s?.bind,
-            })),
+            servers: arr(spec.servers)
+              .map((s: any, i) => ({
+                index: i,
+                port: {
+                  number: num(s?.port?.number) ?? -1,
+                  name: text(s?.port?.name),
+                  protocol: (text(s?.port?.protocol) ?? '').toUpperCase(),
+                },
+                hosts: strs(s?.hosts),
+                tls: isObj(s?.tls)
+                  ? {
+                      mode: text(s.tls.mode),
+                      credentialName: text(s.tls.credentialName),
+                      serverCertificate: text(s.tls.serverCertificate),
+                      httpsRedirect: s.tls.httpsRedirect === true,
+                    }
+                  : undefined,
+                bind: text(s?.bind),
+              }))
+              .filter((s) => s.port.number !== -1), // a server without a readable port listens nowhere
           };
           model.gateways.set(gw.key, gw);
         }
@@ -400,7 +468,9 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
           namespace: m.namespace,
           selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
           mode: spec.mtls?.mode,
-          portLevel: Object.fromEntries(Object.entries(spec.portLevelMtls ?? {}).map(([k, v]: [string, any]) => [k, v?.mode])),
+          portLevel: Object.fromEntries(
+            Object.entries(isObj(spec.portLevelMtls) ? spec.portLevelMtls : {}).map(([k, v]: [string, any]) => [k, v?.mode]),
+          ),
         });
         break;
       case 'AuthorizationPolicy':
@@ -410,7 +480,7 @@ export function buildModel(manifests: Manifest[], opts: BuildOptions = {}): Mesh
           name: m.name,
           namespace: m.namespace,
           selector: spec.selector?.matchLabels ? strMap(spec.selector.matchLabels) : undefined,
-          action: String(spec.action ?? 'ALLOW'),
+          action: text(spec.action) ?? 'ALLOW',
           rules: Array.isArray(spec.rules) ? spec.rules : [],
         });
         break;

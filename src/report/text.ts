@@ -4,6 +4,7 @@ import type { CheckResult } from '../analysis/check.js';
 import type { Finding } from '../analysis/rules/types.js';
 import { SEVERITY_RANK } from '../analysis/rules/engine.js';
 import { findingLines, plural, style } from './common.js';
+import { escapeFinding, escapeLine } from './escape.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -23,7 +24,7 @@ function header(group: Finding[]): string {
     where = rendered ? (rendered.templatePath ?? rendered.template) : input ? (input.template ?? input.file) : undefined;
   }
   const render = f.render === 'istio-disabled' ? '  [rendered with Istio disabled]' : '';
-  return `${f.object.kind} ${id}${where ? `  (${where})` : ''}${render}`;
+  return escapeLine(`${f.object.kind} ${id}${where ? `  (${where})` : ''}`) + render;
 }
 
 export function formatText(result: CheckResult, opts: TextOptions = {}): string {
@@ -51,7 +52,7 @@ export function* textChunks(result: CheckResult, opts: TextOptions = {}): Genera
     yield c.bold(header(group)) + '\n';
     for (const f of group) {
       if (f.source?.file === 'rendered') renderedPositions = true;
-      yield findingLines(f, c).join('\n') + '\n';
+      yield findingLines(escapeFinding(f), c).join('\n') + '\n';
     }
     yield '\n';
   }

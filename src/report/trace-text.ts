@@ -2,6 +2,7 @@
 // written; the verdict last (status in Envoy's words, failing hop, check code, fix).
 import pc from 'picocolors';
 import type { Hop, HopSource, TraceResult, TraceStatus } from '../analysis/trace/types.js';
+import { escapeLine, escapeText } from './escape.js';
 import { placeText } from './position.js';
 
 export interface TraceTextOptions {
@@ -18,7 +19,10 @@ export function statusText(status: TraceStatus, flag?: string): string {
 }
 
 /** Where a hop's object is written (see report/position.ts). */
-export const sourceText = (s: HopSource | undefined): string | undefined => placeText(s);
+export const sourceText = (s: HopSource | undefined): string | undefined => {
+  const t = placeText(s);
+  return t === undefined ? t : escapeLine(t);
+};
 
 function where(h: Hop): string | undefined {
   const s = sourceText(h.source);
@@ -30,26 +34,27 @@ function where(h: Hop): string | undefined {
 export function traceToText(r: TraceResult, opts: TraceTextOptions = {}): string {
   const c = pc.createColors(opts.color ?? false);
   const out: string[] = [];
-  out.push(c.bold(`trace ${r.method} ${r.url}`));
-  if (r.layout) out.push(c.dim(`layout ${r.layout.name} (${r.layout.reason})`));
+  out.push(c.bold(escapeLine(`trace ${r.method} ${r.url}`)));
+  if (r.layout) out.push(c.dim(escapeLine(`layout ${r.layout.name} (${r.layout.reason})`)));
   out.push('');
   const width = String(r.hops.length).length;
   r.hops.forEach((h, i) => {
     const mark = h.ok ? c.green('✓') : c.red('✗');
     const num = String(i + 1).padStart(width);
     const kind = c.dim(h.kind.padEnd(16));
-    const ports = h.ports ? `  ${c.cyan(h.ports.replace(/->/g, '→'))}` : '';
-    out.push(`${num} ${mark} ${kind} ${h.ok ? h.title : c.red(h.title)}${ports}`);
+    const ports = h.ports ? `  ${c.cyan(escapeLine(h.ports).replace(/->/g, '→'))}` : '';
+    const title = escapeLine(h.title);
+    out.push(`${num} ${mark} ${kind} ${h.ok ? title : c.red(title)}${ports}`);
     const pad = ' '.repeat(width + 3);
     const w = where(h);
     if (w) out.push(`${pad}${c.dim(w)}${h.assumed && h.source ? c.dim('  [assumed]') : ''}`);
-    if (h.detail) out.push(`${pad}${h.detail}`);
+    if (h.detail) out.push(`${pad}${escapeText(h.detail)}`);
     if (h.code && h.ok) out.push(`${pad}${c.yellow(`see bbmesh check ${h.code}`)}`);
   });
   out.push('');
   const v = r.verdict;
   const st = statusText(v.status, v.flag);
-  const reason = v.reason.startsWith(`${st}: `) ? v.reason.slice(st.length + 2) : v.reason;
+  const reason = escapeText(v.reason.startsWith(`${st}: `) ? v.reason.slice(st.length + 2) : v.reason);
   if (v.ok) {
     out.push(`${c.green(c.bold(`✓ ${st}`))}  ${reason}`);
   } else {
@@ -57,13 +62,13 @@ export function traceToText(r: TraceResult, opts: TraceTextOptions = {}): string
     if (v.hop !== undefined && r.hops[v.hop]) {
       const h = r.hops[v.hop];
       const parts = [`hop ${v.hop + 1} (${h.kind})`];
-      if (h.object) parts.push(`${h.object.kind} ${h.object.namespace ? `${h.object.namespace}/` : ''}${h.object.name}`);
+      if (h.object) parts.push(escapeLine(`${h.object.kind} ${h.object.namespace ? `${h.object.namespace}/` : ''}${h.object.name}`));
       const w = where(h);
       if (w) parts.push(w);
       out.push(`  at ${parts.join(' · ')}`);
     }
     if (v.code) out.push(`  caught by: bbmesh check ${c.yellow(v.code)}`);
-    if (v.fix) out.push(`  fix: ${v.fix}`);
+    if (v.fix) out.push(`  fix: ${escapeText(v.fix)}`);
   }
   return out.join('\n') + '\n';
 }

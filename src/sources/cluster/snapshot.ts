@@ -1,8 +1,9 @@
 // ClusterReader over a dump of the cluster: `kubectl get ... -A -o yaml` (a List), a multi-document
 // YAML stream, or the same as JSON. Secrets are reduced at load time (see sanitizeSecret).
-import { readFileSync } from 'node:fs';
-import { UserError } from '../../core/errors.js';
 import { loadManifests, toManifest } from '../../manifest/index.js';
+import { assertJsonBounds } from '../../manifest/load.js';
+import { UserError } from '../../core/errors.js';
+import { readText } from '../files.js';
 import type { K8sObject, Manifest } from '../../manifest/index.js';
 import { KINDS, groupMatches, resourceName, sanitizeSecret } from './reader.js';
 import type { ClusterReader, ReadKind } from './reader.js';
@@ -43,13 +44,7 @@ export class SnapshotReader implements ClusterReader {
 
   /** Reads a dump; one that holds no object verify reads is bad input (exit 2), never an empty cluster. */
   static fromFile(file: string): SnapshotReader {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new UserError(`cannot read snapshot ${file}: ${e?.code ?? e?.message ?? String(err)}`);
-    }
+    const text = readText(file, 'snapshot'); // within the input size limit, never without end (a device, a pipe)
     const reader = new SnapshotReader(parseSnapshot(text, file), `snapshot ${file}`);
     if (reader.index.size === 0) {
       const what = reader.manifests.length
@@ -104,6 +99,7 @@ export function parseSnapshot(text: string, file: string): Manifest[] {
       value = undefined; // not strict JSON: YAML flow style, let the YAML loader say where
     }
     if (value !== undefined) {
+      assertJsonBounds(value, file);
       const items: unknown[] = Array.isArray(value) ? value : isList(value) ? value.items : [value];
       const out: Manifest[] = [];
       items.forEach((item, i) => {

@@ -1,10 +1,11 @@
 // Finding and running the real `helm`. We never render templates ourselves.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UserError } from '../../core/errors.js';
+import { UserError, fsReason } from '../../core/errors.js';
+import { limitAmount, overLimit } from '../../core/limits.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 
 export { PROJECT_ROOT };
@@ -18,22 +19,40 @@ export function dataBinDir(): string {
   return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.local', 'share'), 'bbmesh', 'bin');
 }
 
+/** Why `bin` cannot be run as Helm, or undefined when it can: it exists, is a file, and is executable. */
+function unusable(bin: string): string | undefined {
+  let st;
+  try {
+    st = statSync(bin);
+  } catch (err) {
+    return fsReason(err);
+  }
+  if (st.isDirectory()) return 'it is a directory';
+  if (!st.isFile()) return 'it is not a regular file';
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    return 'it is not executable (chmod +x it)';
+  }
+  return undefined;
+}
+
+function usable(bin: string, where: string): string {
+  const why = unusable(bin);
+  if (why) throw new UserError(`cannot use helm at ${where}: ${why}`, { hint: HOW_TO_GET });
+  return bin;
+}
+
 /** Order: --helm PATH, HELM_BIN, .tools/bin/helm (bbmesh's own, then the current directory's), `bbmesh setup`'s, PATH. */
 export function findHelm(explicit?: string): string {
-  if (explicit) {
-    if (!existsSync(explicit)) throw new UserError(`helm not found at --helm ${explicit}`, { hint: HOW_TO_GET });
-    return resolve(explicit);
-  }
+  if (explicit) return usable(resolve(explicit), `--helm ${explicit}`);
   const env = process.env.HELM_BIN;
-  if (env) {
-    if (!existsSync(env)) throw new UserError(`helm not found at HELM_BIN=${env}`, { hint: HOW_TO_GET });
-    return env;
-  }
+  if (env) return usable(env, `HELM_BIN=${env}`);
   for (const c of [join(PROJECT_ROOT, '.tools', 'bin', 'helm'), join(process.cwd(), '.tools', 'bin', 'helm'), join(dataBinDir(), 'helm')]) {
-    if (existsSync(c)) return c;
+    if (existsSync(c)) return usable(c, c);
   }
   for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir && existsSync(join(dir, 'helm'))) return join(dir, 'helm');
+    if (dir && !unusable(join(dir, 'helm'))) return join(dir, 'helm');
   }
   throw new UserError('helm was not found', { hint: HOW_TO_GET });
 }
@@ -62,21 +81,56 @@ export function logCommand(bin: string, args: string[], ms: number, code: number
   listener?.(line ?? [bin, ...args].map(quoteArg).join(' '), ms, code);
 }
 
-export function run(bin: string, args: string[], opts: { cwd?: string } = {}): Promise<RunResult> {
+/** Why a spawn failed, in words: `permission denied (EACCES)`. */
+function spawnFailure(bin: string, e: NodeJS.ErrnoException): UserError {
+  const why = e.code === 'ENOEXEC' ? 'not an executable (no #! line, or built for another system)' : fsReason(e);
+  return new UserError(`cannot run ${bin}: ${why}`, { hint: HOW_TO_GET });
+}
+
+/**
+ * Runs `bin` and collects its output. A failure to start rejects with a UserError (exit 2); the
+ * rejection is marked handled here, so a run nobody awaits yet (render starts Helm early) never
+ * ends the process as an unhandled rejection with a stack trace.
+ */
+export function run(bin: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   const started = Date.now();
-  return new Promise((res, rej) => {
-    const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = new Promise<RunResult>((res, rej) => {
+    let child;
+    try {
+      child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs });
+    } catch (e) {
+      rej(spawnFailure(bin, e as NodeJS.ErrnoException));
+      return;
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    const max = limitAmount('input');
+    let size = 0;
+    child.stdout.on('data', (b: Buffer) => {
+      size += b.length;
+      if (size <= max) out.push(b);
+      else if (!child.killed) {
+        child.kill('SIGKILL');
+        rej(overLimit('input', {}, `${bin} ${args.slice(0, 2).join(' ')} printed more than ${max.toLocaleString('en-US')} bytes`));
+      }
+    });
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e: NodeJS.ErrnoException) => rej(new UserError(`cannot run ${bin}: ${e.code ?? e.message}`, { hint: HOW_TO_GET })));
-    child.on('close', (code) => {
+    child.on('error', (e: NodeJS.ErrnoException) => rej(spawnFailure(bin, e)));
+    child.on('close', (code, signal) => {
       logCommand(bin, args, Date.now() - started, code ?? 1);
-      res({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 });
+      res({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8') + (signal ? `\n(killed by ${signal})` : ''),
+        code: code ?? 1,
+      });
     });
   });
+  p.catch(() => undefined);
+  return p;
 }
+
+/** `helm version` answers at once; one that hangs is not a working Helm. */
+const VERSION_TIMEOUT_MS = 20_000;
 
 const checked = new Map<string, Promise<string>>();
 
@@ -105,12 +159,20 @@ export function checkHelmVersion(bin: string): Promise<string> {
     if (/^v\d+\.\d+\.\d+/.test(v)) p = Promise.resolve(v);
   }
   if (!p) {
-    p = run(bin, ['version', '--short']).then((r) => {
+    p = run(bin, ['version', '--short'], { timeoutMs: VERSION_TIMEOUT_MS }).then((r) => {
       const m = /^v(\d+)\.(\d+)\.(\d+)/.exec(r.stdout.trim());
-      if (r.code !== 0 || !m) throw new UserError(`${bin} does not answer \`helm version\``, { hint: HOW_TO_GET });
+      if (r.code !== 0 || !m) {
+        const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0].slice(0, 200);
+        const how = r.code !== 0 ? `exited with status ${r.code}` : 'printed no version';
+        throw new UserError(`${bin} is not a working Helm: \`${bin} version --short\` ${how}${said ? `: ${said}` : ''}`, {
+          hint: HOW_TO_GET,
+        });
+      }
       const [maj, min] = [Number(m[1]), Number(m[2])];
       if (!(maj === 4 || (maj === 3 && min >= 12))) {
-        throw new UserError(`helm ${m[0]} at ${bin} is too old: bbmesh needs Helm 3.12+ or 4.x`, { hint: HOW_TO_GET });
+        throw new UserError(`helm ${m[0]} at ${bin} is too old: bbmesh needs Helm 3.12+ or 4.x`, {
+          hint: `upgrade it: ${HOW_TO_GET}`,
+        });
       }
       if (memo) {
         try {
@@ -121,9 +183,20 @@ export function checkHelmVersion(bin: string): Promise<string> {
       }
       return m[0];
     });
+    p.catch(() => undefined); // awaited later (render starts Helm first): never an unhandled rejection
     checked.set(bin, p);
   }
   return p;
+}
+
+/**
+ * Helm's message, readable and safe to print: a path that repeats itself (a symlink loop) once
+ * with `…`; in a YAML parse error, nothing the parser quotes from the document (it may be a Secret).
+ */
+function shortened(msg: string): string {
+  let out = msg.replace(/((?:\/[^/\s]+){1,4}?)\1{2,}/g, '$1$1/…');
+  if (/YAML parse error/.test(out)) out = out.replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '…').replace(/map\[.*$/, 'map[…]');
+  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
 }
 
 /** Turns Helm's error output into one line that names the template file and line. */
@@ -137,7 +210,7 @@ export function helmErrorMessage(stderr: string, chartDir: string): UserError {
     0,
     lines.findIndex((l) => l.startsWith('Error:')),
   );
-  let msg = (lines.slice(first).join(' ') || 'helm template failed').replace(/^Error:\s*/, '');
+  let msg = shortened((lines.slice(first).join(' ') || 'helm template failed').replace(/^Error:\s*/, ''));
   if (/requires kubeVersion/.test(msg)) msg += '; pass --kube-version <version> to render for that Kubernetes release';
   // e.g. "execution error at (podinfo/templates/x.yaml:6:8): need .Values.foo"
   //      "template: podinfo/templates/x.yaml:12:3: executing ... "

@@ -104,7 +104,8 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
 
   const umbrella = opts.umbrellaValues?.length ? opts.umbrellaValues.map((f) => resolve(f)) : [BUILTIN_UMBRELLA];
   const files = [...umbrella, join(bbDir, 'values.yaml'), ...(opts.values ?? []).map((f) => resolve(f))];
-  for (const f of files) if (!existsSync(f)) throw new UserError(`values file not found: ${f}`);
+  const { requireRegularFile } = await import('../files.js');
+  for (const f of files) requireRegularFile(f, 'values file'); // never a device or pipe: Helm would read it without end
   for (const s of opts.set ?? []) parseSet(s);
 
   // Start Helm first: everything below overlaps with it.
@@ -155,6 +156,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   stream.add(r1.stdout, 'bigbang', `bigbang-${pkg}`, 'bigbang');
   releases.forEach((rel, i) => stream.addDocuments(stage2[i], 'package', rel.releaseName, rel.namespace));
   const text = stream.text();
+  (await import('../../manifest/load.js')).assertWithinBounds(text, 'rendered');
 
   // Parsed on first use (printing the YAML needs no parse): positions refer to what `render` prints.
   let manifests: Manifest[] | undefined;

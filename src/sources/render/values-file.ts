@@ -1,24 +1,25 @@
 // Reading a values file (YAML 1.1, as Helm reads it) into a values tree, with errors that name the place.
-import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
 import { asObject } from '../../manifest/json.js';
-import { loadYaml11 } from '../../manifest/yaml11.js';
+import { loadYaml11, YamlBoundError } from '../../manifest/yaml11.js';
+import { readText } from '../files.js';
 import type { RenderOptions } from './types.js';
 import { isPlainObject, mergeValues, parseKeyPath, parseSet, setPath, type Values } from './values.js';
 
 export function loadValuesFile(file: string): Values {
-  if (!existsSync(file)) throw new UserError(`values file not found: ${file}`);
+  const text = readText(file, 'values file'); // within the input size limit
   let v: unknown;
   try {
-    v = loadYaml11(readFileSync(file, 'utf8'), file, { lastKeyWins: true }); // as Helm: a repeated key keeps its last value
+    v = loadYaml11(text, file, { lastKeyWins: true }); // as Helm: a repeated key keeps its last value
   } catch (err) {
     const e = asObject(err);
     const mark = asObject(e.mark);
-    throw new UserError(`malformed YAML: ${String(e.reason ?? e.message ?? err).split('\n')[0]}`, {
+    const bound = err instanceof YamlBoundError; // an alias bomb or 50,000 brackets: not a typo
+    throw new UserError(`${bound ? '' : 'malformed YAML: '}${String(e.reason ?? e.message ?? err).split('\n')[0]}`, {
       file,
       line: typeof mark.line === 'number' ? mark.line + 1 : undefined,
       column: typeof mark.column === 'number' ? mark.column + 1 : undefined,
-      hint: 'fix the YAML syntax',
+      hint: bound ? 'values need neither; is this file generated or hostile?' : 'fix the YAML syntax',
     });
   }
   if (v == null) return {};
@@ -56,7 +57,7 @@ export function mergedValues(files: string[], flags: Pick<RenderOptions, 'set' |
       // Helm reports it
     }
   }
-  each(flags.setFile, (raw) => readFileSync(raw, 'utf8'));
+  each(flags.setFile, (raw) => readText(raw, '--set-file file'));
   return out;
 }
 

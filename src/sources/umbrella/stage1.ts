@@ -1,9 +1,9 @@
 // Stage 1 through the umbrella: `helm template bigbang <chart> -n bigbang` with the umbrella's own
 // values.yaml (Helm reads it), then the environment values, -f files and --set, exactly as
 // `helm upgrade bigbang ./chart -f env.yaml` would.
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { requireRegularFile } from '../files.js';
 import { apiArgs, valueFlagArgs } from '../render/args.js';
 import { missingDependencies } from '../flux/dependencies.js';
 import { checkHelmVersion, helmErrorMessage, run } from '../render/helm.js';
@@ -18,7 +18,7 @@ export const UMBRELLA_NAMESPACE = 'bigbang';
 /** Values files after the umbrella's values.yaml: environment values, then -f. */
 export function userValueFiles(opts: RenderOptions): string[] {
   const files = [...(opts.umbrellaValues ?? []), ...(opts.values ?? [])].map((f) => resolve(f));
-  for (const f of files) if (!existsSync(f)) throw new UserError(`values file not found: ${f}`);
+  for (const f of files) requireRegularFile(f, 'values file'); // never a device or pipe: Helm would read it without end
   return files;
 }
 
