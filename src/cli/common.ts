@@ -2,7 +2,7 @@
 // package directory, manifest files, or `-`), as in `istioctl analyze a.yaml b.yaml`; `-f/--values`
 // and `--set*` are Helm's value flags, handed to Helm as given; `-o/--output` picks the format;
 // `-n/--namespace`, `--kubeconfig`, `--context`, `--request-timeout` mean what they mean to kubectl.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { RenderOptions } from '../sources/render/index.js';
@@ -154,9 +154,11 @@ export function inputsOf(args: string[], o: Flags, verb: string): Inputs {
   const all = [...args, ...legacy];
   const hint = 'pass a package directory (bigbang/ + chart/), manifest files, or - for stdin';
   if (!all.length) throw new UserError(`nothing to ${verb}`, { hint });
-  for (const a of all) if (a !== '-' && !existsSync(a)) throw new UserError(`not found: ${a}`, { hint });
+  // A dangling symlink or a loop is a file the reader names precisely (files.ts); only a missing path stops here.
+  const present = (a: string) => existsSync(a) || lstatSync(a, { throwIfNoEntry: false }) !== undefined;
+  for (const a of all) if (a !== '-' && !present(a)) throw new UserError(`not found: ${a}`, { hint });
   if (all.filter((a) => a === '-').length > 1) throw new UserError('stdin (-) given twice');
-  const dirs = all.filter((a) => a !== '-' && statSync(a).isDirectory());
+  const dirs = all.filter((a) => a !== '-' && existsSync(a) && statSync(a).isDirectory());
   if (dirs.length) {
     if (all.length > 1) throw new UserError(`give one package directory, or manifest files, not ${all.join(' ')}`, { hint });
     if (o.namespace !== undefined)

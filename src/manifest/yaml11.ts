@@ -191,19 +191,23 @@ export function loadYaml11(text: string, filename?: string, bounds: LoadBounds =
       mark: markAt(text, nul),
     });
   const maxDepth = bounds.maxDepth ?? limitAmount('depth');
-  let depth = 0;
-  const listener = (event: jsyaml.EventType, state: jsyaml.State): void => {
-    if (event === 'close') depth--;
-    else if (++depth > maxDepth)
-      throw new YamlBoundError('depth', `mappings and sequences nest deeper than ${describeLimit('depth')}`, {
-        line: state.line,
-        column: state.position - state.lineStart,
-      });
-  };
   let value: unknown;
   try {
-    value = jsyaml.load(text, { schema: K8S_SCHEMA, filename, json: bounds.lastKeyWins === true, listener });
+    // js-yaml counts nesting itself (maxDepth, as our limit counts it: every node entered) and stops there.
+    const options: jsyaml.LoadOptions & { maxDepth: number } = {
+      schema: K8S_SCHEMA,
+      filename,
+      json: bounds.lastKeyWins === true,
+      maxDepth,
+    };
+    value = jsyaml.load(text, options);
   } catch (err) {
+    const e = err as { reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+    if (typeof e.reason === 'string' && e.reason.startsWith('nesting exceeded maxDepth'))
+      throw new YamlBoundError('depth', `mappings and sequences nest deeper than ${describeLimit('depth')}`, {
+        line: Number(e.mark?.line ?? 0),
+        column: Number(e.mark?.column ?? 0),
+      });
     // Only when the depth limit was raised past what the stack holds.
     if (err instanceof RangeError)
       throw new YamlBoundError('depth', `mappings and sequences nest deeper than the parser's stack allows`, { line: 0, column: 0 });

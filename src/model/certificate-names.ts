@@ -15,6 +15,21 @@ export interface CertificateNames {
   describe: string;
 }
 
+const CERTIFICATE = Symbol.for('bbmesh.certificate');
+
+/**
+ * Keeps a Secret's certificates (tls.crt, public) on its manifest when the printed render blanks its data:
+ * a symbol property, never serialized into any output.
+ */
+export function attachCertificate(m: Manifest, pem: string): void {
+  Object.defineProperty(m, CERTIFICATE, { value: pem, enumerable: false, configurable: true });
+}
+
+function attachedCertificate(m: Manifest): string | undefined {
+  const v = (m as unknown as Record<symbol, unknown>)[CERTIFICATE];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** The DNS subjectAltNames of the first certificate of a PEM bundle; undefined when it cannot be read. */
 export function dnsNamesOfPem(pem: string): string[] | undefined {
   const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
@@ -36,7 +51,9 @@ export function certificateNames(model: MeshModel, namespace: string, name: stri
   if (cred.kind === 'secret') {
     const obj = cred.secret.m.obj;
     const raw = asString(asObject(obj.data)['tls.crt']);
-    const text = raw ? Buffer.from(raw, 'base64').toString('utf8') : asString(asObject(obj.stringData)['tls.crt']);
+    const text =
+      attachedCertificate(cred.secret.m) ??
+      (raw ? Buffer.from(raw, 'base64').toString('utf8') : asString(asObject(obj.stringData)['tls.crt']));
     const names = text ? dnsNamesOfPem(text) : undefined;
     return names ? { names, source: cred.secret.m, describe: `Secret ${namespace}/${name}` } : undefined;
   }

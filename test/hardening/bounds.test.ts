@@ -45,9 +45,9 @@ const INPUT = /input limit of 64 MiB \(BBMESH_MAX_INPUT_MB raises it\)/;
 test('alias bombs (9^7, 9^9, in a List) stop check, trace and verify --snapshot at the alias limit', () => {
   for (const f of [bomb7, bomb9, bomb9List]) {
     const at = new RegExp(`${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: aliases expand the input`);
-    assertStopped(measured(['check', '-f', f]), ALIAS, `check -f ${f}`);
-    assertStopped(measured(['check', '-f', f, '--format', 'json']), at, `check -f ${f} --format json`);
-    assertStopped(measured(['trace', 'https://podinfo.bigbang.dev/', '-f', f]), ALIAS, `trace -f ${f}`);
+    assertStopped(measured(['check', f]), ALIAS, `check ${f}`);
+    assertStopped(measured(['check', f, '-o', 'json']), at, `check ${f} -o json`);
+    assertStopped(measured(['trace', 'https://podinfo.bigbang.dev/', f]), ALIAS, `trace ${f}`);
     assertStopped(measured(['verify', '--snapshot', f, '--package', 'podinfo']), ALIAS, `verify --snapshot ${f}`);
   }
   assertStopped(measured(['check', '-'], { stdinFrom: `cat '${bomb9}'` }), /<stdin>:\d+:\d+: aliases expand/, 'check - (stdin)');
@@ -65,8 +65,8 @@ test('alias bombs stop render: in a values file (bbmesh) and in a template (Helm
 });
 
 test('a 200 MB file is refused by its size before it is read: check, trace, render --values, verify --snapshot', () => {
-  assertStopped(measured(['check', '-f', big]), new RegExp(`${big}: 209,715,200 bytes, over the ${INPUT.source}`), 'check -f big');
-  assertStopped(measured(['trace', 'https://podinfo.bigbang.dev/', '-f', big]), INPUT, 'trace -f big');
+  assertStopped(measured(['check', big]), new RegExp(`${big}: 209,715,200 bytes, over the ${INPUT.source}`), 'check big');
+  assertStopped(measured(['trace', 'https://podinfo.bigbang.dev/', big]), INPUT, 'trace big');
   assertStopped(measured(['render', pkg, '--values', big]), INPUT, 'render --values big');
   assertStopped(measured(['verify', '--snapshot', big, '--package', 'podinfo']), INPUT, 'verify --snapshot big');
 });
@@ -78,7 +78,7 @@ test('a 200 MB stream on stdin stops at the input limit; /dev/zero stops at its 
     new RegExp(`<stdin>: more than 67,108,864 bytes, over the ${INPUT.source}`),
     'check -',
   );
-  assertStopped(measured(['check', '-f', '/dev/zero']), /\/dev\/zero:1:1: a NUL byte: YAML does not allow one/, 'check -f /dev/zero');
+  assertStopped(measured(['check', '/dev/zero']), /\/dev\/zero:1:1: a NUL byte: YAML does not allow one/, 'check /dev/zero');
   assertStopped(measured(['verify', '--snapshot', '/dev/zero', '--package', 'podinfo']), /\/dev\/zero:1:1: a NUL byte/, 'verify /dev/zero');
   // Helm would read a device as a values file without end: refused before Helm runs.
   assertStopped(
@@ -87,7 +87,7 @@ test('a 200 MB stream on stdin stops at the input limit; /dev/zero stops at its 
     'render --values /dev/zero',
   );
   // A device without NUL bytes is read up to the limit, not without end.
-  const r = measured(['check', '-f', '/dev/urandom'], { env: { BBMESH_MAX_INPUT_MB: '1' } });
+  const r = measured(['check', '/dev/urandom'], { env: { BBMESH_MAX_INPUT_MB: '1' } });
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /a NUL byte|over the input limit of 1 MiB/);
 });
@@ -98,18 +98,10 @@ test('nesting 50,000 deep (flow and block), alias cycles and alias chains: exit 
   const chain = file('chain.yaml', aliasChain(5_000));
   const cycle = file('cycle.yaml', ALIAS_CYCLE);
   const DEPTH = /deeper than the nesting limit of 500 levels \(BBMESH_MAX_DEPTH raises it\)/;
-  assertStopped(
-    measured(['check', '-f', flow]),
-    new RegExp(`deep-flow\\.yaml:4:50\\d: mappings and sequences nest ${DEPTH.source}`),
-    'flow',
-  );
-  assertStopped(
-    measured(['check', '-f', block]),
-    new RegExp(`deep-block\\.yaml:5:\\d+: mappings and sequences nest ${DEPTH.source}`),
-    'block',
-  );
-  assertStopped(measured(['check', '-f', chain]), /chain\.yaml:6:\d+: aliases nest the document deeper than the nesting limit/, 'chain');
-  assertStopped(measured(['check', '-f', cycle]), /cycle\.yaml:4:\d+: an alias names a mapping or sequence that contains it/, 'cycle');
+  assertStopped(measured(['check', flow]), new RegExp(`deep-flow\\.yaml:4:50\\d: mappings and sequences nest ${DEPTH.source}`), 'flow');
+  assertStopped(measured(['check', block]), new RegExp(`deep-block\\.yaml:5:\\d+: mappings and sequences nest ${DEPTH.source}`), 'block');
+  assertStopped(measured(['check', chain]), /chain\.yaml:6:\d+: aliases nest the document deeper than the nesting limit/, 'chain');
+  assertStopped(measured(['check', cycle]), /cycle\.yaml:4:\d+: an alias names a mapping or sequence that contains it/, 'cycle');
   const json = file('deep.json', `{"apiVersion":"v1","kind":"List","items":[${'['.repeat(50_000)}${']'.repeat(50_000)}]}`);
   assertStopped(
     measured(['verify', '--snapshot', json, '--package', 'podinfo']),
@@ -120,21 +112,21 @@ test('nesting 50,000 deep (flow and block), alias cycles and alias chains: exit 
 
 test('each limit is raised by its environment variable, and a bad value is exit 2', () => {
   const bomb6 = file('bomb6.yaml', aliasBomb(6)); // 1.1 million values once expanded
-  assertStopped(measured(['check', '-f', bomb6]), ALIAS, 'default alias limit');
-  const raised = measured(['check', '-f', bomb6, '--format', 'json'], { env: { BBMESH_MAX_ALIAS_VALUES: '5000000' } });
+  assertStopped(measured(['check', bomb6]), ALIAS, 'default alias limit');
+  const raised = measured(['check', bomb6, '-o', 'json'], { env: { BBMESH_MAX_ALIAS_VALUES: '5000000' } });
   assert.ok([0, 1].includes(raised.code), raised.stderr);
   assert.match(raised.stdout, /"schemaVersion"/);
   const fixture = join(ROOT, 'test', 'fixtures', 'trace', 'podinfo-integrated.yaml');
-  assertStopped(measured(['check', '-f', fixture], { env: { BBMESH_MAX_INPUT_MB: '0.001' } }), /input limit of 0\.001 MiB/, 'input');
-  assertStopped(measured(['check', '-f', fixture], { env: { BBMESH_MAX_DEPTH: '4' } }), /nesting limit of 4 levels/, 'depth');
-  const doc = measured(['check', '-f', fixture], { env: { BBMESH_MAX_DOCUMENT_MB: '0.001' } });
+  assertStopped(measured(['check', fixture], { env: { BBMESH_MAX_INPUT_MB: '0.001' } }), /input limit of 0\.001 MiB/, 'input');
+  assertStopped(measured(['check', fixture], { env: { BBMESH_MAX_DEPTH: '4' } }), /nesting limit of 4 levels/, 'depth');
+  const doc = measured(['check', fixture], { env: { BBMESH_MAX_DOCUMENT_MB: '0.001' } });
   assertStopped(
     doc,
     /a YAML document of [\d,]+ characters, over the document limit of 0\.001 MiB \(BBMESH_MAX_DOCUMENT_MB raises it\)/,
     'document',
   );
   assertStopped(
-    measured(['check', '-f', fixture], { env: { BBMESH_MAX_DEPTH: 'lots' } }),
+    measured(['check', fixture], { env: { BBMESH_MAX_DEPTH: 'lots' } }),
     /BBMESH_MAX_DEPTH=lots is not a positive number/,
     'bad value',
   );

@@ -120,7 +120,7 @@ test('a Secret whose metadata is a string holding a key is read without quoting 
   const [m] = loadManifests(text, { file: 'x.yaml', stage: 'input' });
   assert.equal(m.name, '');
   assert.equal(m.obj.metadata, '-----BEGIN PRIVATE KEY-----SeKrEtmeta', 'the object is left as written, for K8S001 to report');
-  const r = cli(['check', '-f', '-', '--format', 'json'], { input: text });
+  const r = cli(['check', '-', '-o', 'json'], { input: text });
   assert.equal(r.code, 1, r.stderr);
   assert.ok(!r.stdout.includes('SeKrEt') && !r.stderr.includes('SeKrEt'), r.stdout + r.stderr);
   assert.match(r.stdout, /"metadata: must be object, got a value"/);
@@ -146,11 +146,11 @@ test('the built CLI on a sample: render, check, trace, verify --snapshot, each f
     [['render', pkg], [0]],
     [['render', pkg, '-o', 'json', '--debug'], [0]],
     ...['text', 'json', 'sarif', 'junit'].map((f): [string[], number[]] => [
-      ['check', pkg, '--format', f],
+      ['check', pkg, '-o', f],
       [0, 1],
     ]),
     ...['text', 'json', 'sarif', 'junit'].map((f): [string[], number[]] => [
-      ['check', '-f', input, '--format', f, '--debug'],
+      ['check', input, '-o', f, '--debug'],
       [0, 1],
     ]),
     [
@@ -158,18 +158,18 @@ test('the built CLI on a sample: render, check, trace, verify --snapshot, each f
       [0, 1],
     ],
     [
-      ['trace', 'https://podinfo.bigbang.dev/', '-f', input, '--format', 'json'],
+      ['trace', 'https://podinfo.bigbang.dev/', input, '-o', 'json'],
       [0, 1],
     ],
     ...['text', 'json', 'junit'].map((f): [string[], number[]] => [
-      ['verify', '--snapshot', snapshot, '--package', 'podinfo', '--format', f],
+      ['verify', '--snapshot', snapshot, '--package', 'podinfo', '-o', f],
       [0, 1],
     ]),
     ...broken.flatMap((b, i): Array<[string[], number[]]> => {
       const f = join(dir, `broken-${i}.yaml`);
       writeFileSync(f, `${MESH}\n---\n${b}`);
       return [
-        [['check', '-f', f, '--debug'], [2]],
+        [['check', f, '--debug'], [2]],
         [['verify', '--snapshot', f, '--package', 'podinfo', '--debug'], [2]],
       ];
     }),

@@ -167,8 +167,10 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     releases,
     bigbangValues,
     get manifests() {
-      return (manifests ??= parseStream(text, (stage, rel) =>
-        stage === 'package' ? releases.find((r) => r.releaseName === rel)?.chartDir : bbDir,
+      return (manifests ??= parseStream(
+        text,
+        (stage, rel) => (stage === 'package' ? releases.find((r) => r.releaseName === rel)?.chartDir : bbDir),
+        stream.certificates,
       ));
     },
   };

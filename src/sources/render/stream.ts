@@ -3,6 +3,9 @@
 // the namespace made explicit as Flux applies it. Manifests parsed back from it keep positions in it.
 import { CLUSTER_SCOPED, loadManifests, splitDocuments } from '../../manifest/load.js';
 import type { Manifest } from '../../manifest/types.js';
+import { attachCertificate } from '../../model/certificate-names.js';
+import { asObject, asString } from '../../manifest/json.js';
+import { loadYaml11 } from '../../manifest/yaml11.js';
 import { redactSecret } from './redact.js';
 
 /** bigbang: stage 1 (the dev chart or the umbrella); package: stage 2; context: stage 1 of other packages. */
@@ -42,8 +45,31 @@ export function templateOfDocument(body: string): string | undefined {
   return SOURCE_RE.exec(body)?.[1].trim();
 }
 
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * The certificates (never a key) of a rendered Secret's tls.crt, before redaction blanks the Secret's data:
+ * certificate checks read them from the manifest (attachCertificate), the printed stream never shows them.
+ */
+function secretCertificate(body: string, ns: string): [string, string] | undefined {
+  if (!body.includes('tls.crt') || !/^kind:\s*Secret\b/m.test(body)) return undefined;
+  try {
+    const obj = asObject(loadYaml11(body));
+    const meta = asObject(obj.metadata);
+    const raw = asString(asObject(obj.data)['tls.crt']);
+    const text = raw ? Buffer.from(raw, 'base64').toString('utf8') : asString(asObject(obj.stringData)['tls.crt']);
+    const certs = text?.match(PEM_CERT);
+    if (!certs || typeof meta.name !== 'string') return undefined;
+    return [`${typeof meta.namespace === 'string' ? meta.namespace : ns}/${meta.name}`, certs.join('\n')];
+  } catch {
+    return undefined;
+  }
+}
+
 export class RenderStream {
   private readonly parts: string[] = [];
+  /** `namespace/name` of each rendered TLS Secret -> its certificates (public; the key is never kept). */
+  readonly certificates = new Map<string, string>();
   constructor(private readonly showSecrets = false) {}
 
   /** One release's documents; `stageOf` may tell a document's stage from its template (default `stage`). */
@@ -55,6 +81,8 @@ export class RenderStream {
     for (let body of docs) {
       const st = stageOf ? stageOf(templateOfDocument(body)) : stage;
       body = withNamespaceIfNeeded(body, ns);
+      const cert = secretCertificate(body, ns);
+      if (cert) this.certificates.set(cert[0], cert[1]);
       if (!this.showSecrets) body = redactSecret(body);
       this.parts.push(`---\n# Stage: ${st} (release ${release}, namespace ${ns})\n${body.endsWith('\n') ? body : body + '\n'}`);
     }
@@ -69,9 +97,12 @@ export class RenderStream {
 export function parseStream(
   text: string,
   chartDirOf: (stage: StreamStage, release: string, template?: string) => string | undefined,
+  certificates?: ReadonlyMap<string, string>,
 ): Manifest[] {
   const out = loadManifests(text, { file: 'rendered', stage: 'bigbang' });
   for (const m of out) {
+    const cert = m.kind === 'Secret' ? certificates?.get(`${m.namespace}/${m.name}`) : undefined;
+    if (cert) attachCertificate(m, cert);
     const d = m.origin.doc;
     const st = d ? TAG_RE.exec(d.text.slice(d.start, d.start + 200)) : null;
     if (!st) continue;

@@ -130,8 +130,10 @@ export async function renderDeployment(opts: RenderOptions): Promise<RenderResul
     umbrella: read,
     notRendered,
     get manifests() {
-      return (manifests ??= parseStream(text, (stage, rel) =>
-        stage === 'package' ? releases.find((r) => r.releaseName === rel)?.chartDir : umbrella.chartDir,
+      return (manifests ??= parseStream(
+        text,
+        (stage, rel) => (stage === 'package' ? releases.find((r) => r.releaseName === rel)?.chartDir : umbrella.chartDir),
+        stream.certificates,
       ));
     },
   };

@@ -135,7 +135,7 @@ export async function renderThroughUmbrella(pkgDir: string, opts: RenderOptions)
       bigbangValues: values,
       umbrella: read,
       get manifests() {
-        return (manifests ??= parseStream(text, (stage, _rel, t) => (stage === 'package' ? chartDir : stage1Dir(t))));
+        return (manifests ??= parseStream(text, (stage, _rel, t) => (stage === 'package' ? chartDir : stage1Dir(t)), stream.certificates));
       },
     };
   } finally {
