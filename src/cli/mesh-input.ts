@@ -42,12 +42,8 @@ export async function recoverFirst(dir: string): Promise<void> {
 export async function meshInputs(args: string[], o: Flags, cmd: Command, verb: string): Promise<MeshInputs> {
   const layout = explicitLayout(cmd);
   const progress = progressLine();
-  const debug = cmd.optsWithGlobals().debug === true;
-  const umbrella = umbrellaOptionsFrom(o, {
-    layout,
-    onProgress: progress.onProgress,
-    onCommand: debug ? (c, ms) => process.stderr.write(`bbmesh --debug: ${c}  (${ms} ms)\n`) : undefined,
-  });
+  // --debug's command log needs nothing here: the sources' git and helm runs report to Helm's listener (cli/main.ts).
+  const umbrella = umbrellaOptionsFrom(o, { layout, onProgress: progress.onProgress });
   const inputs = inputsOf(args, o, verb);
   if (inputs.kind !== 'deployment' && (o.chart !== undefined || o.offline === true))
     throw new UserError('--chart and --offline are for a whole deployment: give no package directory or file', {

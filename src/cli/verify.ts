@@ -120,10 +120,13 @@ async function run(o: Record<string, unknown>): Promise<void> {
   const { umbrellaText } = await import('./mesh-input.js');
   // The report on stdout says what was read (text); machine outputs leave it to stderr.
   const said = umbrellaText(umbrella);
+  // The readers say `--layout` for a layout they were handed: name where it came from.
+  const reason = layout === undefined && umbrella ? `read from the umbrella ${umbrella.version}` : undefined;
   if (output !== 'text') for (const l of said) process.stderr.write(`bbmesh: ${l}\n`);
   try {
     if (all) {
       const report = await live.verifyAll(reader, { ...common, namespace }, started);
+      if (reason) for (const r of [report, ...report.packages.map((p) => p.report)]) if (r) r.layoutReason = reason;
       const applied = await out.emitAll(report, emit);
       if (output === 'text') for (const l of said) process.stdout.write(`${l}\n`);
       const bugs = report.packages.filter((p) => p.internalError);
@@ -141,6 +144,7 @@ async function run(o: Record<string, unknown>): Promise<void> {
       onProgress: waitMs !== undefined ? progressPrinter() : undefined,
     };
     const report = await live.verifyWith(reader, opts, started);
+    if (reason) report.layoutReason = reason;
     const applied = await out.emitOne(report, emit);
     if (output === 'text') for (const l of said) process.stdout.write(`${l}\n`);
     if (!report.ok || !applied) process.exitCode = EXIT_FINDINGS;
