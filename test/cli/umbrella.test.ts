@@ -3,7 +3,7 @@
 // repositories and a Helm repository on 127.0.0.1, fetched by the CLI into its own cache), and the
 // usage errors. Every output says what was read; JSON outputs carry it and follow their schemas.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cliAsync, validJson } from '../helpers/cli.js';
@@ -60,6 +60,15 @@ test('one package (chart/ only) through the umbrella: check, render, trace, diag
   };
   assert.ok(r.objects.some((o) => o.source.stage === 'context'));
   assert.equal(r.umbrella.package?.key, 'podinfo');
+
+  // manifest files with --umbrella: nothing rendered, the platform (layout, domain, gateways) from the umbrella
+  const file = join(tempDir(), 'podinfo.yaml');
+  writeFileSync(file, yaml.stdout);
+  const files = cli(['check', file, '--umbrella', U, '-o', 'json']);
+  const f = validJson('check', files.stdout) as { umbrella: UmbrellaJson; layout: string; platformGateways: string[] };
+  assert.deepEqual([f.layout, f.umbrella.package], ['bb3', undefined]);
+  assert.ok(f.platformGateways.includes('istio-gateway/passthrough-ingressgateway'));
+  assert.match(files.stderr, /^bbmesh: read: umbrella 3\.1\.0/);
 
   const trace = cli(['trace', PODINFO_URL, pkg, '--umbrella', U]);
   assert.equal(trace.code, 0, trace.stdout + trace.stderr);
