@@ -24,7 +24,7 @@ interface Stage {
 }
 
 /** Instructions by stage: `\` continuations joined, comments dropped. */
-export function parseContainerfile(text: string): Stage[] {
+function parseContainerfile(text: string): Stage[] {
   const stages: Stage[] = [];
   const logical = text.replace(/\\\n/g, ' ').split('\n');
   for (const raw of logical) {
