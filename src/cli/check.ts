@@ -1,19 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import {
-  addMeshInputOptions,
-  addOutputOption,
-  collect,
-  examples,
-  INPUTS_HELP,
-  inputsOf,
-  layoutOf,
-  list,
-  outputOf,
-  renderOptionsFrom,
-  useColor,
-  type Flags,
-} from './common.js';
+import { addMeshInputOptions, addOutputOption, collect, examples, INPUTS_HELP, list, outputOf, useColor, type Flags } from './common.js';
+import { meshInputs, reportUmbrella, umbrellaReadOf } from './mesh-input.js';
+import { addUmbrellaOptions } from './umbrella-options.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'codequality', 'markdown'];
 const SEVERITIES = ['error', 'warning', 'info'];
@@ -37,7 +26,7 @@ export function register(program: Command): void {
     'text',
     'text, json, sarif, junit, codequality (GitLab Code Quality) or markdown (a merge-request report)',
   );
-  addMeshInputOptions(cmd)
+  addUmbrellaOptions(addMeshInputOptions(cmd))
     .addHelpText(
       'after',
       `\nExit status: 0 when no finding is at or above --fail-on (default: warning), 1 otherwise, 2 on bad usage or input.\n` +
@@ -50,14 +39,19 @@ export function register(program: Command): void {
           'bbmesh render examples/podinfo | bbmesh check -',
           'bbmesh check . -o codequality > gl-code-quality-report.json',
           'bbmesh check . --ignore BB003,MESH014 -o junit > bbmesh-junit.xml',
-        ]),
+          'bbmesh check ../kiali --umbrella ~/bigbang                  # a package (chart/ only) through the real umbrella',
+          'bbmesh check ../kiali --umbrella ~/bigbang/chart -f env.yaml --package kiali',
+          'bbmesh check --umbrella ~/bigbang -f env.yaml               # the whole deployment env.yaml enables',
+          'bbmesh check --umbrella ~/bigbang -f env.yaml --chart kiali=../kiali --offline -o json',
+        ]) +
+        '\nWith --umbrella, layout, domain, gateways and Kubernetes version come from the umbrella (explicit flags win);\n' +
+        'the report says what was read. A whole deployment renders every enabled HelmRelease from its Flux source\n' +
+        '(cached under $XDG_CACHE_HOME/bbmesh); one that cannot be had is a line on stderr and the rest is checked.\n',
     )
     .action(async (args: string[], o: Flags, self: Command) => {
       const format = outputOf(self);
       const failOn = String(o.failOn);
       if (!SEVERITIES.includes(failOn)) throw new UserError(`unknown --fail-on ${failOn}`, { hint: `use ${SEVERITIES.join(', ')}` });
-      const layout = layoutOf(o);
-      const inputs = inputsOf(args, o, 'check');
       const ignore = list(o.ignore)
         .flatMap((s) => s.split(','))
         .map((s) => s.trim().toUpperCase())
@@ -68,18 +62,24 @@ export function register(program: Command): void {
         throw new UserError(`unknown rule code${unknown.length > 1 ? 's' : ''} in --ignore: ${unknown.join(', ')}`, {
           hint: 'see docs/rules.md',
         });
-      const opts = {
-        layout,
-        ignore,
-        failOn: failOn as 'error' | 'warning' | 'info',
-        platform: o.platform !== false,
-        render: renderOptionsFrom(o),
-      };
+      const mesh = await meshInputs(args, o, self, 'check');
+      const { inputs, render } = mesh;
+      const opts = { layout: mesh.layout, ignore, failOn: failOn as 'error' | 'warning' | 'info', platform: o.platform !== false, render };
       const { checkPackage, checkManifests } = await import('../analysis/check.js');
-      const result = inputs.kind === 'package' ? await checkPackage(inputs.dir, opts) : await checkManifests(inputs.files, opts);
+      let result;
+      try {
+        if (inputs.kind === 'package') result = await checkPackage(inputs.dir, opts);
+        else if (inputs.kind === 'files') result = await checkManifests(inputs.files, opts);
+        else result = await (await import('../analysis/check-deployment.js')).checkDeployment(opts);
+      } finally {
+        mesh.done();
+      }
+      const umbrella = await umbrellaReadOf(render, result.render?.umbrella);
+      reportUmbrella(umbrella, result.render?.notRendered, format === 'text');
       const { checkReportChunks } = await import('./check-output.js');
       const { writeChunks } = await import('../report/sink.js');
-      await writeChunks(await checkReportChunks(result, format, { rules: RULES, color: useColor() }), process.stdout);
+      const report = { rules: RULES, color: useColor(), umbrella, namespace: render.namespace };
+      await writeChunks(await checkReportChunks(result, format, report), process.stdout);
       if (result.exitCode) process.exitCode = result.exitCode;
     });
 }

@@ -37,13 +37,28 @@ const VALUE_FLAGS = ['values', 'set', 'setString', 'setFile', 'setJson'] as cons
 /** Helm's value flags, as `helm template` has them, for the bigbang/ chart (stage 1), plus the render knobs. */
 export function addValuesOptions(cmd: Command): Command {
   return cmd
-    .option('-f, --values <file>', 'values file for the bigbang/ chart, after bigbang/values.yaml, as helm -f (repeatable)', collect)
-    .option('--set <key=value>', 'set a bigbang/ chart value, as helm --set (repeatable)', collect)
+    .option(
+      '-f, --values <file>',
+      'values file for stage 1, as helm -f (repeatable): the bigbang/ chart, after its values.yaml; with --umbrella the umbrella chart',
+      collect,
+    )
+    .option(
+      '--set <key=value>',
+      'set a stage-1 value (bigbang/ chart, or with --umbrella the umbrella), as helm --set (repeatable)',
+      collect,
+    )
     .option('--set-string <key=value>', 'set a STRING value, as helm --set-string (repeatable)', collect)
     .option('--set-file <key=path>', "set a value from a file's content, as helm --set-file (repeatable)", collect)
     .option('--set-json <key=json>', 'set a JSON value, as helm --set-json (repeatable)', collect)
-    .option('--umbrella-values <file>', "umbrella chart values, lowest precedence (repeatable; default: bbmesh's built-in)", collect)
-    .option('--package <name>', 'package name (default: from bigbang/Chart.yaml)')
+    .option(
+      '--umbrella-values <file>',
+      "umbrella values, lowest precedence (repeatable; default: bbmesh's built-in); with --umbrella: the environment's values",
+      collect,
+    )
+    .option(
+      '--package <name>',
+      "package name (default: from bigbang/Chart.yaml); with --umbrella: the package key in the umbrella's values (kiali, argocd)",
+    )
     .option('--helm <path>', 'helm binary (default: HELM_BIN, .tools/bin/helm, `bbmesh setup`’s, then PATH)')
     .option(
       '--kube-version <v>',
@@ -114,13 +129,6 @@ export function requestTimeoutMs(text: string): number {
   return Math.round(Number(m[1]) * scale);
 }
 
-/** The validated `--layout`. */
-export function layoutOf(o: Flags): 'bb2' | 'bb3' {
-  if (o.layout !== 'bb2' && o.layout !== 'bb3')
-    throw new UserError(`unknown --layout ${String(o.layout)}`, { hint: 'use bb2 (Big Bang 1.x/2.x) or bb3 (Big Bang 3.x)' });
-  return o.layout;
-}
-
 /**
  * What check, trace and diagram read: the inputs (positional), Helm's value flags for a package,
  * `-n` for manifest files, the Big Bang layout and the assumed platform.
@@ -131,10 +139,9 @@ export function addMeshInputOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--layout <layout>',
-        'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway)',
-      )
-        .choices(['bb2', 'bb3'])
-        .default('bb2'),
+        'Big Bang layout: bb2 (1.x/2.x, the guide) or bb3 (3.x names: istiod, istio-gateway/public-ingressgateway); ' +
+          "default: detected (--umbrella, chart/'s bb-common dependency, the umbrella values), else bb2",
+      ).choices(['bb2', 'bb3']),
     )
     .option('--no-platform', 'do not add the assumed Big Bang platform (ingress gateway, public Gateway, public-cert)');
   addValuesOptions(cmd);
@@ -142,18 +149,31 @@ export function addMeshInputOptions(cmd: Command): Command {
   return cmd;
 }
 
-export const INPUTS_HELP = 'a package directory (bigbang/ + chart/), or manifest files (- = stdin)';
+export const INPUTS_HELP =
+  'a package directory (bigbang/ + chart/; with --umbrella chart/ only), or manifest files (- = stdin); ' +
+  'none with --umbrella: the whole deployment';
 
-/** What the inputs name: one package directory, or manifest files (`-` = stdin). */
-export type Inputs = { kind: 'package'; dir: string } | { kind: 'files'; files: string[] };
+/**
+ * What the inputs name: one package directory, manifest files (`-` = stdin), or, with --umbrella and
+ * no input, the whole deployment the umbrella's values enable.
+ */
+export type Inputs = { kind: 'package'; dir: string } | { kind: 'files'; files: string[] } | { kind: 'deployment' };
 
 /** Resolves and checks the positional inputs (and the deprecated `--file`) against the other flags. */
 export function inputsOf(args: string[], o: Flags, verb: string): Inputs {
   const legacy = list(o.file);
   if (legacy.length) note(`--file is deprecated: pass manifest files as arguments (bbmesh ${verb} a.yaml b.yaml, or - for stdin)`);
   const all = [...args, ...legacy];
-  const hint = 'pass a package directory (bigbang/ + chart/), manifest files, or - for stdin';
-  if (!all.length) throw new UserError(`nothing to ${verb}`, { hint });
+  const umbrella = typeof o.umbrella === 'string';
+  const hint = 'pass a package directory (bigbang/ + chart/), manifest files, - for stdin, or --umbrella DIR for a whole deployment';
+  if (!all.length) {
+    if (!umbrella) throw new UserError(`nothing to ${verb}`, { hint });
+    if (o.namespace !== undefined)
+      throw new UserError('-n/--namespace applies to manifest files', {
+        hint: "a deployment's objects take the namespaces Flux gives them (each HelmRelease's targetNamespace)",
+      });
+    return { kind: 'deployment' };
+  }
   // A dangling symlink or a loop is a file the reader names precisely (files.ts); only a missing path stops here.
   const present = (a: string) => existsSync(a) || lstatSync(a, { throwIfNoEntry: false }) !== undefined;
   for (const a of all) if (a !== '-' && !present(a)) throw new UserError(`not found: ${a}`, { hint });
@@ -167,8 +187,9 @@ export function inputsOf(args: string[], o: Flags, verb: string): Inputs {
       });
     return { kind: 'package', dir: dirs[0] };
   }
+  // With --umbrella the value flags are the umbrella's (domain, gateways and layout of the platform).
   const valueFlags = VALUE_FLAGS.filter((k) => list(o[k]).length);
-  if (valueFlags.length)
+  if (valueFlags.length && !umbrella)
     throw new UserError('-f/--values and --set* are values for rendering a package directory; manifest files are read as they are', {
       hint: 'pass the package directory, or render first: bbmesh render pkg -f vals.yaml | bbmesh check -',
     });

@@ -1,5 +1,7 @@
 // The `bbmesh` command line: parse flags, call the library, print. Command modules are
 // loaded lazily so that `render` can start Helm before anything heavy is imported.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError, EXIT_USAGE, fileError, isFsError } from '../core/errors.js';
 import { escapeText } from '../report/escape.js';
@@ -21,8 +23,9 @@ const MODULES: Record<string, () => Promise<{ register: Register }>> = {
 const MODULE_OF: Record<string, string> = { diagram: 'trace' };
 
 export async function main(argv: string[]): Promise<void> {
-  // `bbmesh render <dir>`, plain: start Helm's stage 1 before building the flag parser.
-  if (argv.length === 2 && argv[0] === 'render' && !argv[1].startsWith('-'))
+  // `bbmesh render <dir>`, plain: start Helm's stage 1 before building the flag parser (not when an
+  // interrupted integrate is to be settled first: the files may change before the render).
+  if (argv.length === 2 && argv[0] === 'render' && !argv[1].startsWith('-') && !existsSync(join(argv[1], '.bbmesh')))
     (await import('../sources/render/index.js')).startEarly(argv[1]);
   quietOnClosedPipe();
   const debug = argv.includes('--debug');

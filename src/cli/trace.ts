@@ -8,15 +8,14 @@ import {
   collect,
   examples,
   INPUTS_HELP,
-  inputsOf,
-  layoutOf,
   list,
   outputOf,
-  renderOptionsFrom,
   useColor,
   write,
   type Flags,
 } from './common.js';
+import { loadInputs } from './trace-input.js';
+import { addUmbrellaOptions } from './umbrella-options.js';
 
 function parseHeaders(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -39,7 +38,7 @@ export function register(program: Command): void {
     .option('-X, --method <method>', 'HTTP method', 'GET')
     .option('-H, --header <name=value>', 'request header (repeatable), e.g. --header x-env=dev', collect);
   addOutputOption(trace, ['text', 'json', 'mermaid'], 'text');
-  addMeshInputOptions(trace)
+  addUmbrellaOptions(addMeshInputOptions(trace))
     .addHelpText(
       'after',
       '\nExit status: 0 when the request would succeed (as far as configuration goes), 1 when it fails, 2 on bad usage or input.\n' +
@@ -50,32 +49,31 @@ export function register(program: Command): void {
           'bbmesh trace https://podinfo.bigbang.dev/ examples/podinfo -f my-values.yaml --set-string domain=bigbang.dev',
           'bbmesh trace https://podinfo.bigbang.dev/api rendered.yaml -n podinfo --header x-env=dev -X POST',
           'bbmesh render examples/podinfo | bbmesh trace https://podinfo.bigbang.dev/ - -o json',
+          'bbmesh trace https://kiali.dev.bigbang.mil/ ../kiali --umbrella ~/bigbang   # the package through the real umbrella',
+          'bbmesh trace https://kiali.dev.bigbang.mil/ --umbrella ~/bigbang -f env.yaml --chart kiali=../kiali   # whole deployment',
         ]),
     )
     .action(async (url: string, args: string[], o: Flags, self: Command) => {
       const format = outputOf(self);
-      const layout = layoutOf(o);
-      const { parseTraceUrl } = await import('../analysis/trace/index.js');
-      const { tracePackage, traceManifests } = await import('../analysis/trace/run.js');
+      const { parseTraceUrl, traceRequest } = await import('../analysis/trace/index.js');
       parseTraceUrl(url);
-      const inputs = inputsOf(args, o, 'trace');
-      const opts = {
-        method: String(o.method),
-        headers: parseHeaders(list(o.header)),
-        layout,
-        platform: o.platform !== false,
-        render: renderOptionsFrom(o),
-      };
-      const result = inputs.kind === 'package' ? await tracePackage(url, inputs.dir, opts) : await traceManifests(url, inputs.files, opts);
+      const headers = parseHeaders(list(o.header));
+      const input = await loadInputs(args, o, self, 'trace');
+      const result = traceRequest(input.mesh.model, { url, method: String(o.method), headers });
+      result.layout = input.layout;
+      const extra = input.umbrellaJson();
       if (format === 'json') {
-        write(JSON.stringify(result, null, 2));
+        write(JSON.stringify({ ...result, ...extra }, null, 2));
       } else if (format === 'mermaid') {
-        const { traceToMermaid } = await import('../report/trace-mermaid.js');
-        write(traceToMermaid(result));
+        const { traceToMermaid, withMermaidComments } = await import('../report/trace-mermaid.js');
+        write(withMermaidComments(traceToMermaid(result), input.comments()));
       } else {
         const { traceToText } = await import('../report/trace-text.js');
         write(traceToText(result, { color: useColor() }));
+        const c = (await import('../report/common.js')).style(useColor());
+        for (const l of input.umbrellaText()) write(c.dim(l));
       }
+      input.report(format === 'text');
       if (!result.verdict.ok) process.exitCode = 1;
     });
 
@@ -86,21 +84,30 @@ export function register(program: Command): void {
     )
     .argument('[inputs...]', INPUTS_HELP);
   addOutputOption(diagram, ['mermaid', 'json'], 'mermaid', 'mermaid, or json (hosts and their verdicts)');
-  addMeshInputOptions(diagram)
+  addUmbrellaOptions(addMeshInputOptions(diagram))
     .addHelpText(
       'after',
       '\nExit status: 0 when every exposed host traces successfully, 1 when one is broken, 2 on bad usage or input.\n' +
-        examples(['bbmesh diagram examples/podinfo > podinfo.mmd', 'bbmesh diagram rendered.yaml -o json']),
+        'The Mermaid output names the layout (and with --umbrella what was read) in %% comments.\n' +
+        examples([
+          'bbmesh diagram examples/podinfo > podinfo.mmd',
+          'bbmesh diagram rendered.yaml -o json',
+          'bbmesh diagram ../kiali --umbrella ~/bigbang > kiali.mmd',
+          'bbmesh diagram --umbrella ~/bigbang -f env.yaml > deployment.mmd     # every host of the whole deployment',
+        ]),
     )
     .action(async (args: string[], o: Flags, self: Command) => {
       const format = outputOf(self);
-      const layout = layoutOf(o);
-      const inputs = inputsOf(args, o, 'draw');
-      const { loadMesh } = await import('../sources/index.js');
+      const input = await loadInputs(args, o, self, 'draw');
       const { buildDiagram } = await import('../analysis/trace/diagram.js');
-      const input = await loadMesh(inputs, { layout, platform: o.platform !== false, render: renderOptionsFrom(o) });
-      const d = buildDiagram(input.model);
-      write(format === 'json' ? JSON.stringify({ schemaVersion: 1, hosts: d.hosts }, null, 2) : d.mermaid);
+      const d = buildDiagram(input.mesh.model);
+      if (format === 'json') {
+        write(JSON.stringify({ schemaVersion: 1, layout: input.layout, ...input.umbrellaJson(), hosts: d.hosts }, null, 2));
+      } else {
+        const { withMermaidComments } = await import('../report/trace-mermaid.js');
+        write(withMermaidComments(d.mermaid, input.comments()));
+      }
+      input.report(false);
       if (d.hosts.some((h) => !h.ok)) process.exitCode = 1;
     });
 }

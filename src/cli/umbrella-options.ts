@@ -3,12 +3,10 @@
 //   --package NAME         the package key as the umbrella's values name it (kiali, argocd), without addons.
 //   --chart NAME=DIR       whole deployment: HelmRelease NAME from a local chart or package checkout (repeatable)
 //   --offline              whole deployment: never fetch, use only the source cache
-// Wiring: `addUmbrellaOptions(cmd)` when building the command; in the action,
-//   const umbrella = umbrellaOptionsFrom(o, { layout: explicitLayout(cmd), onProgress: progress.onProgress });
-//   render options: { ...renderOptionsFrom(o), umbrella }; CheckOptions.layout: explicitLayout(cmd) (the umbrella's otherwise).
-// With a package directory: checkPackage / loadMesh({ dir }) as before; without one: checkDeployment /
-// loadMesh({}). Print `umbrellaLines(result.render.umbrella)` (stderr for YAML output) and each
-// `notRendered[].message` on stderr; JSON output carries both.
+// Wiring: `addUmbrellaOptions(cmd)` when building the command; in the action, `meshInputs` (mesh-input.ts)
+// turns the flags into the inputs (a package, files, or none: the whole deployment) and the render
+// options with `umbrella`; `reportUmbrella` prints what was read (stderr unless the text report shows
+// it) and each `notRendered[].message` on stderr; JSON outputs carry both (report/common.ts umbrellaFields).
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';

@@ -5,7 +5,7 @@ import { EXIT_FINDINGS, UserError } from '../core/errors.js';
 import type { ClusterReader } from '../sources/cluster/reader.js';
 import type { KubeReader } from '../sources/cluster/kube.js';
 import { readText } from '../sources/files.js';
-import { examples, useColor } from './common.js';
+import { collect, examples, useColor } from './common.js';
 
 const SNAPSHOT_HELP =
   '{ kubectl get namespaces,gitrepositories.source.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io,pods,services,\n' +
@@ -37,6 +37,12 @@ export function register(program: Command): void {
       '--layout <layout>',
       'Big Bang layout: bb2 (istio-system/public) or bb3 (istio-gateway/public-ingressgateway); default: detected',
     )
+    .option(
+      '--umbrella <dir>',
+      'read the layout from a Big Bang checkout (or its chart/) as check does; verify judges the domain, hosts and ' +
+        "gateways from the cluster's own objects, so the umbrella's are shown, not used",
+    )
+    .option('-f, --values <file>', "with --umbrella: the environment's values files, as helm -f (repeatable)", collect)
     .option('--wait <duration>', 'poll until Flux and the package pods are ready, at most this long (e.g. 10m); running out is exit 1')
     .option('--snapshot <file>', 'verify a YAML/JSON dump of the cluster instead of a live cluster (step 12 is then cannot-check)')
     .option(
@@ -60,7 +66,10 @@ export function register(program: Command): void {
         'bbmesh verify --all',
         'bbmesh verify --all -o policyreport --apply',
         'bbmesh verify --all -o prometheus > /var/lib/node-exporter/textfile/bbmesh.prom',
+        'bbmesh verify --package kiali --umbrella ~/bigbang -f env.yaml     # layout as the umbrella reads',
       ]) +
+        '\nWith --umbrella only the layout is taken from it (--layout still wins): the steps read the package\n' +
+        'host, Gateways and certificates from the cluster. --chart and --offline (whole-deployment renders) do not apply.\n' +
         `\nA snapshot for --snapshot (air-gapped sites):\n  ${SNAPSHOT_HELP}\n\nSteps: 5 Flux and pods ready, 7 TLS secret, 8 ingress Service, 9 Gateway, 10 VirtualService,\n11 istio-proxy sidecars, 12 HTTPS request. Then the \`check\` rules run on the objects read; their findings
 (package namespace and HelmRelease only) are listed after the steps. With --all, a package without a
 VirtualService skips the ingress steps 7-10 and 12.
@@ -95,8 +104,9 @@ async function run(o: Record<string, unknown>): Promise<void> {
   if (snapshot && waitMs !== undefined) throw new UserError('--wait needs a live cluster, not --snapshot');
   if (snapshot && (o.kubeconfig || o.context)) throw new UserError('--snapshot reads a file: drop --kubeconfig/--context');
   if (snapshot && o.apply) throw new UserError('--apply writes to a live cluster, not --snapshot');
+  const umbrella = await umbrellaRead(o, layout as 'bb2' | 'bb3' | undefined);
   const common = {
-    layout: layout as 'bb2' | 'bb3' | undefined,
+    layout: (layout ?? umbrella?.layout) as 'bb2' | 'bb3' | undefined,
     address: str('address') ? parseAddress(str('address')!) : undefined,
     caPem: str('ca') ? readCa(str('ca')!) : undefined,
     insecure: Boolean(o.insecure),
@@ -107,10 +117,18 @@ async function run(o: Record<string, unknown>): Promise<void> {
   const { reader, kube } = await readerFor(snapshot, { kubeconfig: str('kubeconfig'), context: str('context'), timeoutMs });
   const out = await import('./verify-output.js');
   const emit = { output, apply: Boolean(o.apply), color: useColor(), kube };
+  const { umbrellaText } = await import('./mesh-input.js');
+  // The report on stdout says what was read (text); machine outputs leave it to stderr.
+  const said = umbrellaText(umbrella);
+  // The readers say `--layout` for a layout they were handed: name where it came from.
+  const reason = layout === undefined && umbrella ? `read from the umbrella ${umbrella.version}` : undefined;
+  if (output !== 'text') for (const l of said) process.stderr.write(`bbmesh: ${l}\n`);
   try {
     if (all) {
       const report = await live.verifyAll(reader, { ...common, namespace }, started);
+      if (reason) for (const r of [report, ...report.packages.map((p) => p.report)]) if (r) r.layoutReason = reason;
       const applied = await out.emitAll(report, emit);
+      if (output === 'text') for (const l of said) process.stdout.write(`${l}\n`);
       const bugs = report.packages.filter((p) => p.internalError);
       for (const p of bugs) process.stderr.write(`bbmesh: internal error verifying ${p.name}: ${p.internalError}\n(please report it)\n`);
       if (bugs.length) process.exitCode = 3;
@@ -126,11 +144,24 @@ async function run(o: Record<string, unknown>): Promise<void> {
       onProgress: waitMs !== undefined ? progressPrinter() : undefined,
     };
     const report = await live.verifyWith(reader, opts, started);
+    if (reason) report.layoutReason = reason;
     const applied = await out.emitOne(report, emit);
+    if (output === 'text') for (const l of said) process.stdout.write(`${l}\n`);
     if (!report.ok || !applied) process.exitCode = EXIT_FINDINGS;
   } finally {
     kube?.close();
   }
+}
+
+/** What the umbrella tells (--umbrella, with -f values), or undefined without it. */
+async function umbrellaRead(o: Record<string, unknown>, layout: 'bb2' | 'bb3' | undefined) {
+  const values = Array.isArray(o.values) ? o.values.filter((v): v is string => typeof v === 'string') : [];
+  if (typeof o.umbrella !== 'string') {
+    if (values.length) throw new UserError('-f/--values are the environment values of --umbrella DIR', { hint: 'add --umbrella' });
+    return undefined;
+  }
+  const { umbrellaReadOf } = await import('./mesh-input.js');
+  return umbrellaReadOf({ values, umbrella: { dir: o.umbrella, layout } });
 }
 
 /** The snapshot, or the cluster of the kubeconfig (its client loaded only then). */

@@ -1,7 +1,10 @@
 // What every report shares: colours (only on a terminal), XML escaping, object labels, and the lines
-// that show one finding (check's and verify's text outputs, and both JUnit reports).
+// that show one finding (check's and verify's text outputs, and both JUnit reports), the umbrella's JSON fields.
+import { relative } from 'node:path';
 import pc from 'picocolors';
 import type { Finding, Severity } from '../analysis/rules/types.js';
+import type { NotRendered, UmbrellaRead } from '../sources/umbrella/types.js';
+import { escapeFinding } from './escape.js';
 import { placeText } from './position.js';
 
 export type Style = ReturnType<typeof pc.createColors>;
@@ -50,9 +53,10 @@ export function severityCounts(findings: Finding[]): string {
 
 /**
  * One finding as text: `<place>  <severity>  <CODE>  <message>` (the object when `withObject`), then its
- * runtime symptom and fix, indented.
+ * runtime symptom and fix, indented. What comes from the input is escaped here (callers pass findings raw).
  */
-export function findingLines(f: Finding, c: Style, opts: { indent?: string; withObject?: boolean } = {}): string[] {
+export function findingLines(raw: Finding, c: Style, opts: { indent?: string; withObject?: boolean } = {}): string[] {
+  const f = escapeFinding(raw);
   const ind = opts.indent ?? '  ';
   const place = placeText(f.source);
   const what = opts.withObject ? `${objectLabel(f.object)}: ${f.message}` : f.message;
@@ -67,4 +71,27 @@ export function findingLines(f: Finding, c: Style, opts: { indent?: string; with
 export function findingText(f: Finding): string {
   const place = placeText(f.source);
   return `${f.severity} ${f.code} ${objectLabel(f.object)}${place ? ` ${place}` : ''}${f.render === 'istio-disabled' ? ' [Istio disabled]' : ''}: ${f.message}\n  symptom: ${f.symptom}\n  fix: ${f.hint}`;
+}
+
+/** What was read from the umbrella, as every JSON output carries it (paths relative to the working directory). */
+export function umbrellaToJson(u: UmbrellaRead) {
+  return {
+    description: u.description,
+    notes: u.notes,
+    chart: relative(process.cwd(), u.chartDir) || '.',
+    version: u.version,
+    layout: u.layout,
+    domain: u.domain,
+    gateways: u.gateways,
+    kubeVersion: u.kubeVersion,
+    ...(u.package ? { package: u.package } : {}),
+  };
+}
+
+/** `umbrella` and (whole deployment) `notRendered`, for spreading into a JSON output; nothing without an umbrella. */
+export function umbrellaFields(u: UmbrellaRead | undefined, notRendered?: NotRendered[]) {
+  return {
+    ...(u ? { umbrella: umbrellaToJson(u) } : {}),
+    ...(notRendered ? { notRendered: notRendered.map((n) => ({ helmRelease: n.helmRelease, message: n.message })) } : {}),
+  };
 }

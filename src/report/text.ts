@@ -3,11 +3,16 @@
 import type { CheckResult } from '../analysis/check.js';
 import type { Finding } from '../analysis/rules/types.js';
 import { SEVERITY_RANK } from '../analysis/rules/engine.js';
-import { findingLines, plural, style } from './common.js';
-import { escapeFinding, escapeLine } from './escape.js';
+import type { NotRendered, UmbrellaRead } from '../sources/umbrella/types.js';
+import { findingLines, plural, style, type Style } from './common.js';
+import { escapeLine } from './escape.js';
 
 export interface TextOptions {
   color?: boolean;
+  /** What was read from the umbrella (default: the render's); shown after the layout. */
+  umbrella?: UmbrellaRead;
+  /** Whole deployment: the HelmReleases not rendered (default: the render's); their messages go to stderr. */
+  notRendered?: NotRendered[];
 }
 
 /** Header of an object group: `Kind namespace/name  (template path on disk)`. */
@@ -52,7 +57,7 @@ export function* textChunks(result: CheckResult, opts: TextOptions = {}): Genera
     yield c.bold(header(group)) + '\n';
     for (const f of group) {
       if (f.source?.file === 'rendered') renderedPositions = true;
-      yield findingLines(escapeFinding(f), c).join('\n') + '\n';
+      yield findingLines(f, c).join('\n') + '\n';
     }
     yield '\n';
   }
@@ -60,6 +65,7 @@ export function* textChunks(result: CheckResult, opts: TextOptions = {}): Genera
   const extra = [
     s.assumedObjects ? `+${s.assumedObjects} assumed Big Bang platform` : '',
     s.operatorObjects ? `+${s.operatorObjects} made by operators at run time` : '',
+    s.contextObjects ? `+${s.contextObjects} of other packages, rendered by the umbrella as context` : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -91,9 +97,27 @@ export function* textChunks(result: CheckResult, opts: TextOptions = {}): Genera
   if (result.layoutReason)
     yield (
       c.dim(
-        [`Layout ${result.layout} (${result.layoutReason})`, gateways.length ? `assumed Big Bang gateways: ${gateways.join(', ')}` : '']
-          .filter(Boolean)
-          .join('; ') + '.',
+        escapeLine(
+          [`Layout ${result.layout} (${result.layoutReason})`, gateways.length ? `assumed Big Bang gateways: ${gateways.join(', ')}` : '']
+            .filter(Boolean)
+            .join('; ') + '.',
+        ),
+      ) + '\n'
+    );
+  yield* umbrellaChunks(opts.umbrella ?? result.render?.umbrella, opts.notRendered ?? result.render?.notRendered, c);
+}
+
+/** `read: umbrella ...` and its notes; the releases that were not rendered, by name (the reasons are on stderr). */
+function* umbrellaChunks(u: UmbrellaRead | undefined, notRendered: NotRendered[] | undefined, c: Style): Generator<string> {
+  if (!u) return;
+  yield c.dim(escapeLine(u.description)) + '\n';
+  for (const n of u.notes) yield c.dim(escapeLine(`note: ${n}`)) + '\n';
+  if (notRendered?.length)
+    yield (
+      c.yellow(
+        escapeLine(
+          `not rendered, so not checked: ${notRendered.map((n) => n.helmRelease.name).join(', ')} (why: on stderr, or notRendered in -o json)`,
+        ),
       ) + '\n'
     );
 }

@@ -1,6 +1,7 @@
 // Mermaid flowcharts of traces, in the style of the guide's diagram: one node per hop with the
 // real object names, ports on the edges, the broken hop in red, assumed platform objects dashed.
 import type { Hop, TraceResult } from '../analysis/trace/types.js';
+import { escapeLine } from './escape.js';
 import { statusText } from './trace-text.js';
 
 const KIND_LABEL: Record<string, string> = {
@@ -22,9 +23,42 @@ const KIND_LABEL: Record<string, string> = {
   container: 'Container',
 };
 
-/** Text safe inside a quoted Mermaid label. */
+const ENTITY: Record<string, string> = {
+  '#': '#35;',
+  '"': '#quot;',
+  '<': '#lt;',
+  '>': '#gt;',
+  '|': '#124;',
+  '&': '#38;',
+  '`': '#96;',
+  '%': '#37;',
+};
+
+/**
+ * Text safe inside a quoted Mermaid label: one line (controls and newlines shown as `\n`, `\e`, never
+ * ending the statement), and Mermaid's entity codes for what would end the label (`"`), start an entity
+ * (`#`), be read as HTML (`<`, `>`, `&`), end an edge label (`|`), turn on Markdown (a backtick) or
+ * make a directive (`%%{init: ...}%%` is honoured anywhere in the text, even inside a label).
+ */
 export function mermaidText(s: string): string {
-  return s.replace(/->/g, '→').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/\|/g, '#124;');
+  return escapeLine(s)
+    .replace(/->/g, '→')
+    .replace(/[#"<>|&`%]/g, (ch) => ENTITY[ch]);
+}
+
+/** Plain text (a comment, the title) that cannot hold `%%`, where a directive starts: `%%` becomes `%25%`. */
+function noDirective(s: string): string {
+  return s.replace(/%(?=%)/g, '%25');
+}
+
+/** Lines as Mermaid comments (`%% ...`) after the diagram's first statement; never a directive. */
+export function withMermaidComments(mermaid: string, lines: string[]): string {
+  if (!lines.length) return mermaid;
+  const at = /^(?:flowchart|graph) .*$/m.exec(mermaid);
+  const comments = lines.map((l) => `%% ${noDirective(escapeLine(l))}`).join('\n');
+  if (!at) return `${comments}\n${mermaid}`;
+  const end = at.index + at[0].length;
+  return `${mermaid.slice(0, end)}\n${comments}${mermaid.slice(end)}`;
 }
 
 export function hopLabel(h: Hop): string {
@@ -108,7 +142,8 @@ export class MermaidGraph {
 
   render(direction = 'LR', title?: string): string {
     const out: string[] = [];
-    if (title) out.push('---', `title: ${JSON.stringify(title.replace(/\n/g, ' '))}`, '---');
+    // One line, and no `%%{` a directive could start from (Mermaid honours them anywhere in the text).
+    if (title) out.push('---', `title: ${JSON.stringify(noDirective(escapeLine(title)))}`, '---');
     out.push(`flowchart ${direction}`, ...this.lines, ...CLASSES);
     for (const [c, ids] of this.classes) if (ids.size) out.push(`  class ${[...ids].join(',')} ${c};`);
     return out.join('\n') + '\n';

