@@ -153,6 +153,9 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
     umbrellaValues: opts.umbrellaValues?.length ? opts.umbrellaValues : undefined,
     ...opts.render,
   };
+  // A values file that is not there is the user's to fix, not something integrate would break.
+  for (const f of [...(settings.umbrellaValues ?? []), ...(settings.values ?? [])])
+    if (!existsSync(f) || !statSync(f).isFile()) throw new UserError(`values file not found: ${f}`, { hint: 'check the path' });
   const input = { ws, pkg, namespace, layout, opts, settings, notes };
   const plan = layout.name === 'bb3' ? await planLibrary(input) : await planGuide(input);
   const { steps } = plan;

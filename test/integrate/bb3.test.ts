@@ -29,7 +29,12 @@ function withLibrary(src: string): string {
 }
 
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
-const spec = (m: Manifest) => m.obj.spec as Record<string, any>;
+/** The value at a path of an object's spec (`at(vs, 'http', 0, 'route')`). */
+function at(m: Manifest | undefined, ...path: (string | number)[]): unknown {
+  let v: unknown = m?.obj.spec;
+  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined;
+  return v;
+}
 const errorsAndWarnings = (r: Awaited<ReturnType<typeof checkPackage>>) =>
   r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code} ${f.object.kind}/${f.object.name}: ${f.message}`);
 /** What bb-common generated, by kind and name. */
@@ -84,15 +89,18 @@ test('upstream podinfo: the 3.x integration a maintainer writes; renders like po
   const ms = res.render!.manifests;
   const vs = ms.find((m) => m.kind === 'VirtualService')!;
   assert.equal(vs.name, 'podinfo');
-  assert.deepEqual(spec(vs).gateways, ['istio-gateway/public-ingressgateway']);
-  assert.deepEqual(spec(vs).hosts, ['podinfo.bigbang.dev']);
-  assert.deepEqual(spec(vs).http[0].route[0].destination, { host: 'podinfo-podinfo.podinfo.svc.cluster.local', port: { number: 9898 } });
+  assert.deepEqual(at(vs, 'gateways'), ['istio-gateway/public-ingressgateway']);
+  assert.deepEqual(at(vs, 'hosts'), ['podinfo.bigbang.dev']);
+  assert.deepEqual(at(vs, 'http', 0, 'route', 0, 'destination'), {
+    host: 'podinfo-podinfo.podinfo.svc.cluster.local',
+    port: { number: 9898 },
+  });
   const np = ms.find((m) => m.kind === 'NetworkPolicy' && m.name.startsWith('allow-ingress-to-podinfo-'))!;
-  const pod = ms.find((m) => m.kind === 'Deployment')!.obj.spec as Record<string, any>;
-  assert.deepEqual(spec(np).podSelector.matchLabels, pod.template.metadata.labels, 'admits the gateway to the Service pods');
-  assert.deepEqual(spec(np).ingress[0].ports, [{ port: 9898, protocol: 'TCP' }]);
+  const pod = ms.find((m) => m.kind === 'Deployment');
+  assert.deepEqual(at(np, 'podSelector', 'matchLabels'), at(pod, 'template', 'metadata', 'labels'), 'admits the gateway to the pods');
+  assert.deepEqual(at(np, 'ingress', 0, 'ports'), [{ port: 9898, protocol: 'TCP' }]);
   const ap = ms.find((m) => m.kind === 'AuthorizationPolicy' && m.name === 'podinfo-public-ingressgateway-authz-policy')!;
-  assert.deepEqual(spec(ap).rules[0].from[0].source.principals, [
+  assert.deepEqual(at(ap, 'rules', 0, 'from', 0, 'source', 'principals'), [
     'cluster.local/ns/istio-gateway/sa/public-ingressgateway-ingressgateway-service-account',
   ]);
   // What bb-common generates has portal's shape: the same defaults, and per route VS, SE, NP, AP.
@@ -120,7 +128,13 @@ test('upstream podinfo: the 3.x integration a maintainer writes; renders like po
   );
   assert.ok(off.some((m) => m.kind === 'NetworkPolicy'));
   // The umbrella side as 3.x writes it.
-  assert.deepEqual(spec(ms.find((m) => m.kind === 'HelmRelease')!).dependsOn, [{ name: 'istiod', namespace: 'bigbang' }]);
+  assert.deepEqual(
+    at(
+      ms.find((m) => m.kind === 'HelmRelease'),
+      'dependsOn',
+    ),
+    [{ name: 'istiod', namespace: 'bigbang' }],
+  );
   assert.equal(ms.find((m) => m.kind === 'Namespace')!.obj.metadata!.labels!['istio-injection'], 'enabled');
   assert.match(read(dir, 'bigbang/templates/podinfo/values.yaml'), /^routes:\n {2}inbound:\n {4}podinfo:\n {6}gateways:\n/m);
 
