@@ -1,7 +1,8 @@
-// `bbmesh integrate`: the six edits of Big Bang's service-mesh guide, done on a package directory:
-// learned from a render of the chart, checked by rendering the result (Istio on and off) before
-// anything is written, committed as a journaled transaction (all files or none, even under a kill),
-// idempotent, and keeping every byte outside the edited blocks.
+// `bbmesh integrate`: the six edits of Big Bang's service-mesh guide (bb2, plan-bb2.ts), or the 3.x
+// integration with the bb-common library (bb3, plan-bb3.ts), done on a package directory: learned from
+// a render of the chart, checked by rendering the result (Istio on and off) before anything is written,
+// committed as a journaled transaction (all files or none, even under a kill), idempotent, and keeping
+// every byte outside the edited blocks.
 import { existsSync, mkdtempSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -44,7 +44,10 @@ function guideSpecs(ctx: StepContext): Spec[] {
   ];
 }
 
-/** 3.x (bb-common): Istio objects and authorization policies with Istio, network policies with the umbrella's, routes on the package's gateway. */
+/**
+ * 3.x (bb-common): Istio objects and authorization policies with Istio, network policies with the
+ * umbrella's, each route on the package's gateway.
+ */
 function librarySpecs(ctx: StepContext): Spec[] {
   const { pkg, layout, keys } = ctx;
   const on = `{{ ${layout.enabledExpr} }}`;

@@ -99,7 +99,9 @@ export async function planLibrary(input: PlanInput): Promise<Plan> {
   if (vs && !routes.length && !opts.force) {
     throw new UserError(`${vs.file} hand-writes a VirtualService, which Big Bang 3.x packages leave to bb-common's routes.inbound`, {
       file: vs.file,
-      hint: 'move its hosts, gateways, service and port to routes.inbound in chart/values.yaml and delete it, or pass --force to add a route anyway',
+      hint:
+        'move its hosts, gateways, service and port to routes.inbound in chart/values.yaml and delete it, ' +
+        'or pass --force to add a route anyway',
     });
   }
   let targets: VsTarget[] = [];

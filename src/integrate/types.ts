@@ -29,10 +29,15 @@ export interface StepContext {
 
 /** What the guides read from integrate's options. */
 export interface PlanOptions {
+  /** Services to expose (their names, short names or template file names); required when the chart renders several. */
   service?: readonly string[];
+  /** HTTP port of the exposed Service(s): a number or a values path (`service.port`). */
   port?: string;
+  /** bb2: regenerate the generated VirtualService template; bb3: add a route even where the chart hand-writes a VirtualService. */
   force?: boolean;
+  /** bb3: the bb-common version chart/Chart.yaml depends on (default: the newest vendored in chart/charts/). */
   bbCommonVersion?: string;
+  /** bb3: the repository of bb-common (default: oci://registry1.dso.mil/bigbang; a file:// one is packaged for the render check). */
   bbCommonRepository?: string;
 }
 
