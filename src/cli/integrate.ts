@@ -1,18 +1,38 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { IntegrateResult } from '../integrate/index.js';
-import { collect, examples, useColor, write } from './common.js';
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
+import {
+  addNamespaceOption,
+  addOutputOption,
+  addValuesOptions,
+  collect,
+  examples,
+  list,
+  note,
+  outputOf,
+  renderOptionsFrom,
+  str,
+  useColor,
+  write,
+  type Flags,
+} from './common.js';
 
 function json(r: IntegrateResult): string {
-  const { packageDir, packageName, namespace, layout, dryRun, alreadyIntegrated, written, steps, files, diff, recovered, notes } = r;
+  const {
+    packageDir,
+    packageName,
+    namespace,
+    layout,
+    dryRun,
+    alreadyIntegrated,
+    written,
+    renderChecked,
+    steps,
+    files,
+    diff,
+    recovered,
+    notes,
+  } = r;
   const out = {
     schemaVersion: 1,
     packageDir,
@@ -22,6 +42,7 @@ function json(r: IntegrateResult): string {
     dryRun,
     alreadyIntegrated,
     written,
+    renderChecked,
     steps,
     files,
     diff,
@@ -44,69 +65,90 @@ async function text(r: IntegrateResult, dir: string): Promise<string> {
     out.push(`${mark} ${label} ${s.title.padEnd(19)} ${status}${s.reason ? ` (${s.reason})` : ''}${files}`);
   }
   for (const n of r.notes) out.push(`${pc.dim('note:')} ${n}`);
+  const renders = r.renderChecked ? 'the result renders with Istio on and off' : 'the result was not rendered (see the notes)';
   if (r.alreadyIntegrated) out.push('already integrated: nothing to change');
-  else if (r.dryRun) out.push(`would change ${r.files.length} file(s), and the result renders with Istio on and off; nothing written`);
-  else out.push(`changed ${r.files.length} file(s); the result renders with Istio on and off; review with git diff`);
+  else if (r.dryRun) out.push(`would change ${r.files.length} file(s), and ${renders}; nothing written`);
+  else out.push(`changed ${r.files.length} file(s); ${renders}; review with git diff`);
   return out.join('\n');
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('integrate')
     .description(
-      "Integrate a Big Bang package with Istio: the six edits of Big Bang's service-mesh guide, checked by rendering, transactionally",
+      "Integrate a Big Bang package with Istio: the six edits of Big Bang's service-mesh guide (bb2), or bb-common's " +
+        'routes, network and authorization policies (bb3), checked by rendering, transactionally',
     )
     .argument('<package-dir>', 'package directory holding chart/ (and bigbang/, scaffolded when missing)')
-    .option('--layout <layout>', 'bb2 (Big Bang 1.x/2.x, the guide) or bb3 (Big Bang 3.x names)', 'bb2')
-    .option('--package <name>', "package name, the umbrella's (default: from bigbang/Chart.yaml, else chart/Chart.yaml)")
-    .option('--namespace <ns>', "namespace the package deploys into (default: bigbang/'s HelmRelease, else the package name)")
+    .addOption(
+      new Option('--layout <layout>', 'bb2 (Big Bang 1.x/2.x, the guide) or bb3 (Big Bang 3.x: bb-common routes)')
+        .choices(['bb2', 'bb3'])
+        .default('bb2'),
+    );
+  addNamespaceOption(cmd, "namespace the package deploys into (default: bigbang/'s HelmRelease, else the package name)")
     .option(
       '--service <name>',
-      'Service to expose through a VirtualService, by its name (repeatable; needed when the chart renders several)',
+      'Service to expose (a VirtualService, or a route with bb3), by its name (repeatable; needed when the chart renders several)',
       collect,
     )
     .option('--port <port>', 'HTTP port of the Service: a number or a values path such as service.port (default: read from the chart)')
+    .option(
+      '--bb-common-version <version>',
+      'bb3: the bb-common version chart/Chart.yaml depends on (default: the newest in chart/charts/)',
+    )
+    .option('--bb-common-repository <url>', `bb3: where bb-common comes from (default: oci://registry1.dso.mil/bigbang)`)
     .option('--dry-run', 'print the unified diff and write nothing')
-    .option('--force', 'regenerate the generated VirtualService template')
-    .option('--allow-dirty', 'write even if the files to edit have uncommitted git changes')
-    .option('--helm <path>', 'helm binary (default: HELM_BIN, .tools/bin/helm, then PATH)')
-    .option('--kube-version <v>', 'Kubernetes version for .Capabilities in the renders (default 1.31.0)')
-    .option('--umbrella-values <file>', "umbrella chart values for the renders (repeatable; default: bbmesh's built-in)", collect)
-    .option('--json', 'JSON output (schemas/integrate.schema.json)')
-    .option('--format <format>', 'text or json (alias of --json)', 'text')
+    .option(
+      '--force',
+      'bb2: regenerate the generated VirtualService template; bb3: add a route even where the chart hand-writes a VirtualService',
+    )
+    .option('--allow-dirty', 'write even if the files to edit have uncommitted git changes');
+  addValuesOptions(cmd);
+  addOutputOption(cmd, ['text', 'json'], 'text', 'output format: text, or json (schemas/integrate.schema.json)');
+  cmd
+    .addOption(new Option('--json', 'deprecated alias of -o json').hideHelp())
     .addHelpText(
       'after',
       examples([
         'bbmesh integrate examples/podinfo --dry-run',
         'bbmesh integrate . --layout bb3',
+        'bbmesh integrate . --layout bb3 --bb-common-version 0.12.0',
         'bbmesh integrate . --service argocd-server',
-        'bbmesh integrate ./grafana --package grafana --namespace monitoring',
-        'bbmesh integrate . --json',
+        'bbmesh integrate ./grafana --package grafana -n monitoring',
+        'bbmesh integrate . -o json',
       ]),
     )
-    .action(async (dir: string, o: Record<string, unknown>) => {
-      if (o.format !== 'text' && o.format !== 'json')
-        throw new UserError(`unknown --format ${String(o.format)}`, { hint: 'use text or json' });
-      const asJson = o.json === true || o.format === 'json';
+    .action(async (dir: string, o: Flags, self: Command) => {
+      let format = outputOf(self);
+      if (o.json === true) {
+        note('--json is deprecated and will be removed in the next release: use -o json');
+        if (self.getOptionValueSource('output') === 'cli' && format !== 'json')
+          throw new UserError(`-o ${format} and --json disagree`, { hint: 'give -o only' });
+        format = 'json';
+      }
+      const asJson = format === 'json';
       const { integratePackage, IntegrateRefused, recoverTransactions } = await import('../integrate/index.js');
       // Settle what an interrupted run left before anything else, and say which way.
       const recovered = recoverTransactions(dir).filter((t) => t.outcome !== 'in-progress');
       for (const t of recovered) process.stderr.write(`bbmesh: ${t.message}\n`);
       const dryRun = o.dryRun === true;
+      const ro = renderOptionsFrom(o);
+      const { helm, kubeVersion, umbrellaValues, values, set, setString, setFile, setJson } = ro;
+      const render = { helm, kubeVersion, umbrellaValues, values, set, setString, setFile, setJson };
       let r: IntegrateResult;
       try {
         r = await integratePackage(dir, {
           layout: str(o.layout),
           package: str(o.package),
           namespace: str(o.namespace),
-          service: strs(o.service),
+          service: list(o.service),
           port: str(o.port),
+          bbCommonVersion: str(o.bbCommonVersion),
+          bbCommonRepository: str(o.bbCommonRepository),
           dryRun,
           force: o.force === true,
           allowDirty: o.allowDirty === true,
-          helm: str(o.helm),
-          kubeVersion: str(o.kubeVersion),
-          umbrellaValues: strs(o.umbrellaValues),
+          render,
         });
       } catch (err) {
         // A dry run that would be refused still shows what it would have written.

@@ -14,8 +14,13 @@ export function stepBigbangValues(ctx: StepContext): StepReport {
   const top = topLevelKeys(before);
   if (!top) return { step: 4, title, status: 'skipped', reason: `${BIGBANG_VALUES} is not a YAML mapping; edit it by hand`, files: [] };
   let commented = false;
-  const specs: Spec[] = layout.enableKeys.map((k) => {
-    const comment = !top.has(k) && !commented ? ['', '# bigbang: Istio on for integration testing (bbmesh integrate)'] : undefined;
+  // Big Bang 3.x deploys with network policies on; bb-common's routes then admit the gateway.
+  const keys = ctx.library ? [...layout.enableKeys, 'networkPolicies'] : layout.enableKeys;
+  const specs: Spec[] = keys.map((k) => {
+    const what = ctx.library
+      ? 'Istio and network policies on for integration testing, as Big Bang 3.x deploys'
+      : 'Istio on for integration testing';
+    const comment = !top.has(k) && !commented ? ['', `# bigbang: ${what} (bbmesh integrate)`] : undefined;
     if (comment) commented = true;
     return { key: k, comment, children: [{ key: 'enabled', value: 'true', set: true }] };
   });

@@ -1,29 +1,21 @@
-// `bbmesh integrate`: the six edits of Big Bang's service-mesh guide, done on a package directory:
-// learned from a render of the chart, checked by rendering the result (Istio on and off) before
-// anything is written, committed as a journaled transaction (all files or none, even under a kill),
-// idempotent, and keeping every byte outside the edited blocks.
+// `bbmesh integrate`: the six edits of Big Bang's service-mesh guide (bb2, plan-bb2.ts), or the 3.x
+// integration with the bb-common library (bb3, plan-bb3.ts), done on a package directory: learned from
+// a render of the chart, checked by rendering the result (Istio on and off) before anything is written,
+// committed as a journaled transaction (all files or none, even under a kill), idempotent, and keeping
+// every byte outside the edited blocks.
 import { existsSync, mkdtempSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { layoutNamed, type LayoutName } from '../core/layout.js';
-import { fluxReleaseName } from '../sources/render/index.js';
-import { stepBigbangValues } from './bigbang-values.js';
-import { stepDependsOn } from './depends-on.js';
 import { gitDirty } from './dirty.js';
 import { recoverOne, transactionDirs, type RecoveredTransaction } from './journal.js';
-import { VALUES_KEY } from './layouts.js';
-import { learnServices } from './learn.js';
-import { stepNamespace } from './namespace.js';
-import { stepPackageValues } from './package-values.js';
-import { stepPassdown } from './passdown.js';
-import { checkRenders, type RenderSettings } from './preview.js';
-import { stepScaffold } from './scaffold.js';
-import { findServices } from './services.js';
-import { chooseTargets, serviceChoice, type VsTarget } from './targets.js';
+import { planGuide } from './plan-bb2.js';
+import { planLibrary } from './plan-bb3.js';
+import { checkRenders, type CheckOptions, type RenderSettings } from './preview.js';
 import { Transaction, type CommitHooks } from './transaction.js';
-import type { StepContext, StepReport } from './types.js';
-import { defaultHost, existingVirtualService, readChartName, stepVirtualService } from './virtualservice.js';
+import type { PlanOptions, StepReport } from './types.js';
+import { readChartName } from './virtualservice.js';
 import { unifiedDiff, Workspace } from './workspace.js';
 
 export type { StepReport, StepId, StepStatus } from './types.js';
@@ -31,22 +23,18 @@ export type { LayoutName } from '../core/layout.js';
 export type { RecoveredTransaction, RecoveryOutcome } from './journal.js';
 export type { CommitHooks } from './transaction.js';
 
-export interface IntegrateOptions {
+export interface IntegrateOptions extends PlanOptions {
   layout?: LayoutName | string;
   /** Package name (the umbrella's key); default from bigbang/Chart.yaml (`bigbang-<pkg>`), else the chart's name. */
   package?: string;
   /** Namespace the package deploys into; default from bigbang/'s HelmRelease, else the package name. */
   namespace?: string;
-  /** Services to expose (their names, short names or template file names); required when the chart renders several. */
-  service?: readonly string[];
-  /** HTTP port of the exposed Service(s): a number or a values path (`service.port`). */
-  port?: string;
   dryRun?: boolean;
-  /** Regenerate the generated VirtualService template. */
-  force?: boolean;
   /** Write even when the files to edit have uncommitted changes in git. */
   allowDirty?: boolean;
-  /** For the renders: helm binary, Kubernetes version, umbrella values files. */
+  /** For the renders: helm binary, Kubernetes version, umbrella values files, Helm's value flags for bigbang/. */
+  render?: RenderSettings;
+  /** Shorthands of `render` (kept for callers of the library API). */
   helm?: string;
   kubeVersion?: string;
   umbrellaValues?: string[];
@@ -64,6 +52,8 @@ export interface IntegrateResult {
   alreadyIntegrated: boolean;
   /** Whether files were written (false with --dry-run). */
   written: boolean;
+  /** Whether the result was rendered (Istio on and off) before it was written; false when it could not be (see notes). */
+  renderChecked: boolean;
   steps: StepReport[];
   files: { path: string; action: 'create' | 'modify' }[];
   /** Unified diff of every change (empty when nothing changes). */
@@ -84,6 +74,7 @@ export class IntegrateRefused extends UserError {
   }
 }
 
+/** Step titles; step 2 is `VirtualService` in Big Bang 1.x/2.x and `bb-common library` in 3.x. */
 export const STEP_TITLES: Record<string, string> = {
   scaffold: 'bigbang/ dev chart',
   1: 'sidecar injection',
@@ -157,46 +148,37 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
   const namespace = namespaceOf(ws, pkg, opts.namespace);
   if (!DNS1123.test(namespace) || namespace.length > 63)
     throw new UserError(`invalid namespace "${namespace}"`, { hint: 'pass --namespace with a DNS-1123 label such as monitoring' });
-  const settings: RenderSettings = { helm: opts.helm, kubeVersion: opts.kubeVersion, umbrellaValues: opts.umbrellaValues };
-
-  // Analysis first: a chart we cannot read stops everything before any edit.
-  const existing = existingVirtualService(ws, VALUES_KEY);
-  let targets: VsTarget[] | undefined;
-  let keys: string[];
-  if (!existing || opts.force) {
-    const release = fluxReleaseName({ name: pkg, targetNamespace: namespace });
-    const learned = await learnServices(ws.root, layout.name, pkg, release, namespace, settings);
-    if ('failed' in learned)
-      notes.push(`the chart does not render with its defaults (${learned.failed}); its Services were read from the template text`);
-    const choice = serviceChoice(findServices(ws, pkg), 'failed' in learned ? undefined : learned, pkg);
-    targets = chooseTargets(ws, pkg, choice, opts);
-    keys = targets.map((t) => t.key);
-  } else {
-    keys = existing.keys.length ? existing.keys : [pkg];
-  }
-  const hosts = new Map(keys.map((k) => [k, defaultHost(pkg, k)]));
-  const ctx: StepContext = { ws, pkg, layout, keys, hosts };
-
-  const steps: StepReport[] = [];
-  steps.push(stepScaffold(ws, pkg, namespace));
-  steps.push(stepNamespace(ctx));
-  steps.push(stepVirtualService(ws, pkg, layout, targets, existing, !!opts.force));
-  steps.push(stepPackageValues(ctx, layout.defaultDomain));
-  steps.push(stepBigbangValues(ctx));
-  steps.push(stepPassdown(ctx));
-  steps.push(stepDependsOn(ctx));
+  const settings: RenderSettings = {
+    helm: opts.helm,
+    kubeVersion: opts.kubeVersion,
+    umbrellaValues: opts.umbrellaValues?.length ? opts.umbrellaValues : undefined,
+    ...opts.render,
+  };
+  // A values file that is not there is the user's to fix, not something integrate would break.
+  for (const f of [...(settings.umbrellaValues ?? []), ...(settings.values ?? [])])
+    if (!existsSync(f) || !statSync(f).isFile()) throw new UserError(`values file not found: ${f}`, { hint: 'check the path' });
+  const input = { ws, pkg, namespace, layout, opts, settings, notes };
+  const plan = layout.name === 'bb3' ? await planLibrary(input) : await planGuide(input);
+  const { steps } = plan;
 
   const changes = ws.changes();
   const diff = unifiedDiff(changes);
-  const hadBigbang = existsSync(join(ws.root, 'bigbang', 'Chart.yaml'));
+  const check: CheckOptions = {
+    layout: layout.name,
+    pkg,
+    settings,
+    hadBigbang: existsSync(join(ws.root, 'bigbang', 'Chart.yaml')),
+    prepare: 'prepare' in plan.check ? plan.check.prepare : undefined,
+  };
+  const skip = 'skip' in plan.check ? plan.check.skip : undefined;
   let written = false;
-  if (changes.length && opts.dryRun) {
+  if (changes.length && opts.dryRun && !skip) {
     try {
-      await checkRenders(ws.root, mkdtempSync(join(tmpdir(), 'bbmesh-preview-')), changes, layout.name, pkg, settings, hadBigbang);
+      await checkRenders(ws.root, mkdtempSync(join(tmpdir(), 'bbmesh-preview-')), changes, check);
     } catch (err) {
       throw err instanceof UserError ? new IntegrateRefused(err, diff) : err;
     }
-  } else if (changes.length) {
+  } else if (changes.length && !opts.dryRun) {
     if (!opts.allowDirty) {
       const dirty = gitDirty(ws.root, changes);
       if (dirty.length) {
@@ -207,7 +189,7 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
     }
     const tx = await Transaction.begin(ws.root, opts.hooks);
     try {
-      await checkRenders(ws.root, join(tx.dir, 'preview'), changes, layout.name, pkg, settings, hadBigbang, (what) => tx.step(what));
+      if (!skip) await checkRenders(ws.root, join(tx.dir, 'preview'), changes, { ...check, step: (what) => tx.step(what) });
       await tx.commit(changes);
     } finally {
       tx.end();
@@ -222,6 +204,7 @@ export async function integratePackage(dir: string, opts: IntegrateOptions = {})
     dryRun: !!opts.dryRun,
     alreadyIntegrated: changes.length === 0,
     written,
+    renderChecked: changes.length > 0 && !skip,
     steps,
     files: changes.map((c) => ({ path: c.rel, action: c.before === null ? 'create' : 'modify' })),
     diff,

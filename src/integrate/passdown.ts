@@ -22,8 +22,55 @@ export function defineRange(doc: TextDoc, name: string): { start: number; end: n
   return undefined;
 }
 
+const DOMAIN: Spec = {
+  key: 'domain',
+  value: '{{ default .Values.domain .Values.hostname }}',
+  comment: ['# hostname is deprecated and replaced with domain. But if hostname exists then use it.'],
+};
+
+/** The guide's passdown: Istio on with the umbrella's, each VirtualService on the package's gateway. */
+function guideSpecs(ctx: StepContext): Spec[] {
+  const { pkg, layout, keys } = ctx;
+  const gateway = layout.passdownGateway(valuesRef(pkg));
+  return [
+    DOMAIN,
+    {
+      key: VALUES_KEY,
+      children: [
+        { key: 'enabled', value: `{{ ${layout.enabledExpr} }}` },
+        ...keys.map((k): Spec => ({ key: k, children: [{ key: 'gateways', list: [gateway] }] })),
+      ],
+    },
+  ];
+}
+
+/**
+ * 3.x (bb-common): Istio objects and authorization policies with Istio, network policies with the
+ * umbrella's, each route on the package's gateway.
+ */
+function librarySpecs(ctx: StepContext): Spec[] {
+  const { pkg, layout, keys } = ctx;
+  const on = `{{ ${layout.enabledExpr} }}`;
+  const gateway = layout.passdownGateway(valuesRef(pkg));
+  return [
+    DOMAIN,
+    { key: 'networkPolicies', children: [{ key: 'enabled', value: '{{ .Values.networkPolicies.enabled }}' }] },
+    {
+      key: VALUES_KEY,
+      children: [
+        { key: 'enabled', value: on },
+        { key: 'authorizationPolicies', children: [{ key: 'enabled', value: on }] },
+      ],
+    },
+    {
+      key: 'routes',
+      children: [{ key: 'inbound', children: keys.map((k): Spec => ({ key: k, children: [{ key: 'gateways', list: [gateway] }] })) }],
+    },
+  ];
+}
+
 export function stepPassdown(ctx: StepContext): StepReport {
-  const { ws, pkg, layout, keys } = ctx;
+  const { ws, pkg } = ctx;
   const title = 'passdowns';
   const file = passdownFile(pkg);
   const before = ws.read(file);
@@ -31,20 +78,7 @@ export function stepPassdown(ctx: StepContext): StepReport {
   const doc = new TextDoc(before);
   const r = defineRange(doc, `bigbang.defaults.${pkg}`);
   if (!r) return { step: 5, title, status: 'skipped', reason: `${file} has no define "bigbang.defaults.${pkg}"`, files: [] };
-  const specs: Spec[] = [
-    {
-      key: 'domain',
-      value: '{{ default .Values.domain .Values.hostname }}',
-      comment: ['# hostname is deprecated and replaced with domain. But if hostname exists then use it.'],
-    },
-    {
-      key: VALUES_KEY,
-      children: [
-        { key: 'enabled', value: `{{ ${layout.enabledExpr} }}` },
-        ...keys.map((k): Spec => ({ key: k, children: [{ key: 'gateways', list: [layout.passdownGateway(valuesRef(pkg))] }] })),
-      ],
-    },
-  ];
+  const specs = ctx.library ? librarySpecs(ctx) : guideSpecs(ctx);
   const edits = { count: 0, conflicts: [] as string[] };
   ensure(doc, r.start, r.end, 0, specs, edits);
   if (edits.conflicts.length) {

@@ -7,11 +7,26 @@ import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { RenderOptions } from '../sources/render/index.js';
 import type { FileChange } from './workspace.js';
 
-/** What the package's own renders need from the caller. */
-export interface RenderSettings {
-  helm?: string;
-  kubeVersion?: string;
-  umbrellaValues?: string[];
+/** What the package's own renders need from the caller: Helm, Kubernetes version, umbrella values, Helm's value flags. */
+export type RenderSettings = Pick<
+  RenderOptions,
+  'helm' | 'kubeVersion' | 'umbrellaValues' | 'values' | 'set' | 'setString' | 'setFile' | 'setJson'
+>;
+
+export function renderOptions(pkg: string, settings: RenderSettings): RenderOptions {
+  return { ...settings, packageName: pkg };
+}
+
+/** How the result is checked: the package, the caller's renders, and what to add to each scratch copy. */
+export interface CheckOptions {
+  layout: LayoutName;
+  pkg: string;
+  settings: RenderSettings;
+  hadBigbang: boolean;
+  /** Told of each write to the scratch directory (the transaction's journal). */
+  step?: (what: string) => Promise<void>;
+  /** Completes an assembled copy before it is rendered (vendors a library chart integrate could resolve). */
+  prepare?: (dir: string) => Promise<void>;
 }
 
 const PARTS = ['bigbang', 'chart'];
@@ -43,12 +58,7 @@ export async function renderBoth(
   settings: RenderSettings,
 ): Promise<{ branch: 'istio-enabled' | 'istio-disabled'; error: UserError } | undefined> {
   const { renderBranch } = await import('../sources/index.js');
-  const opts: RenderOptions = {
-    packageName: pkg,
-    helm: settings.helm,
-    kubeVersion: settings.kubeVersion,
-    umbrellaValues: settings.umbrellaValues,
-  };
+  const opts = renderOptions(pkg, settings);
   const branches = ['istio-enabled', 'istio-disabled'] as const;
   const results = await Promise.allSettled(branches.map((b) => renderBranch(dir, b, layout, opts).then((r) => r.manifests.length)));
   for (const [i, r] of results.entries()) {
@@ -63,39 +73,29 @@ export async function renderBoth(
  * Renders the package as integrate would leave it, Istio on and off; throws a UserError with Helm's
  * message when either fails. `scratch` is removed afterwards; `step` is told of each write to it.
  */
-export async function checkRenders(
-  root: string,
-  scratch: string,
-  changes: FileChange[],
-  layout: LayoutName,
-  pkg: string,
-  settings: RenderSettings,
-  hadBigbang: boolean,
-  step?: (what: string) => Promise<void>,
-): Promise<void> {
+export async function checkRenders(root: string, scratch: string, changes: FileChange[], o: CheckOptions): Promise<void> {
   const after = join(scratch, 'after');
   let refusal: UserError | undefined;
   try {
     assemble(root, after, changes);
-    await step?.('preview assembled');
-    const failed = await renderBoth(after, layout, pkg, settings);
-    if (failed) refusal = await explain(root, scratch, failed, layout, pkg, settings, hadBigbang);
+    await o.prepare?.(after);
+    await o.step?.('preview assembled');
+    const failed = await renderBoth(after, o.layout, o.pkg, o.settings);
+    if (failed) refusal = await explain(root, scratch, failed, o);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   if (refusal) throw refusal;
-  await step?.('preview removed');
+  await o.step?.('preview removed');
 }
 
 async function explain(
   root: string,
   scratch: string,
   failed: { branch: 'istio-enabled' | 'istio-disabled'; error: UserError },
-  layout: LayoutName,
-  pkg: string,
-  settings: RenderSettings,
-  hadBigbang: boolean,
+  o: CheckOptions,
 ): Promise<UserError> {
+  const { layout, pkg, settings, hadBigbang } = o;
   const key = LAYOUTS[layout].istioEnabledKey;
   const how = `with Istio ${failed.branch === 'istio-enabled' ? 'on' : 'off'} (${key}=${failed.branch === 'istio-enabled'})`;
   const helm = relocated(failed.error, join(scratch, 'after'), root);
@@ -103,6 +103,7 @@ async function explain(
   if (hadBigbang) {
     const before = join(scratch, 'before');
     assemble(root, before);
+    await o.prepare?.(before);
     const already = await renderBoth(before, layout, pkg, settings);
     if (already?.branch === failed.branch) {
       const was = relocated(already.error, before, root);

@@ -32,6 +32,9 @@ export interface VsTarget {
   portExpr: string;
   /** The Service's name as rendered, when the chart could be rendered. */
   renderedName?: string;
+  /** The Service as rendered and the port routed to, when the chart could be rendered. */
+  rendered?: RenderedService;
+  port?: RenderedPort;
 }
 
 export interface TargetOptions {
@@ -243,9 +246,15 @@ export function chooseTargets(ws: Workspace, pkg: string, choice: ServiceChoice,
   }
   return chosen.map((c) => {
     let portExpr = opts.port ? normalizePort(opts.port, ws, c, render) : undefined;
+    let port: RenderedPort | undefined;
+    if (portExpr && c.rendered) {
+      const path = portOf(portExpr).path;
+      const n = path ? Number(valueOf(ws, render, path)) : Number(portExpr);
+      port = c.rendered.ports.find((p) => p.port === n);
+    }
     if (!portExpr && c.rendered) {
-      const p = httpPort(c.rendered.ports);
-      if (p) portExpr = portExprFor(ws, c, p, render);
+      port = httpPort(c.rendered.ports);
+      if (port) portExpr = portExprFor(ws, c, port, render);
     } else if (!portExpr) portExpr = c.info.portExpr;
     if (!portExpr) {
       const names = knownPorts(ws, c, render).names.filter(Boolean);
@@ -256,6 +265,6 @@ export function chooseTargets(ws: Workspace, pkg: string, choice: ServiceChoice,
         },
       );
     }
-    return { key: chosen.length === 1 ? pkg : c.id, service: c.info, portExpr, renderedName: c.rendered?.name };
+    return { key: chosen.length === 1 ? pkg : c.id, service: c.info, portExpr, renderedName: c.rendered?.name, rendered: c.rendered, port };
   });
 }

@@ -33,6 +33,11 @@ export function defaultHost(pkg: string, key: string): string {
   return key === pkg || key.startsWith(`${pkg}-`) ? key : `${pkg}-${key}`;
 }
 
+/** The Service's name as the routing template writes it: its own expression made portable, else as rendered. */
+export function destinationName(t: VsTarget): string {
+  return (t.service.doc ? portableName(t.service.nameExpr, t.service.doc) : undefined) ?? t.renderedName ?? t.service.nameExpr;
+}
+
 export function generateVirtualService(ws: Workspace, pkg: string, layout: Layout, targets: VsTarget[]): string {
   const chartName = readChartName(ws) ?? pkg;
   const h = analyzeHelpers(ws, chartName);
@@ -51,7 +56,7 @@ export function generateVirtualService(ws: Workspace, pkg: string, layout: Layou
           '    app.kubernetes.io/instance: {{ .Release.Name }}',
           '    app.kubernetes.io/managed-by: {{ .Release.Service }}',
         ];
-    const name = (t.service.doc ? portableName(t.service.nameExpr, t.service.doc) : undefined) ?? t.renderedName ?? t.service.nameExpr;
+    const name = destinationName(t);
     out.push(
       `{{- $pkg := "${t.key}" }}`,
       `{{- if and ${v}.enabled (get ${v} $pkg).enabled }}`,

@@ -57,25 +57,6 @@ test('podinfo: Istio off renders nothing Istio-specific, and no empty dependsOn'
   assert.equal('dependsOn' in hr.spec, false);
 });
 
-test('bb3 layout: istiod names, istio-gateway gateway, consistent passdown', async () => {
-  const dir = copyPackage(PODINFO);
-  const r = await integratePackage(dir, { layout: 'bb3' });
-  assert.equal(r.layout, 'bb3');
-  const bbValues = readFileSync(join(dir, 'bigbang/values.yaml'), 'utf8');
-  assert.match(bbValues, /^istiod:\n {2}enabled: true$/m);
-  assert.match(bbValues, /^istioGateway:\n {2}enabled: true$/m);
-  const ms = await render(dir);
-  const vs = find(ms, 'VirtualService');
-  assert.equal(vs.length, 1);
-  assert.deepEqual((vs[0].obj.spec as any).gateways, ['istio-gateway/public-ingressgateway']);
-  assert.deepEqual((find(ms, 'HelmRelease')[0].obj.spec as any).dependsOn, [{ name: 'istiod', namespace: 'bigbang' }]);
-  assert.equal(find(ms, 'Namespace')[0].obj.metadata!.labels!['istio-injection'], 'enabled');
-  const off = await render(dir, ['istiod.enabled=false']);
-  assert.equal(find(off, 'VirtualService').length, 0);
-  assert.equal(find(off, 'Namespace')[0].obj.metadata!.labels!['istio-injection'], undefined);
-  assert.equal('dependsOn' in (find(off, 'HelmRelease')[0].obj.spec as any), false);
-});
-
 test('whoami: Service name unlike the package, instance label already in the helper, existing monitoring dependsOn', async () => {
   const dir = copyPackage(join(FIXTURES, 'whoami'));
   const r = await integratePackage(dir);
