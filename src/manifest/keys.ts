@@ -31,9 +31,10 @@ export interface ScanOptions {
   strict?: boolean;
 }
 
+// Line shapes (read by hand in readLine; test/manifest/keys.property.test.ts holds them as regexes):
+//   key line  ^( *)((?:- +)*)(?:"([^"\n]*)"|'([^'\n]*)'|((?:[A-Za-z0-9_./-]|:(?=[^\s:]))+))[ \t]*:(?:[ \t]+(.*))?$
+//   item line ^( *)- +(.*)$
 // A plain key may hold a colon not followed by a space (bb-common's `portal-docs:8080:`, `backend/api:8080:`).
-const KEY_LINE = /^( *)((?:- +)*)(?:"([^"\n]*)"|'([^'\n]*)'|((?:[A-Za-z0-9_./-]|:(?=[^\s:]))+))[ \t]*:(?:[ \t]+(.*))?$/;
-const ITEM_LINE = /^( *)- +(.*)$/;
 const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
 
 function stripComment(v: string): string {
@@ -55,6 +56,67 @@ interface Entry {
   key: string | number;
 }
 
+const isKeyChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45;
+const isBlank = (c: number) => c === 32 || c === 9;
+/** `\\s` of a regex, for the characters a rendered line can hold. */
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10 || c === 11 || c === 12 || c === 160;
+
+/**
+ * One line read as KEY_LINE and ITEM_LINE read it (the regexes stay as the reference in
+ * test/manifest/keys.property.test.ts), by hand: this runs for every line of every document a finding is on.
+ * Returns undefined for a line that is neither a key nor an item.
+ */
+function readLine(raw: string, n: number, at: number): { dash: number; keyAt: number; key?: string; valueAt: number } | undefined {
+  // `- ` list dashes before a key; as the regex backtracks, fewer dashes are tried when no key follows them all
+  const starts = [at];
+  for (let p = at; raw.charCodeAt(p) === 45 && raw.charCodeAt(p + 1) === 32;) {
+    p += 2;
+    while (raw.charCodeAt(p) === 32) p++;
+    starts.push(p);
+  }
+  for (let k = starts.length - 1; k >= 0; k--) {
+    const found = keyAt(raw, n, starts[k]);
+    if (found) return { dash: at, keyAt: starts[k], key: found.key, valueAt: found.valueAt };
+  }
+  // an item without a key: `- value`
+  if (raw.charCodeAt(at) === 45 && raw.charCodeAt(at + 1) === 32) {
+    let v = at + 2;
+    while (raw.charCodeAt(v) === 32) v++;
+    return { dash: at, keyAt: -1, valueAt: v };
+  }
+  return undefined;
+}
+
+/** A key at `p` followed by `:` and a blank or the end of the line, with where its value starts. */
+function keyAt(raw: string, n: number, p: number): { key: string; valueAt: number } | undefined {
+  let key: string | undefined;
+  let q = p;
+  const c0 = raw.charCodeAt(p);
+  if (c0 === 34 || c0 === 39) {
+    const close = raw.indexOf(c0 === 34 ? '"' : "'", p + 1);
+    if (close > 0 && close < n) {
+      key = raw.slice(p + 1, close);
+      q = close + 1;
+    }
+  } else {
+    while (q < n) {
+      const c = raw.charCodeAt(q);
+      if (isKeyChar(c)) q++;
+      else if (c === 58 && q + 1 < n && !isSpace(raw.charCodeAt(q + 1)) && raw.charCodeAt(q + 1) !== 58) q++;
+      else break;
+    }
+    if (q > p) key = raw.slice(p, q);
+  }
+  if (key === undefined) return undefined;
+  let r = q;
+  while (r < n && isBlank(raw.charCodeAt(r))) r++;
+  if (raw.charCodeAt(r) !== 58 || (r + 1 < n && !isBlank(raw.charCodeAt(r + 1)))) return undefined;
+  let v = r + 1;
+  while (v < n && isBlank(raw.charCodeAt(v))) v++;
+  return { key, valueAt: v };
+}
+
 /** The one pass: calls `visit` per key and item until it returns true; false when strict mode gives up. */
 function walk(lines: readonly string[], opts: ScanOptions, from: number, to: number, visit: Visit): boolean {
   const stack: Entry[] = [];
@@ -69,42 +131,49 @@ function walk(lines: readonly string[], opts: ScanOptions, from: number, to: num
     }
     stack.push({ indent: dash, key: ordinal });
   };
+  const blockScalar = (raw: string, n: number, v: number) => {
+    const c = raw.charCodeAt(v);
+    return (c === 124 || c === 62) && BLOCK_SCALAR.test(raw.slice(v, n));
+  };
   for (let i = from; i < to; i++) {
-    let raw = lines[i];
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-    const trimmed = raw.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('---') || trimmed.startsWith('...')) continue;
-    const indent = raw.length - trimmed.length;
+    const raw = lines[i];
+    const n = raw.charCodeAt(raw.length - 1) === 13 ? raw.length - 1 : raw.length;
+    let spaces = 0;
+    while (spaces < n && raw.charCodeAt(spaces) === 32) spaces++;
+    let indent = spaces;
+    while (indent < n && isBlank(raw.charCodeAt(indent))) indent++;
+    if (indent === n) continue;
+    const c = raw.charCodeAt(indent);
+    if (c === 35) continue; // # comment
+    if ((c === 45 && raw.startsWith('---', indent)) || (c === 46 && raw.startsWith('...', indent))) continue;
     if (blockIndent >= 0) {
       if (indent > blockIndent) continue;
       blockIndent = -1;
     }
-    if (opts.template && trimmed.startsWith('{{')) continue;
-    if (raw.slice(0, indent).includes('\t')) {
+    if (opts.template && c === 123 && raw.charCodeAt(indent + 1) === 123) continue;
+    if (indent > spaces) {
+      // a tab in the indentation
       if (opts.strict) return false;
       continue;
     }
-    if (opts.strict && /^- +- /.test(trimmed)) return false;
-    const km = KEY_LINE.exec(raw);
-    if (km) {
-      const dashIndent = km[1].length;
-      const keyIndent = dashIndent + km[2].length;
-      if (km[2]) {
-        item(dashIndent);
-        if (visit(i + 1, keyIndent + 1, dashIndent, 'item', '', stack)) return true;
+    if (opts.strict && c === 45 && /^- +- /.test(raw.slice(indent, n))) return false;
+    const line = readLine(raw, n, indent);
+    if (!line) continue;
+    const value = line.valueAt < n ? raw.slice(line.valueAt, n) : '';
+    if (line.key !== undefined) {
+      if (line.keyAt > line.dash) {
+        item(line.dash);
+        if (visit(i + 1, line.keyAt + 1, line.dash, 'item', '', stack)) return true;
       }
-      while (stack.length && stack[stack.length - 1].indent >= keyIndent) stack.pop();
-      stack.push({ indent: keyIndent, key: km[3] ?? km[4] ?? km[5] });
-      if (visit(i + 1, keyIndent + 1, keyIndent, 'key', km[6] ?? '', stack)) return true;
-      if (BLOCK_SCALAR.test(km[6] ?? '')) blockIndent = keyIndent;
+      while (stack.length && stack[stack.length - 1].indent >= line.keyAt) stack.pop();
+      stack.push({ indent: line.keyAt, key: line.key });
+      if (visit(i + 1, line.keyAt + 1, line.keyAt, 'key', value, stack)) return true;
+      if (blockScalar(raw, n, line.valueAt)) blockIndent = line.keyAt;
       continue;
     }
-    const im = ITEM_LINE.exec(raw);
-    if (im) {
-      item(im[1].length);
-      if (visit(i + 1, raw.length - im[2].length + 1, im[1].length, 'item', im[2], stack)) return true;
-      if (BLOCK_SCALAR.test(im[2])) blockIndent = im[1].length;
-    }
+    item(line.dash);
+    if (visit(i + 1, line.valueAt + 1, line.dash, 'item', value, stack)) return true;
+    if (blockScalar(raw, n, line.valueAt)) blockIndent = line.dash;
   }
   return true;
 }
