@@ -72,7 +72,30 @@ function reference(lines: string[], opts: ScanOptions): KeyLine[] | undefined {
   return out;
 }
 
-const piece = fc.constantFrom('a', 'b', 'x1', 'port', 'tls.crt', 'portal-docs', '8080', 'api/v1', ':', '::', ' ', '\t', '"', "'", '#', '-', '|', '>', '{{', '}}', '.', '*');
+const piece = fc.constantFrom(
+  'a',
+  'b',
+  'x1',
+  'port',
+  'tls.crt',
+  'portal-docs',
+  '8080',
+  'api/v1',
+  ':',
+  '::',
+  ' ',
+  '\t',
+  '"',
+  "'",
+  '#',
+  '-',
+  '|',
+  '>',
+  '{{',
+  '}}',
+  '.',
+  '*',
+);
 const key = fc.oneof(
   fc.constantFrom('name', 'spec', 'metadata', 'ports', 'routes', 'app.kubernetes.io/name', 'portal-docs:8080', 'a:b'),
   fc.array(piece, { minLength: 1, maxLength: 4 }).map((p) => p.join('')),
