@@ -1,12 +1,12 @@
 // `integratePackage` on a temp copy of examples/podinfo: median wall time of a full integration.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { integratePackage } from '../src/integrate/index.js';
 import type { BenchRow } from './run.js';
+import { ROOT, median } from './util.js';
 
-const PODINFO = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'podinfo');
+const PODINFO = join(ROOT, 'examples', 'podinfo');
 
 export default async (): Promise<BenchRow[]> => {
   const base = mkdtempSync(join(tmpdir(), 'bbmesh-bench-'));
@@ -26,7 +26,6 @@ export default async (): Promise<BenchRow[]> => {
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const m1 = median(fresh);
   const m2 = median(again);
   return [

@@ -4,35 +4,24 @@
 //  2. a generated 20-package deployment (plus istiod and two gateways, charts given with --chart so no
 //     network is involved) on 2 workers, against the sum of its raw renders run one after another
 //     (target <= 0.7x).
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { renderPackage } from '../src/sources/render/index.js';
 import type { RenderResult } from '../src/sources/render/types.js';
 import { renderDeployment } from '../src/sources/umbrella/deployment.js';
 import type { BenchRow } from './run.js';
+import { HELM, ROOT, median, timeCommand } from './util.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'umbrella');
-const HELM = process.env.HELM_BIN ?? join(ROOT, '.tools', 'bin', 'helm');
 const KUBE = ['--kube-version', '1.32.0'];
-
-function helm(args: string[]): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(HELM, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
+const helm = (args: string[]) => timeCommand(HELM, args);
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The helm calls a render made, run one after another: stage 1, then each release with its values. */
 function rawRenders(tmp: string, chartDir: string, r: RenderResult, stage1Values: string[]): number {

@@ -6,14 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { syntheticMesh } from './synthetic.js';
 import type { BenchRow } from './run.js';
+import { ROOT, median } from './util.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p: string) => pathToFileURL(join(ROOT, 'dist', p)).href;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs an ES module script in a fresh node and returns what it prints as JSON. */
 function fresh(script: string, dir: string): Record<string, number> {

@@ -25,12 +25,14 @@ function parsed(span: DocSpan) {
 
 /**
  * The fast path for block-style YAML (what Helm and kubectl print): the key finder's pass over a
- * document's lines. Most documents with a finding are asked once, so the first question scans only up
- * to the answer; a document asked again gets an index of every chain. A document with anything unusual
- * (nested dashes on one line, tab indentation) gets neither and the caller uses the full parser.
+ * document's lines. Most documents with findings are asked a few times, so each question scans only up
+ * to its answer; a document asked more often gets an index of every chain. A document with anything
+ * unusual (nested dashes on one line, tab indentation) gets neither and the caller uses the full parser.
  */
 type PosIndex = Map<string, { line: number; column: number }>;
-const fastIndexes = new WeakMap<DocSpan, PosIndex | null | 'asked'>();
+/** Questions answered by scanning before a document is indexed (an index costs about four scans). */
+const SCANS_BEFORE_INDEX = 4;
+const fastIndexes = new WeakMap<DocSpan, PosIndex | null | number>();
 
 const chainKey = (p: Path): string => p.map((k) => (typeof k === 'number' ? `#${k}` : k)).join('\u0000');
 
@@ -49,14 +51,14 @@ function indexDoc(span: DocSpan): PosIndex | null {
 
 /** Position of `path` in a block-style document (undefined: not found or unsupported). */
 export function fastLocate(span: DocSpan, path: Path): { line: number; column: number } | undefined {
-  const ix = fastIndexes.get(span);
-  if (ix === undefined) {
+  const ix = fastIndexes.get(span) ?? 0;
+  if (typeof ix === 'number' && ix < SCANS_BEFORE_INDEX) {
     const hit = findChain(linesOf(span), path, { strict: true });
-    fastIndexes.set(span, hit === null ? null : 'asked');
+    fastIndexes.set(span, hit === null ? null : ix + 1);
     return hit ?? undefined;
   }
   if (ix === null) return undefined;
-  if (ix === 'asked') {
+  if (typeof ix === 'number') {
     const built = indexDoc(span);
     fastIndexes.set(span, built);
     return built?.get(chainKey(path));
