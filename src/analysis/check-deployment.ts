@@ -1,7 +1,8 @@
 // `bbmesh check --umbrella DIR` without a package: the whole deployment an environment's values give,
 // every enabled HelmRelease rendered from its Flux source (sources/umbrella), checked as one mesh. The
 // rules that need a package's sources are skipped; the rules that span packages run. Releases that
-// could not be rendered are listed (`notRendered`) and the rest is checked all the same.
+// could not be rendered are listed (`notRendered`) and the rest is checked all the same; they make the exit
+// code 1 (a gate must not pass what it did not check) unless `allowUnchecked`.
 import { UserError } from '../core/errors.js';
 import { LAYOUTS } from '../core/layout.js';
 import { loadMesh } from '../sources/index.js';
@@ -28,6 +29,7 @@ export async function checkDeployment(opts: CheckOptions): Promise<DeploymentChe
   const ctx: RuleContext = { model: loaded.model, layout: LAYOUTS[loaded.layout.name], istioEnabled };
   const findings = settle(sets.run, sortFindings(runRules(sets.run, ctx, { render: 'input' })));
   const failOn = opts.failOn ?? 'warning';
+  const notRendered = render.notRendered ?? [];
   return {
     input: { kind: 'manifests', files: [render.packageDir], istioEnabled },
     layout: loaded.layout.name,
@@ -36,11 +38,11 @@ export async function checkDeployment(opts: CheckOptions): Promise<DeploymentChe
     rulesRun: sets.run.map((r) => r.meta.code),
     rulesSkipped: sets.skipped,
     failOn,
-    exitCode: exitCodeFor(findings, failOn),
+    exitCode: notRendered.length && !opts.allowUnchecked ? 1 : exitCodeFor(findings, failOn),
     platform: loaded.platform,
     platformGateways: platformGateways(loaded.platform),
     render,
     umbrella: render.umbrella,
-    notRendered: render.notRendered ?? [],
+    notRendered,
   };
 }

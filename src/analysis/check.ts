@@ -30,6 +30,8 @@ export interface CheckOptions {
   render?: RenderOptions;
   /** Rules to run (default: the whole catalogue). */
   rules?: Rule[];
+  /** Whole deployment: exit 0 even when HelmReleases could not be rendered (default: 1, they were not checked). */
+  allowUnchecked?: boolean;
 }
 
 export interface CheckSummary {

@@ -19,7 +19,8 @@ export function register(program: Command): void {
       '--ignore <codes>',
       'rule codes to skip, comma-separated (e.g. BB002,MESH014); per object: annotation bbmesh.dev/ignore',
       collect,
-    );
+    )
+    .option('--allow-unchecked', 'whole deployment: exit 0 even when HelmReleases could not be rendered (offline, no source)');
   addOutputOption(
     cmd,
     CHECK_FORMATS,
@@ -29,7 +30,8 @@ export function register(program: Command): void {
   addUmbrellaOptions(addMeshInputOptions(cmd))
     .addHelpText(
       'after',
-      `\nExit status: 0 when no finding is at or above --fail-on (default: warning), 1 otherwise, 2 on bad usage or input.\n` +
+      `\nExit status: 0 when no finding is at or above --fail-on (default: warning); 1 otherwise, or when releases of a\n` +
+        `whole deployment could not be rendered (not checked; --allow-unchecked accepts that); 2 bad usage or input; 3 a bug.\n` +
         'Rules: docs/rules.md (shipped with bbmesh). "render L:C" is a position in the output of `bbmesh render <package-dir>`.\n' +
         examples([
           'bbmesh check examples/podinfo',
@@ -64,7 +66,14 @@ export function register(program: Command): void {
         });
       const mesh = await meshInputs(args, o, self, 'check');
       const { inputs, render } = mesh;
-      const opts = { layout: mesh.layout, ignore, failOn: failOn as 'error' | 'warning' | 'info', platform: o.platform !== false, render };
+      const opts = {
+        layout: mesh.layout,
+        ignore,
+        failOn: failOn as 'error' | 'warning' | 'info',
+        platform: o.platform !== false,
+        render,
+        allowUnchecked: o.allowUnchecked === true,
+      };
       const { checkPackage, checkManifests } = await import('../analysis/check.js');
       let result;
       try {

@@ -35,16 +35,18 @@ export function note(text: string): void {
 const VALUE_FLAGS = ['values', 'set', 'setString', 'setFile', 'setJson'] as const;
 
 /** Helm's value flags, as `helm template` has them, for the bigbang/ chart (stage 1), plus the render knobs. */
-export function addValuesOptions(cmd: Command): Command {
+/** Helm's value flags and the render options; `umbrella`: the command also takes --umbrella (its help says how they change). */
+export function addValuesOptions(cmd: Command, umbrella = true): Command {
+  const u = (text: string) => (umbrella ? text : '');
   return cmd
     .option(
       '-f, --values <file>',
-      'values file for stage 1, as helm -f (repeatable): the bigbang/ chart, after its values.yaml; with --umbrella the umbrella chart',
+      `values file for stage 1, as helm -f (repeatable): the bigbang/ chart, after its values.yaml${u('; with --umbrella the umbrella chart')}`,
       collect,
     )
     .option(
       '--set <key=value>',
-      'set a stage-1 value (bigbang/ chart, or with --umbrella the umbrella), as helm --set (repeatable)',
+      `set a stage-1 value (bigbang/ chart${u(', or with --umbrella the umbrella')}), as helm --set (repeatable)`,
       collect,
     )
     .option('--set-string <key=value>', 'set a STRING value, as helm --set-string (repeatable)', collect)
@@ -52,12 +54,12 @@ export function addValuesOptions(cmd: Command): Command {
     .option('--set-json <key=json>', 'set a JSON value, as helm --set-json (repeatable)', collect)
     .option(
       '--umbrella-values <file>',
-      "umbrella values, lowest precedence (repeatable; default: bbmesh's built-in); with --umbrella: the environment's values",
+      `umbrella values, lowest precedence (repeatable; default: bbmesh's built-in)${u("; with --umbrella: the environment's values")}`,
       collect,
     )
     .option(
       '--package <name>',
-      "package name (default: from bigbang/Chart.yaml); with --umbrella: the package key in the umbrella's values (kiali, argocd)",
+      `package name (default: from bigbang/Chart.yaml)${u("; with --umbrella: the package key in the umbrella's values (kiali, argocd)")}`,
     )
     .option('--helm <path>', 'helm binary (default: HELM_BIN, .tools/bin/helm, `bbmesh setup`’s, then PATH)')
     .option(

@@ -103,7 +103,7 @@ export function register(program: Command): void {
       'bb2: regenerate the generated VirtualService template; bb3: add a route even where the chart hand-writes a VirtualService',
     )
     .option('--allow-dirty', 'write even if the files to edit have uncommitted git changes');
-  addValuesOptions(cmd);
+  addValuesOptions(cmd, false);
   addOutputOption(cmd, ['text', 'json'], 'text', 'output format: text, or json (schemas/integrate.schema.json)');
   cmd
     .addOption(new Option('--json', 'deprecated alias of -o json').hideHelp())

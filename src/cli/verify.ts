@@ -51,7 +51,7 @@ export function register(program: Command): void {
     )
     .option('--ca <file>', 'step 12: PEM CA bundle that signed the ingress certificate (default: the public-cert chain plus system roots)')
     .option('--insecure', 'step 12: do not verify the ingress TLS certificate')
-    .option('-o, --output <format>', `${OUTPUTS.slice(0, -1).join(', ')} or ${OUTPUTS.at(-1)}`)
+    .option('-o, --output <format>', `output format: ${OUTPUTS.slice(0, -1).join(', ')} or ${OUTPUTS.at(-1)} (default: text)`)
     .addOption(new Option('--format <format>', 'deprecated: use -o/--output').hideHelp())
     .option('--apply', 'with -o policyreport: write the PolicyReports to the cluster (server-side apply, field manager bbmesh)')
     .option('--allow-unchecked', 'exit 0 even when steps could not be checked (RBAC, timeouts, unreachable API, no host)')
@@ -75,7 +75,7 @@ export function register(program: Command): void {
 VirtualService skips the ingress steps 7-10 and 12.
 Exit code: 0 every step passed or warned and no finding is an error; 1 a step failed, a finding is an
 error, --wait ran out, --apply failed, or a step could not be checked (RBAC, timeout, unreachable or
-not the Kubernetes API; not step 12 on a snapshot; --allow-unchecked accepts those); 2 bad input (no
+not the Kubernetes API; on a snapshot, not step 12 nor step 7 without the Secret; --allow-unchecked accepts those); 2 bad input (no
 kubeconfig, a snapshot without objects, bad flags); 3 a bug.\n`,
     )
     .action(run);

@@ -1,6 +1,7 @@
 // `bbmesh check --format junit`: one testcase per rule; a rule fails when it reported a
 // finding at or above --fail-on (lower ones go to system-out); skipped rules are skipped. Each
 // testcase names a `file` (relative to the repository root): its first failing finding's, else the input.
+import { isAbsolute, relative } from 'node:path';
 import type { CheckResult } from '../analysis/check.js';
 import { SEVERITY_RANK } from '../analysis/rules/engine.js';
 import type { Rule } from '../analysis/rules/types.js';
@@ -8,7 +9,9 @@ import { findingText, xmlEscape } from './common.js';
 import { findingFile, type FileOptions } from './sarif.js';
 
 export function checkToJunit(r: CheckResult, rules: Rule[], opts: FileOptions & { inputPath?: string } = {}): string {
-  const target = r.input.kind === 'package' ? r.input.dir : r.input.files.join(' ');
+  // As the user would type it: relative to the working directory (the testcases' files are relative too).
+  const shown = (p: string) => (isAbsolute(p) ? relative(process.cwd(), p) || '.' : p);
+  const target = r.input.kind === 'package' ? shown(r.input.dir) : r.input.files.map(shown).join(' ');
   const fileAttr = (path: string | undefined) => (path ? ` file="${xmlEscape(path)}"` : '');
   const cases: string[] = [];
   let failures = 0;

@@ -54,7 +54,7 @@ export async function renderBranch(dir: string, branch: Branch, layout: LayoutNa
   // The probe changes `domain` (and the deprecated `hostname`, which wins when set) after the user's --set.
   if (branch === 'domain-probe') set.push(`domain=${PROBE_DOMAIN}`, `hostname=${PROBE_DOMAIN}`);
   const umbrella = opts.umbrella ? { ...opts.umbrella, layout } : undefined;
-  return renderPackage(dir, { ...opts, set, umbrella, istioApis: on && opts.istioApis !== false });
+  return renderPackage(dir, { ...opts, layout, set, umbrella, istioApis: on && opts.istioApis !== false });
 }
 
 /**

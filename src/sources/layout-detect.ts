@@ -72,7 +72,7 @@ export function chooseLayout(dir: string, given?: LayoutName, umbrellaValues: st
       reason: `detected from ${relative(process.cwd(), umbrella.file) || umbrella.file} (${umbrella.layout === 'bb3' ? 'istiod' : 'istioOperator'})`,
       detected: true,
     };
-  return { layout: 'bb2', reason: 'default (the chart does not depend on bb-common)', detected: false };
+  return { layout: 'bb2', reason: 'default: the chart does not depend on bb-common', detected: false };
 }
 
 /**

@@ -208,7 +208,7 @@ test('--layout has no default: detected from a bb-common dependency, given when 
   assert.equal(render.stderr, '');
   assert.match(render.stdout, /^---\n# Stage: bigbang /);
   // a package without bb-common reads as the guide's 2.x names, and says why
-  assert.match(cli(['check', INTEGRATED]).stdout, /^Layout bb2 \(default \(the chart does not depend on bb-common\)\)/m);
+  assert.match(cli(['check', INTEGRATED]).stdout, /^Layout bb2 \(default: the chart does not depend on bb-common\)/m);
 });
 
 test('--help shows the umbrella flags with examples; completion offers them', { skip }, () => {

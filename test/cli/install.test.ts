@@ -102,11 +102,11 @@ test(
         BBMESH_PACKAGE: tgz,
       };
     };
-    const runJob = (src: string) => {
+    const runJob = (src: string, extra: NodeJS.ProcessEnv = {}) => {
       const repo = join(tmp, `repo-${readdirSync(tmp).length}`);
       cpSync(src, repo, { recursive: true });
       const lines = [...(ci['.bbmesh'].before_script ?? []), ...(job.script ?? [])];
-      const r = sh('bash', ['-eo', 'pipefail', '-c', lines.join('\n')], { cwd: repo, env: jobEnv(repo) });
+      const r = sh('bash', ['-eo', 'pipefail', '-c', lines.join('\n')], { cwd: repo, env: { ...jobEnv(repo), ...extra } });
       return { ...r, repo };
     };
     const broken = runJob(join(pkgDir, 'examples', 'podinfo'));
@@ -122,5 +122,21 @@ test(
     const clean = runJob(INTEGRATED);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.deepEqual(JSON.parse(readFileSync(join(clean.repo, 'gl-code-quality-report.json'), 'utf8')), []);
+
+    // A real package repository (chart/ only) is checked through the umbrella the job clones.
+    const umbrellaRepo = join(tmp, 'bigbang.git');
+    const seed = join(tmp, 'bigbang-seed');
+    cpSync(join(ROOT, 'test', 'fixtures', 'umbrella', 'bigbang'), seed, { recursive: true });
+    const git = (args: string[], cwd: string) => assert.equal(sh('git', args, { cwd }).code, 0, `git ${args.join(' ')}`);
+    git(['init', '-q', '-b', 'master'], seed);
+    git(['add', '-A'], seed);
+    git(['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'umbrella'], seed);
+    git(['clone', '-q', '--bare', seed, umbrellaRepo], tmp);
+    const chartOnly = runJob(join(ROOT, 'test', 'fixtures', 'umbrella', 'packages', 'podinfo'), {
+      BBMESH_BIGBANG_REPO: `file://${umbrellaRepo}`,
+    });
+    assert.equal(chartOnly.code, 0, chartOnly.stdout + chartOnly.stderr);
+    assert.match(chartOnly.stdout + chartOnly.stderr, /read: umbrella 3\.1\.0 .* layout bb3/);
+    assert.deepEqual(JSON.parse(readFileSync(join(chartOnly.repo, 'gl-code-quality-report.json'), 'utf8')), []);
   },
 );

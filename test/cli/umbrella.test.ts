@@ -193,8 +193,17 @@ test(
       j.notRendered.map((n) => n.helmRelease.name),
       ['podinfo'],
     );
-    assert.equal(json.code, j.findings.some((f) => f.severity !== 'info') ? 1 : 0, 'the exit code follows the findings');
-    assert.equal(text.code, json.code);
+    assert.equal(json.code, 1, 'a release that was not checked fails the gate');
+    assert.equal(text.code, 1);
+    const allowed = await cliAsync(
+      ['check', '--umbrella', U, '-f', broken, '--ignore', 'K8S001', '-o', 'json', '--allow-unchecked'],
+      cached(),
+    );
+    assert.equal(
+      allowed.code,
+      j.findings.some((f) => f.severity !== 'info') ? 1 : 0,
+      'with --allow-unchecked the exit code follows the findings',
+    );
 
     const local = packageCopy(tempDir(), 'podinfo');
     const fixed = await cliAsync(

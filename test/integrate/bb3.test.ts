@@ -90,7 +90,7 @@ test('upstream podinfo: the 3.x integration a maintainer writes; renders like po
   const vs = ms.find((m) => m.kind === 'VirtualService')!;
   assert.equal(vs.name, 'podinfo');
   assert.deepEqual(at(vs, 'gateways'), ['istio-gateway/public-ingressgateway']);
-  assert.deepEqual(at(vs, 'hosts'), ['podinfo.bigbang.dev']);
+  assert.deepEqual(at(vs, 'hosts'), ['podinfo.dev.bigbang.mil']);
   assert.deepEqual(at(vs, 'http', 0, 'route', 0, 'destination'), {
     host: 'podinfo-podinfo.podinfo.svc.cluster.local',
     port: { number: 9898 },
@@ -138,7 +138,7 @@ test('upstream podinfo: the 3.x integration a maintainer writes; renders like po
   assert.equal(ms.find((m) => m.kind === 'Namespace')!.obj.metadata!.labels!['istio-injection'], 'enabled');
   assert.match(read(dir, 'bigbang/templates/podinfo/values.yaml'), /^routes:\n {2}inbound:\n {4}podinfo:\n {6}gateways:\n/m);
 
-  const t = await tracePackage('https://podinfo.bigbang.dev/', dir, {});
+  const t = await tracePackage('https://podinfo.dev.bigbang.mil/', dir, {});
   assert.equal(t.verdict.ok, true, t.verdict.reason);
   assert.equal(t.verdict.status, 200);
   assert.match(t.hops.find((h) => h.kind === 'gateway-server')!.title, /istio-gateway\/public-ingressgateway/);
@@ -234,7 +234,7 @@ test('a Service whose pods listen elsewhere (grafana 80 -> 3000) gets containerP
   assert.equal(route.containerPort, 3000);
   const res = await checkPackage(dir);
   assert.deepEqual(errorsAndWarnings(res), []);
-  const t = await tracePackage('https://grafana.bigbang.dev/', dir, {});
+  const t = await tracePackage('https://grafana.dev.bigbang.mil/', dir, {});
   assert.equal(t.verdict.status, 200, t.verdict.reason);
 });
 

@@ -19,6 +19,14 @@ export { fluxReleaseName } from './releases.js';
 export { withNamespace } from './stream.js';
 
 export const BUILTIN_UMBRELLA = join(PROJECT_ROOT, 'src', 'sources', 'render', 'umbrella-defaults.yaml');
+/** On top of the stand-in for 3.x packages: what the 3.x umbrella's values.yaml says differently (its domain). */
+const BUILTIN_UMBRELLA_BB3 = join(PROJECT_ROOT, 'src', 'sources', 'render', 'umbrella-defaults-bb3.yaml');
+
+/** The stand-in for the umbrella values, by layout (the user's --layout, else the chart's bb-common dependency). */
+async function builtinUmbrella(pkgDir: string, layout: RenderOptions['layout']): Promise<string[]> {
+  const name = layout ?? (await import('../layout-detect.js')).chooseLayout(pkgDir).layout;
+  return name === 'bb3' ? [BUILTIN_UMBRELLA, BUILTIN_UMBRELLA_BB3] : [BUILTIN_UMBRELLA];
+}
 
 function requireDir(dir: string, what: string, hint: string): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${what} not found: ${dir}`, { hint });
@@ -102,7 +110,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   const helm = findHelm(opts.helm);
   const kubeVersion = opts.kubeVersion ?? defaultKubeVersion([bbDir, chartDir]);
 
-  const umbrella = opts.umbrellaValues?.length ? opts.umbrellaValues.map((f) => resolve(f)) : [BUILTIN_UMBRELLA];
+  const umbrella = opts.umbrellaValues?.length ? opts.umbrellaValues.map((f) => resolve(f)) : await builtinUmbrella(pkgDir, opts.layout);
   const files = [...umbrella, join(bbDir, 'values.yaml'), ...(opts.values ?? []).map((f) => resolve(f))];
   const { requireRegularFile } = await import('../files.js');
   for (const f of files) requireRegularFile(f, 'values file'); // never a device or pipe: Helm would read it without end

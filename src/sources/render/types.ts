@@ -1,5 +1,6 @@
 // The options and result of a render (dev layout, or through a real umbrella chart).
 import type { NotRendered, UmbrellaOptions, UmbrellaRead } from '../umbrella/types.js';
+import type { LayoutName } from '../../core/layout.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Values } from './values.js';
 
@@ -9,6 +10,11 @@ export interface RenderOptions {
    * (default: built-in). Through an umbrella: the operator's environment values, after its values.yaml.
    */
   umbrellaValues?: string[];
+  /**
+   * Dev layout without umbrellaValues: the built-in stand-in takes this layout's domain (3.x: dev.bigbang.mil,
+   * as the 3.x umbrella's values.yaml). Default: detected from the chart (bb-common dependency).
+   */
+  layout?: LayoutName;
   /** Extra values files for stage 1, after bigbang/values.yaml (umbrella: after umbrellaValues). */
   values?: string[];
   /** `--set K=V` for stage 1. */
