@@ -17,39 +17,25 @@ import {
   type Flags,
 } from './common.js';
 
+/** The fields of `-o json`, in schema order (schemas/integrate.schema.json); nothing internal leaks. */
+const JSON_FIELDS = [
+  'packageDir',
+  'packageName',
+  'namespace',
+  'layout',
+  'dryRun',
+  'alreadyIntegrated',
+  'written',
+  'renderChecked',
+  'steps',
+  'files',
+  'diff',
+  'recovered',
+  'notes',
+] as const satisfies readonly (keyof IntegrateResult)[];
+
 function json(r: IntegrateResult): string {
-  const {
-    packageDir,
-    packageName,
-    namespace,
-    layout,
-    dryRun,
-    alreadyIntegrated,
-    written,
-    renderChecked,
-    steps,
-    files,
-    diff,
-    recovered,
-    notes,
-  } = r;
-  const out = {
-    schemaVersion: 1,
-    packageDir,
-    packageName,
-    namespace,
-    layout,
-    dryRun,
-    alreadyIntegrated,
-    written,
-    renderChecked,
-    steps,
-    files,
-    diff,
-    recovered,
-    notes,
-  };
-  return JSON.stringify(out, null, 2);
+  return JSON.stringify({ schemaVersion: 1, ...Object.fromEntries(JSON_FIELDS.map((k) => [k, r[k]])) }, null, 2);
 }
 
 async function text(r: IntegrateResult, dir: string): Promise<string> {

@@ -8,6 +8,14 @@ import { memo } from './memo.js';
 import { byAge, gatewaysForWorkload, servicesSelecting } from './selectors.js';
 import type { GatewayInfo, GatewayServer, MeshModel, VirtualServiceInfo, Workload } from './types.js';
 
+/** Each Gateway of the model with the VirtualServices bound to it (the mesh pseudo-gateway and unknown Gateways left out). */
+export function* gatewaysWithRoutes(model: MeshModel): Generator<[GatewayInfo, VirtualServiceInfo[]]> {
+  for (const [key, list] of model.virtualServicesByGateway) {
+    const gw = key === 'mesh' ? undefined : model.gateways.get(key);
+    if (gw) yield [gw, list];
+  }
+}
+
 export type ServerKind = 'http' | 'https' | 'tls-passthrough' | 'tls' | 'tcp';
 
 export function serverKind(s: GatewayServer): ServerKind {

@@ -8,6 +8,7 @@ import { Slots } from '../../sources/cluster/limit.js';
 import type { ClusterReader } from '../../sources/cluster/reader.js';
 import { SharedReader } from '../../sources/cluster/shared.js';
 import { SnapshotReader } from '../../sources/cluster/snapshot.js';
+import { withClusterReader } from './reader.js';
 import { verifyWith } from './run.js';
 import type { PackageEntry, VerifyAllReport, VerifyOptions, VerifyReport } from './types.js';
 
@@ -118,18 +119,7 @@ export async function verifyAll(reader: ClusterReader, opts: AllOptions = {}, st
 
 export async function verifyAllCluster(opts: ClusterAllOptions): Promise<VerifyAllReport> {
   const started = performance.now();
-  const { KubeReader } = await import('../../sources/cluster/kube.js');
-  const reader = KubeReader.fromOptions({
-    kubeconfig: opts.kubeconfig,
-    context: opts.context,
-    timeoutMs: opts.timeoutMs,
-    maxInFlight: opts.maxInFlight,
-  });
-  try {
-    return await verifyAll(reader, opts, started);
-  } finally {
-    reader.close();
-  }
+  return withClusterReader(opts, (reader) => verifyAll(reader, opts, started));
 }
 
 export async function verifyAllSnapshot(file: string, opts: AllOptions = {}): Promise<VerifyAllReport> {

@@ -3,6 +3,7 @@
 import { SnapshotReader } from '../../sources/cluster/snapshot.js';
 import type { ClusterVerifyOptions, VerifyOptions, VerifyReport } from './types.js';
 import { verifyWith } from './run.js';
+import { withClusterReader } from './reader.js';
 
 export * from './types.js';
 export type { ClusterReader, ReadKind, TlsInfo, CertInfo } from '../../sources/cluster/reader.js';
@@ -19,18 +20,7 @@ export type { AllOptions, ClusterAllOptions } from './all.js';
 
 export async function verifyCluster(opts: ClusterVerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
-  const { KubeReader } = await import('../../sources/cluster/kube.js');
-  const reader = KubeReader.fromOptions({
-    kubeconfig: opts.kubeconfig,
-    context: opts.context,
-    timeoutMs: opts.timeoutMs,
-    maxInFlight: opts.maxInFlight,
-  });
-  try {
-    return await verifyWith(reader, opts, started);
-  } finally {
-    reader.close();
-  }
+  return withClusterReader(opts, (reader) => verifyWith(reader, opts, started));
 }
 
 export async function verifySnapshot(file: string, opts: VerifyOptions): Promise<VerifyReport> {

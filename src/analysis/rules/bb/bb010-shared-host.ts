@@ -1,5 +1,5 @@
 // BB010: two packages claim the same host on one gateway.
-import { serversBinding } from '../../../model/gateway.js';
+import { gatewaysWithRoutes, serversBinding } from '../../../model/gateway.js';
 import type { VirtualServiceInfo } from '../../../model/types.js';
 import { hostPath } from '../mesh/util.js';
 import type { Finding, FindingDraft, Rule, RuleContext } from '../types.js';
@@ -32,9 +32,7 @@ export const bb010: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const { model } = ctx;
     const out: FindingDraft[] = [];
-    for (const [key, list] of model.virtualServicesByGateway) {
-      const gw = key === 'mesh' ? undefined : model.gateways.get(key);
-      if (!gw) continue;
+    for (const [gw, list] of gatewaysWithRoutes(model)) {
       const byHost = new Map<string, Array<{ vs: VirtualServiceInfo; i: number; pkg: PackageRef }>>();
       for (const vs of list) {
         const pkg = packageOf(model, vs.m);
@@ -54,7 +52,7 @@ export const bb010: Rule = {
             object: e.vs.m,
             path: hostPath(e.vs, host),
             message:
-              `host ${host} on gateway ${key} is claimed by ${e.pkg.label} (VirtualService ${e.vs.namespace}/${e.vs.name}) ` +
+              `host ${host} on gateway ${gw.key} is claimed by ${e.pkg.label} (VirtualService ${e.vs.namespace}/${e.vs.name}) ` +
               `and by ${first.pkg.label} (VirtualService ${first.vs.namespace}/${first.vs.name})`,
             related: [
               { object: first.vs.m, path: hostPath(first.vs, first.vs.hosts[first.i]), message: `${first.pkg.label} claims the same host` },

@@ -1,6 +1,6 @@
 // MESH011: several VirtualServices bind the same host on the same gateway with overlapping routes.
 import { visibleTo } from '../../../model/export.js';
-import { serversBinding } from '../../../model/gateway.js';
+import { gatewaysWithRoutes, serversBinding } from '../../../model/gateway.js';
 import { blocksOn, matchesMayOverlap, routeMatchesEverything } from '../../../model/match.js';
 import { gatewayProxyNamespaces } from '../../../model/selectors.js';
 import type { HttpRoute, VirtualServiceInfo } from '../../../model/types.js';
@@ -49,10 +49,8 @@ export const mesh011: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const { model } = ctx;
     const out: FindingDraft[] = [];
-    for (const [key, list] of model.virtualServicesByGateway) {
-      if (key === 'mesh' || list.length < 2) continue;
-      const gw = model.gateways.get(key);
-      if (!gw) continue;
+    for (const [gw, list] of gatewaysWithRoutes(model)) {
+      if (list.length < 2) continue;
       const byHost = new Map<string, Array<{ vs: VirtualServiceInfo; host: string; i: number }>>();
       for (const vs of list) {
         if (vs.isDelegate || !vs.http.length) continue;
@@ -77,7 +75,7 @@ export const mesh011: Rule = {
           for (let i = 0; i < j; i++) {
             const a = bound[i];
             if (a.vs === b.vs) continue;
-            const pair = overlapping(a.vs, b.vs, key);
+            const pair = overlapping(a.vs, b.vs, gw.key);
             if (!pair) continue;
             seen.add(b.vs);
             const [ra, rb] = pair;
@@ -85,7 +83,7 @@ export const mesh011: Rule = {
               object: b.vs.m,
               path: hostPath(b.vs, b.host),
               message:
-                `host ${b.host} on gateway ${key} is also bound by VirtualService ${a.vs.namespace}/${a.vs.name}; ` +
+                `host ${b.host} on gateway ${gw.key} is also bound by VirtualService ${a.vs.namespace}/${a.vs.name}; ` +
                 `route ${rb.name ?? `#${rb.index}`} overlaps its route ${ra.name ?? `#${ra.index}`}, so creation order decides`,
               related: [
                 {

@@ -1,6 +1,6 @@
 // MESH023: a host bound to a TLS-terminating gateway server that the server's certificate does not cover.
 import { parseCredentialName } from '../../../model/credentials.js';
-import { serversBinding, terminatesTls } from '../../../model/gateway.js';
+import { gatewaysWithRoutes, serversBinding, terminatesTls } from '../../../model/gateway.js';
 import { certificateCovers } from '../../../model/hosts.js';
 import { gatewayProxyNamespaces } from '../../../model/selectors.js';
 import { hostPath } from './util.js';
@@ -26,9 +26,7 @@ export const mesh023: Rule = {
   check(ctx: RuleContext): FindingDraft[] {
     const { model } = ctx;
     const out: FindingDraft[] = [];
-    for (const [key, list] of model.virtualServicesByGateway) {
-      const gw = key === 'mesh' ? undefined : model.gateways.get(key);
-      if (!gw) continue;
+    for (const [gw, list] of gatewaysWithRoutes(model)) {
       const certs = new Map<number, CertificateNames | undefined>();
       const certOf = (index: number, raw: string): CertificateNames | undefined => {
         if (!certs.has(index)) {
@@ -49,7 +47,7 @@ export const mesh023: Rule = {
               object: vs.m,
               path: hostPath(vs, host),
               message:
-                `host ${host} is served by gateway ${key} server ${s.port.name ?? s.port.number} ` +
+                `host ${host} is served by gateway ${gw.key} server ${s.port.name ?? s.port.number} ` +
                 `with the certificate of ${cert.describe}, ` +
                 `which covers ${cert.names.length ? cert.names.join(', ') : 'no DNS name'}`,
               related: [{ object: cert.source, message: `${cert.describe} holds the certificate` }],
