@@ -103,9 +103,22 @@ function streamRows(dir: string): BenchRow[] {
 
 function helpRow(): BenchRow {
   const xs: number[] = [];
-  for (let i = 0; i < 11; i++) xs.push(measureNode(CLI, ['--help']).s);
+  const bare: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    xs.push(timeCommand(process.execPath, [CLI, '--help']));
+    bare.push(timeCommand(process.execPath, ['-e', '0']));
+  }
   const s = median(xs);
-  return { name: 'bbmesh --help (median of 11)', value: s, unit: 's', target: '< 0.15 s', ok: s < 0.15 };
+  const b = median(bare);
+  // The target is absolute; `node -e 0` beside it says how much of it is the machine's Node start.
+  return {
+    name: 'bbmesh --help (median of 11)',
+    value: s,
+    unit: 's',
+    detail: `node -e 0: ${b.toFixed(3)} s (bbmesh's own share ${(s - b).toFixed(3)} s)`,
+    target: '< 0.15 s',
+    ok: s < 0.15,
+  };
 }
 
 export default async function (): Promise<BenchRow[]> {

@@ -61,11 +61,17 @@ function resolveImport(spec: string, fromFile: string): string {
   return join(packageDir(m[1], dirname(fromFile)), `${m[2]}.js`);
 }
 
-/** A stand-in for an imported validator that resolves it on first call (modules may import each other in cycles). */
-function lateBound(file: string): CompiledValidate {
+/**
+ * A stand-in for an imported validator that resolves it on first call (modules may import each other in
+ * cycles), then rebinds the importing module's name to it, so later calls go straight to the validator.
+ */
+function lateBound(file: string, rebind: (v: CompiledValidate) => void): CompiledValidate {
   let target: CompiledValidate | undefined;
   const f: CompiledValidate = (data, ctx) => {
-    target ??= loadValidatorModule(file);
+    if (!target) {
+      target = loadValidatorModule(file);
+      rebind(target);
+    }
     const ok = target(data, ctx);
     f.errors = target.errors;
     return ok;
@@ -83,10 +89,12 @@ export function loadValidatorModule(file: string): CompiledValidate {
     ucs2length ??= (requireCjs('ajv/dist/runtime/ucs2length.js') as { default: unknown }).default;
     let src = readFileSync(file, 'utf8');
     const imports: CompiledValidate[] = [];
+    const binders: Array<(v: CompiledValidate) => void> = [];
     const header: string[] = [];
     src = src.replace(IMPORT_VALIDATE, (_, local: string, spec: string) => {
-      header.push(`const ${local}=__imports[${imports.length}];`);
-      imports.push(lateBound(resolveImport(spec, file)));
+      const i = imports.length;
+      header.push(`let ${local}=__imports[${i}];__binders[${i}]=(v)=>{${local}=v;};`);
+      imports.push(lateBound(resolveImport(spec, file), (v) => binders[i](v)));
       return '';
     });
     src = src.replace(IMPORT_FORMATS, () => (header.push('const formats=__formats;'), ''));
@@ -95,7 +103,7 @@ export function loadValidatorModule(file: string): CompiledValidate {
     src = src.replace(EXPORT_VALIDATE, (_, local: string) => `__exports.validate=${local};`);
     if (LEFTOVER.test(src)) throw new Error(`unsupported module syntax in ${file}`);
     const body = `"use strict";${header.join('')}${src}`;
-    new Function('__exports', '__imports', '__formats', '__ucs2length', body)(rec, imports, formats, ucs2length);
+    new Function('__exports', '__imports', '__binders', '__formats', '__ucs2length', body)(rec, imports, binders, formats, ucs2length);
   }
   if (!rec.validate) throw new Error(`validator module ${file} is still loading (a cycle without a late binding)`);
   return rec.validate;
