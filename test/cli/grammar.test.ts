@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, EXAMPLE, ROOT, tempCopy, tempDir } from '../helpers/pkg.js';
 import { INTEGRATED } from '../check/helpers.js';
+import { validJson } from '../helpers/cli.js';
 import { bb3Package } from '../bb3/helpers.js';
 
 const skip = !existsSync(join(ROOT, 'dist', 'bundle', 'main.js')) && 'npm run build first';
@@ -96,6 +97,7 @@ test('-o on every command; --format still works for a release, with a note on st
     ['check', INTEGRATED, '-o', 'json'],
     ['trace', URL, INTEGRATED, '-o', 'json'],
     ['diagram', INTEGRATED, '-o', 'json'],
+    ['integrate', tempCopy(), '--dry-run', '-o', 'json'],
     ['version', '-o', 'json'],
     // verify's flags are its owner's: it still has --format
     ['verify', '--snapshot', join(ROOT, 'examples', 'podinfo-cluster-snapshot.yaml'), '--package', 'podinfo', '--format', 'json'],
@@ -111,12 +113,33 @@ test('-o on every command; --format still works for a release, with a note on st
   assert.match(bad.stderr, /^bbmesh: option '-o, --output <format>' argument 'xml' is invalid/);
 });
 
+test('demo -o json: every step with what it showed, as its schema says; the value flags reach its renders', { skip }, () => {
+  const r = cli(['demo', '-o', 'json', '--dir', join(tempDir(), 'demo'), '--set-string', 'podinfo.flux.timeout=7m']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const j = validJson('demo', r.stdout) as { ok: boolean; steps: Array<{ command: string; ok: boolean; lines: string[] }> };
+  assert.equal(j.ok, true);
+  assert.deepEqual(
+    j.steps.map((s) => s.command),
+    ['render', 'check', 'integrate', 'check', 'trace', 'diagram', 'verify'],
+  );
+  assert.ok(j.steps.every((s) => s.ok && s.lines.length > 0));
+  assert.ok(
+    j.steps[1].lines.some((l) => /BB006/.test(l)),
+    'check before integration finds the missing dependency',
+  );
+  assert.ok(!r.stdout.includes(String.fromCharCode(27)), 'no colour codes in JSON');
+  const bad = cli(['demo', '-o', 'json', '--dir', join(tempDir(), 'demo'), '--set', 'podinfo.enabled=false']);
+  assert.equal(bad.code, 1, 'a value that disables the package reaches the render: the demo does not go as expected');
+  assert.equal((validJson('demo', bad.stdout) as { ok: boolean }).ok, false);
+  validJson('diagram', cli(['diagram', INTEGRATED, '-o', 'json']).stdout);
+});
+
 test('bbmesh version: bbmesh, Helm, Node and schema versions', { skip }, () => {
   const v = JSON.parse(cli(['version', '-o', 'json']).stdout) as Record<string, unknown>;
   assert.equal(v.bbmesh, cli(['--version']).stdout.trim());
   assert.match(String((v.helm as { version: string }).version), /^v3\.\d+\.\d+/);
   assert.equal(v.node, process.version);
-  assert.deepEqual(v.schemas, { check: 1, integrate: 1, render: 1, trace: 1, verify: 1 });
+  assert.deepEqual(v.schemas, { check: 1, demo: 1, diagram: 1, integrate: 1, render: 1, trace: 1, verify: 1 });
   const missing = JSON.parse(cli(['version', '-o', 'json', '--helm', '/nonexistent/helm']).stdout) as { helm: { error: string } };
   assert.match(missing.helm.error, /bbmesh setup/);
   assert.match(cli(['version']).stdout, /^bbmesh {2}\d+\.\d+\.\d+\nhelm {4}v3/);

@@ -40,7 +40,10 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new Map<string, ValidateFunction>();
 
 /** Parses `text` and asserts it follows schemas/<name>.schema.json; returns the parsed document. */
-export function validJson(name: 'check' | 'render' | 'trace' | 'verify' | 'integrate', text: string): Record<string, unknown> {
+export function validJson(
+  name: 'check' | 'render' | 'trace' | 'verify' | 'integrate' | 'diagram' | 'demo',
+  text: string,
+): Record<string, unknown> {
   let validate = compiled.get(name);
   if (!validate) {
     validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', `${name}.schema.json`), 'utf8')));
