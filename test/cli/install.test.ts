@@ -102,10 +102,11 @@ test(
         BBMESH_PACKAGE: tgz,
       };
     };
-    const runJob = (src: string, extra: NodeJS.ProcessEnv = {}) => {
+    const runJob = (src: string, extra: NodeJS.ProcessEnv = {}, installed = false) => {
       const repo = join(tmp, `repo-${readdirSync(tmp).length}`);
       cpSync(src, repo, { recursive: true });
-      const lines = [...(ci['.bbmesh'].before_script ?? []), ...(job.script ?? [])];
+      // `installed`: the before_script (npm install -g, setup) already ran in this prefix; only the script runs.
+      const lines = [...(installed ? [] : (ci['.bbmesh'].before_script ?? [])), ...(job.script ?? [])];
       const r = sh('bash', ['-eo', 'pipefail', '-c', lines.join('\n')], { cwd: repo, env: { ...jobEnv(repo), ...extra } });
       return { ...r, repo };
     };
@@ -132,9 +133,11 @@ test(
     git(['add', '-A'], seed);
     git(['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'umbrella'], seed);
     git(['clone', '-q', '--bare', seed, umbrellaRepo], tmp);
-    const chartOnly = runJob(join(ROOT, 'test', 'fixtures', 'umbrella', 'packages', 'podinfo'), {
-      BBMESH_BIGBANG_REPO: `file://${umbrellaRepo}`,
-    });
+    const chartOnly = runJob(
+      join(ROOT, 'test', 'fixtures', 'umbrella', 'packages', 'podinfo'),
+      { BBMESH_BIGBANG_REPO: `file://${umbrellaRepo}` },
+      true,
+    );
     assert.equal(chartOnly.code, 0, chartOnly.stdout + chartOnly.stderr);
     assert.match(chartOnly.stdout + chartOnly.stderr, /read: umbrella 3\.1\.0 .* layout bb3/);
     assert.deepEqual(JSON.parse(readFileSync(join(chartOnly.repo, 'gl-code-quality-report.json'), 'utf8')), []);
