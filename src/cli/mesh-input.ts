@@ -49,7 +49,10 @@ export async function meshInputs(args: string[], o: Flags, cmd: Command, verb: s
     throw new UserError('--chart and --offline are for a whole deployment: give no package directory or file', {
       hint: `bbmesh ${cmd.name()} --umbrella DIR -f env.yaml --chart NAME=DIR renders every enabled package`,
     });
-  if (inputs.kind === 'package') await recoverFirst(inputs.dir);
+  if (inputs.kind === 'package') {
+    await recoverFirst(inputs.dir);
+    progress.wait(`${verb === 'check' ? 'rendering and checking' : 'rendering'} ${escapeText(inputs.dir)} with Helm`);
+  }
   for (const dir of Object.values(umbrella?.charts ?? {})) await recoverFirst(dir);
   return { inputs, layout, render: { ...renderOptionsFrom(o), umbrella }, done: progress.end };
 }

@@ -88,21 +88,36 @@ export function umbrellaLines(read: UmbrellaRead | undefined): string[] {
 
 /**
  * A progress line on a TTY once the work has taken a second (`rendering 7/20 (kiali)`), redrawn in
- * place; `end()` erases it. Off the TTY it prints nothing.
+ * place; `wait(label)` shows `label (3 s)` for work with no steps to count (a package's renders); `end()`
+ * erases it. Off the TTY it prints nothing.
  */
-export function progressLine(stream: NodeJS.WriteStream = process.stderr): { onProgress: (p: RenderProgress) => void; end: () => void } {
+export function progressLine(stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY' | 'columns'> = process.stderr): {
+  onProgress: (p: RenderProgress) => void;
+  wait: (label: string) => void;
+  end: () => void;
+} {
   const start = Date.now();
   let shown = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
   const done = { fetch: 0, render: 0 };
+  const show = (line: string) => {
+    stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns || 80) - 1))}`);
+    shown = true;
+  };
   return {
     onProgress(p) {
       done[p.phase] = p.done;
       if (!stream.isTTY || Date.now() - start < 1000) return;
-      const line = `fetched ${done.fetch}/${p.total}, rendered ${done.render}/${p.total} (${p.release})`;
-      stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}`);
-      shown = true;
+      show(`fetched ${done.fetch}/${p.total}, rendered ${done.render}/${p.total} (${p.release})`);
+    },
+    wait(label) {
+      if (!stream.isTTY || timer) return;
+      timer = setInterval(() => show(`${label} (${Math.round((Date.now() - start) / 1000)} s)`), 1000);
+      timer.unref();
     },
     end() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
       if (shown) stream.write('\r\x1b[2K');
       shown = false;
     },
