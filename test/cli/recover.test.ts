@@ -3,33 +3,14 @@
 // changed since stops them with exit 2 naming the directory; one whose process is gone is rolled back,
 // said on stderr, and the command goes on with the package as it was.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { integratePackage } from '../../src/integrate/index.js';
 import { validJson } from '../helpers/cli.js';
 import { cli, ROOT, tempCopy } from '../helpers/pkg.js';
-import { snapshot } from '../integrate/helpers.js';
+import { deadPid, snapshot, stopAt } from '../integrate/helpers.js';
 
 const skip = !existsSync(join(ROOT, 'dist', 'bundle', 'main.js')) && 'npm run build first';
-
-/** Starts integrate in this process and resolves once it stops for good at `at` (it never resumes). */
-function stopAt(dir: string, at: string): Promise<void> {
-  return new Promise<void>((paused) => {
-    void integratePackage(dir, {
-      hooks: {
-        point: (_n, label) => {
-          if (label !== at) return undefined;
-          paused();
-          return new Promise<void>(() => undefined);
-        },
-      },
-    });
-  });
-}
-
-const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid!;
 
 test('an interrupted integrate: exit 2 while it runs or after a hand edit, rolled back once its process is gone', { skip }, async () => {
   const dir = tempCopy();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { integratePackage } from '../../src/integrate/index.js';
 import { renderPackage } from '../../src/sources/render/index.js';
 import type { Manifest } from '../../src/manifest/types.js';
 
@@ -58,3 +59,21 @@ export function bbmesh(args: string[]): { code: number | null; stdout: string; s
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Starts integrate in this process and resolves once it stops for good at the point labelled `at` (it never resumes). */
+export function stopAt(dir: string, at: string): Promise<void> {
+  return new Promise<void>((paused) => {
+    void integratePackage(dir, {
+      hooks: {
+        point: (_n, label) => {
+          if (label !== at) return undefined;
+          paused();
+          return new Promise<void>(() => undefined);
+        },
+      },
+    });
+  });
+}
+
+/** The pid of a process that has exited (a journal's owner that is gone). */
+export const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid!;

@@ -1,29 +1,11 @@
 // recoverTransactions: what a later command does with a transaction an integrate left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { integratePackage, recoverTransactions } from '../../src/integrate/index.js';
 import { UserError } from '../../src/core/errors.js';
-import { copyPackage, PODINFO, snapshot } from './helpers.js';
-
-/** Starts integrate and resolves once it stops for good at the point labelled `at` (it never resumes). */
-async function stopAt(dir: string, at: string): Promise<void> {
-  await new Promise<void>((paused) => {
-    void integratePackage(dir, {
-      hooks: {
-        point: (_n, label) => {
-          if (label !== at) return undefined;
-          paused();
-          return new Promise<void>(() => undefined);
-        },
-      },
-    });
-  });
-}
-
-const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid!;
+import { copyPackage, deadPid, PODINFO, snapshot, stopAt } from './helpers.js';
 
 test('a transaction whose process lives is left alone; one changed since is not rolled back over the change', async () => {
   const dir = copyPackage(PODINFO);

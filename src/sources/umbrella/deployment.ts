@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { loadManifests } from '../../manifest/load.js';
 import type { Manifest } from '../../manifest/types.js';
 import { defaultConcurrency, mapLimit, resolveCharts, type ChartResolution } from '../flux/index.js';
 import { apiArgs } from '../render/args.js';
@@ -18,7 +17,7 @@ import { parseStream, RenderStream } from '../render/stream.js';
 import type { ReleaseInfo, RenderOptions, RenderResult } from '../render/types.js';
 import { locateUmbrella } from './locate.js';
 import { readUmbrella } from './read.js';
-import { renderStage1, requireDependencies, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
+import { renderStage1, requireDependencies, stage1Objects, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
 import type { NotRendered, RenderProgress } from './types.js';
 
 const STAGE1_KINDS = new Set(['HelmRelease', 'Secret', 'ConfigMap', 'GitRepository', 'HelmRepository', 'OCIRepository']);
@@ -49,14 +48,7 @@ export async function renderDeployment(opts: RenderOptions): Promise<RenderResul
   const values = umbrellaValues(umbrella.chartDir, opts);
   const read = readUmbrella(umbrella, values, { layout: u.layout, kubeVersion: opts.kubeVersion });
   const text1 = await renderStage1(helm, umbrella.chartDir, opts, [], read.kubeVersion);
-  const stage1 = loadManifests(text1, {
-    file: 'bigbang (stage 1)',
-    stage: 'bigbang',
-    defaultNamespace: UMBRELLA_NAMESPACE,
-    chartDir: umbrella.chartDir,
-    release: UMBRELLA_RELEASE,
-    kinds: STAGE1_KINDS,
-  });
+  const stage1 = stage1Objects(text1, umbrella.chartDir, STAGE1_KINDS);
   const hrs = stage1.filter((m) => m.kind === 'HelmRelease');
   const sources = stage1.filter((m) => m.kind !== 'HelmRelease' && m.kind !== 'Secret' && m.kind !== 'ConfigMap').map((m) => m.obj);
   const concurrency = Math.max(1, u.concurrency ?? defaultConcurrency());

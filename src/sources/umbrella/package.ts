@@ -5,7 +5,6 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { loadManifests } from '../../manifest/load.js';
 import type { Manifest } from '../../manifest/types.js';
 import { apiArgs } from '../render/args.js';
 import { findHelm } from '../render/helm.js';
@@ -19,7 +18,7 @@ import { locateUmbrella } from './locate.js';
 import { overlayChart } from './overlay.js';
 import { findPackage, kebab, type FoundPackage } from './package-key.js';
 import { readUmbrella } from './read.js';
-import { renderStage1, requireDependencies, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
+import { renderStage1, requireDependencies, stage1Objects, UMBRELLA_NAMESPACE, UMBRELLA_RELEASE, umbrellaValues } from './stage1.js';
 import type { UmbrellaPackage } from './types.js';
 
 const STAGE1_KINDS = new Set(['HelmRelease', 'Secret', 'ConfigMap']);
@@ -87,14 +86,7 @@ export async function renderThroughUmbrella(pkgDir: string, opts: RenderOptions)
   try {
     const base = readUmbrella(umbrella, values, { layout: u.layout, kubeVersion: opts.kubeVersion });
     const text1 = await renderStage1(helm, overlay?.chartDir ?? umbrella.chartDir, opts, extraSet, base.kubeVersion, overlay?.realPath);
-    const stage1 = loadManifests(text1, {
-      file: 'bigbang (stage 1)',
-      stage: 'bigbang',
-      defaultNamespace: UMBRELLA_NAMESPACE,
-      chartDir: umbrella.chartDir,
-      release: UMBRELLA_RELEASE,
-      kinds: STAGE1_KINDS,
-    });
+    const stage1 = stage1Objects(text1, umbrella.chartDir, STAGE1_KINDS);
     const hrs = stage1.filter((m) => m.kind === 'HelmRelease');
     const picked = pickRelease(hrs, found, pkgDir);
     if (!picked) throw noRelease(hrs, found, pkgDir, u.dir);

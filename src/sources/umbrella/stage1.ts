@@ -3,6 +3,8 @@
 // `helm upgrade bigbang ./chart -f env.yaml` would.
 import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { loadManifests } from '../../manifest/load.js';
+import type { Manifest } from '../../manifest/types.js';
 import { requireRegularFile } from '../files.js';
 import { apiArgs, valueFlagArgs } from '../render/args.js';
 import { missingDependencies } from '../flux/dependencies.js';
@@ -14,6 +16,18 @@ import { parseSet, type Values } from '../render/values.js';
 /** The umbrella's release and namespace, as Big Bang installs it. */
 export const UMBRELLA_RELEASE = 'bigbang';
 export const UMBRELLA_NAMESPACE = 'bigbang';
+
+/** The stage-1 objects of `kinds` from the umbrella's render, positioned in its stream. */
+export function stage1Objects(text: string, chartDir: string, kinds: Set<string>): Manifest[] {
+  return loadManifests(text, {
+    file: 'bigbang (stage 1)',
+    stage: 'bigbang',
+    defaultNamespace: UMBRELLA_NAMESPACE,
+    chartDir,
+    release: UMBRELLA_RELEASE,
+    kinds,
+  });
+}
 
 /** Values files after the umbrella's values.yaml: environment values, then -f. */
 export function userValueFiles(opts: RenderOptions): string[] {
