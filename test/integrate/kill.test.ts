@@ -68,7 +68,7 @@ function runChild(dir: string, at: number, signal?: NodeJS.Signals): Promise<Run
   });
 }
 
-test('integrate killed at every write and rename point leaves the old or the new tree, and the next command says which', async (t) => {
+test('integrate killed at every write and rename point (Ctrl-C at each phase) leaves the old or the new tree, and the next command says which', async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'index.js')) || !existsSync(join(ROOT, 'dist', 'bundle', 'main.js')))
     assert.fail('run `npm run build` first: this test runs the built CLI and library');
   const oldTree = tree(PODINFO);
@@ -84,6 +84,9 @@ test('integrate killed at every write and rename point leaves the old or the new
   const settled = new Set<'old' | 'new'>();
   for (const signal of ['SIGKILL', 'SIGINT'] as const) {
     for (const [n, label] of points.entries()) {
+      // Ctrl-C takes the same path at every staging write: the first and the last stand for them.
+      const staging = /^(stage|back up) /;
+      if (signal === 'SIGINT' && staging.test(label) && staging.test(points[n - 1] ?? '') && staging.test(points[n + 1] ?? '')) continue;
       await t.test(`${signal} at ${n} (${label})`, async () => {
         const dir = copyPackage(PODINFO);
         const r = await runChild(dir, n, signal);
