@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { LAYOUTS, type LayoutName } from '../core/layout.js';
 import type { Manifest } from '../manifest/types.js';
 import { buildModel } from '../model/build.js';
-import { loadMesh, meshFromManifests, renderBranch, type Branch } from '../sources/index.js';
+import { loadMesh, meshFromManifests, probeBranch, renderBranch, type Branch } from '../sources/index.js';
 import { resolveLayout } from '../sources/layout-detect.js';
 import { markLibraryObjects } from '../sources/library.js';
 import { readPackageFiles } from '../sources/package-files.js';
@@ -128,7 +128,17 @@ export async function checkPackage(dir: string, opts: CheckOptions = {}): Promis
   const layout = LAYOUTS[layoutName];
   const sets = ruleSets(opts, true);
   const branches = branchesFor(sets.run);
-  const settled = await Promise.allSettled(branches.map((b) => renderBranch(dir, b, layoutName, opts.render ?? {})));
+  // Istio on and off start together; the probe re-runs stage 2 of the Istio-enabled render only.
+  const enabledRun = renderBranch(dir, 'istio-enabled', layoutName, opts.render ?? {});
+  const settled = await Promise.allSettled(
+    branches.map((b) =>
+      b === 'istio-enabled'
+        ? enabledRun
+        : b === 'domain-probe'
+          ? enabledRun.then(probeBranch)
+          : renderBranch(dir, b, layoutName, opts.render ?? {}),
+    ),
+  );
   const renders: PackageContext['renders'] = {} as PackageContext['renders'];
   const failed = new Map<Branch, unknown>();
   branches.forEach((b, i) => {

@@ -15,8 +15,7 @@ export { readStdin, readText, loadFiles } from './files.js';
 /** The renders of a package directory (see analysis/rules/types.ts RenderBranch). */
 export type Branch = 'istio-enabled' | 'istio-disabled' | 'domain-probe';
 
-/** The domain the probe render uses: a host that keeps its value under it is hard-coded (BB007). */
-export const PROBE_DOMAIN = 'bbmesh-probe.example';
+export { PROBE_DOMAIN } from './render/probe.js';
 
 export interface InputSpec {
   /** A package directory (bigbang/ + chart/; with `render.umbrella`, chart/ and an optional bigbang/). */
@@ -31,7 +30,7 @@ export interface ModelOptions {
   /** Add the assumed platform objects the input lacks (default true). */
   platform?: boolean;
   /** For a package dir: which render (default Istio enabled). */
-  branch?: Branch;
+  branch?: Exclude<Branch, 'domain-probe'>;
   render?: RenderOptions;
 }
 
@@ -45,16 +44,24 @@ export interface MeshInput {
   files?: PackageFiles;
 }
 
-/** Renders one branch of a package: the layout's Istio key on or off (off also hides the Istio APIs), or the probe domain. */
-export async function renderBranch(dir: string, branch: Branch, layout: LayoutName, opts: RenderOptions = {}): Promise<RenderResult> {
+/** Renders a package with the layout's Istio key on or off (off also hides the Istio APIs). */
+export async function renderBranch(
+  dir: string,
+  branch: Exclude<Branch, 'domain-probe'>,
+  layout: LayoutName,
+  opts: RenderOptions = {},
+): Promise<RenderResult> {
   const { renderPackage } = await import('./render/index.js');
   const key = LAYOUTS[layout].istioEnabledKey;
   const on = branch !== 'istio-disabled';
   const set = [`${key}=${on}`, ...(opts.set ?? [])];
-  // The probe changes `domain` (and the deprecated `hostname`, which wins when set) after the user's --set.
-  if (branch === 'domain-probe') set.push(`domain=${PROBE_DOMAIN}`, `hostname=${PROBE_DOMAIN}`);
   const umbrella = opts.umbrella ? { ...opts.umbrella, layout } : undefined;
   return renderPackage(dir, { ...opts, layout, set, umbrella, istioApis: on && opts.istioApis !== false });
+}
+
+/** The domain probe of a package: stage 2 of its Istio-enabled render again, with another domain (render/probe.ts). */
+export async function probeBranch(enabled: RenderResult): Promise<RenderResult> {
+  return (await import('./render/probe.js')).renderProbe(enabled);
 }
 
 /**

@@ -152,8 +152,8 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   // Stage 2, all releases in parallel.
   const tmp = mkdtempSync(join(tmpdir(), 'bbmesh-'));
   let stage2: string[][];
+  const caps = apiArgs(kubeVersion, opts.istioApis);
   try {
-    const caps = apiArgs(kubeVersion, opts.istioApis);
     stage2 = await Promise.all(releases.map((rel, i) => renderRelease(helm, rel, caps, tmp, postRenderers[i]).catch(asUserError(rel))));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -174,6 +174,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     text,
     releases,
     bigbangValues,
+    stage2: { helm, capabilities: caps, postRenderers },
     get manifests() {
       return (manifests ??= parseStream(
         text,

@@ -65,4 +65,6 @@ export interface RenderResult {
   umbrella?: UmbrellaRead;
   /** Whole deployment: the HelmReleases that could not be rendered, one line each. */
   notRendered?: NotRendered[];
+  /** What stage 2 ran with, so that it can run again with other values (the domain probe, probe.ts). */
+  stage2?: { helm: string; capabilities: string[]; postRenderers: unknown[] };
 }

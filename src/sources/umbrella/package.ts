@@ -100,8 +100,8 @@ export async function renderThroughUmbrella(pkgDir: string, opts: RenderOptions)
     const caps = apiArgs(read.kubeVersion, opts.istioApis);
     const tmp = mkdtempSync(join(tmpdir(), 'bbmesh-'));
     let docs: string[];
+    const post = (hr.obj.spec as { postRenderers?: unknown } | undefined)?.postRenderers;
     try {
-      const post = (hr.obj.spec as { postRenderers?: unknown } | undefined)?.postRenderers;
       docs = await renderRelease(helm, rel, caps, tmp, post).catch(asUserError(rel));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
@@ -126,6 +126,7 @@ export async function renderThroughUmbrella(pkgDir: string, opts: RenderOptions)
       releases: [rel],
       bigbangValues: values,
       umbrella: read,
+      stage2: { helm, capabilities: caps, postRenderers: [post] },
       get manifests() {
         return (manifests ??= parseStream(text, (stage, _rel, t) => (stage === 'package' ? chartDir : stage1Dir(t)), stream.certificates));
       },

@@ -1,5 +1,6 @@
-// BB007: VirtualService hosts follow Big Bang's `domain`. Checked by rendering the package a
-// third time with another domain: a host that does not change is hard-coded.
+// BB007: VirtualService hosts follow Big Bang's `domain`. Checked by rendering the package chart
+// again (stage 2 only, sources/render/probe.ts) with the passdown's domain swapped for another: a
+// host that does not change is hard-coded.
 import type { Manifest } from '../../../manifest/types.js';
 import type { FindingDraft, Rule, RuleContext } from '../types.js';
 import { PROBE_DOMAIN } from './util.js';
@@ -40,7 +41,7 @@ export const bb007: Rule = {
           out.push({
             object: vs,
             path: ['spec', 'hosts', i],
-            message: `VirtualService host "${host}" does not follow Big Bang's domain (it stays the same when rendered with domain=${PROBE_DOMAIN})`,
+            message: `VirtualService host "${host}" does not follow Big Bang's domain (it stays the same when the chart is rendered with domain=${PROBE_DOMAIN})`,
           });
         }
       });
