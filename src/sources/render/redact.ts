@@ -9,6 +9,7 @@
 // (keys common, defaults, overlays, values.yaml in a Secret of no credential type), and a `data`,
 // `stringData` or `metadata` that is not a mapping. Anywhere: the body of a PEM private key.
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Pair } from 'yaml';
+import { loadYaml11 } from '../../manifest/yaml11.js';
 
 export const REDACTED = '<redacted by bbmesh; --show-secrets prints it>';
 
@@ -218,6 +219,44 @@ function withheldDocument(text: string): string {
     .join('\n');
 }
 
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A Secret whose every value redaction would keep: a values passdown (see `secret` above); false when unsure. */
+function passdownOnly(secret: Record<string, unknown>): boolean {
+  if ('type' in secret && (typeof secret.type !== 'string' || CREDENTIAL_TYPES.has(secret.type))) return false;
+  if ('metadata' in secret && secret.metadata !== null && !isMapping(secret.metadata)) return false;
+  for (const key of ['data', 'stringData']) {
+    if (!(key in secret)) continue;
+    const v = secret[key];
+    if (!isMapping(v) || Object.keys(v).some((k) => !PASSDOWN_KEYS.has(k))) return false;
+  }
+  return true;
+}
+
+/**
+ * The fast path: the document as Kubernetes reads it (js-yaml, one document) holds no credential to
+ * hide, so neither the `yaml` syntax tree nor its module is needed. Big Bang's stage 1 is mostly
+ * values Secrets. Anything unsure (a parse error, several documents) takes the full path.
+ */
+function nothingToHide(text: string): boolean {
+  let root: unknown;
+  try {
+    root = loadYaml11(text);
+  } catch {
+    return false;
+  }
+  const seen = new Set<object>();
+  const clean = (v: unknown): boolean => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return true;
+    seen.add(v);
+    if (Array.isArray(v)) return v.every(clean);
+    const m = v as Record<string, unknown>;
+    if (m.kind === 'Secret' && !passdownOnly(m)) return false;
+    return Object.values(m).every(clean);
+  };
+  return clean(root);
+}
+
 /**
  * Redacts one rendered document (or a few): credentials of Secrets and PEM private keys anywhere.
  * A document that cannot hold either comes back as it is, without being parsed.
@@ -226,6 +265,7 @@ export function redactSecret(text: string): string {
   const secretish = text.includes('Secret') || text.includes('\\');
   const keyish = text.includes('PRIVATE KEY') || text.includes('\\');
   if (!secretish && !keyish) return text;
+  if (!keyish && nothingToHide(text)) return text;
   const docs = parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   if (list.some((d) => d.errors.length)) return secretish ? withheldDocument(text) : text;
