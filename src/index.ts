@@ -1,5 +1,6 @@
 // bbmesh as a library: the same operations as the CLI, as functions.
-export { renderPackage, fluxReleaseName, type RenderOptions, type RenderResult, type ReleaseInfo } from './sources/render/index.js';
+export { renderPackage, type RenderOptions, type RenderResult, type ReleaseInfo } from './sources/render/index.js';
+export { fluxReleaseName } from './sources/render/releases.js';
 export {
   integratePackage,
   recoverTransactions,

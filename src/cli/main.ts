@@ -23,10 +23,7 @@ const MODULES: Record<string, () => Promise<{ register: Register }>> = {
 const MODULE_OF: Record<string, string> = { diagram: 'trace' };
 
 export async function main(argv: string[]): Promise<void> {
-  // `bbmesh render <dir>`, plain: start Helm's stage 1 before building the flag parser (not when an
-  // interrupted integrate is to be settled first: the files may change before the render).
-  if (argv.length === 2 && argv[0] === 'render' && !argv[1].startsWith('-') && !existsSync(join(argv[1], '.bbmesh')))
-    (await import('../sources/render/index.js')).startEarly(argv[1]);
+  await startRenderEarly(argv);
   quietOnClosedPipe();
   const debug = argv.includes('--debug');
   if (debug) (await import('../sources/render/helm.js')).onCommand(printCommand);
@@ -55,6 +52,31 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     process.exitCode = exitCodeFor(err, debug, CommanderError);
   }
+}
+
+// Flags of `check <dir>` that change neither its renders nor the branches it needs.
+const CHECK_FLAGS_WITH_VALUE = new Set(['-o', '--output', '--format', '--fail-on']);
+const CHECK_FLAGS = new Set(['--no-color', '--no-platform']);
+
+/**
+ * `bbmesh render <dir>` and `bbmesh check <dir>` in their plain forms (check: also with output and
+ * exit-code flags) start Helm's stage 1 before the flag parser is even built: check's two branches,
+ * Istio on and off. Not when an interrupted integrate is to be settled first (the files may change).
+ */
+async function startRenderEarly(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const flag = a.split('=')[0];
+    if (!a.startsWith('-')) positional.push(a);
+    else if (command !== 'check') return;
+    else if (CHECK_FLAGS_WITH_VALUE.has(flag)) i += a.includes('=') ? 0 : 1;
+    else if (!CHECK_FLAGS.has(a)) return;
+  }
+  if (positional.length !== 1 || existsSync(join(positional[0], '.bbmesh'))) return;
+  if (command === 'render' && rest.length === 1) await (await import('../sources/render/index.js')).startEarly(positional[0]);
+  else if (command === 'check') await (await import('../sources/index.js')).prefetchBranches(positional[0]);
 }
 
 function printCommand(command: string, ms: number, code: number): void {

@@ -1,6 +1,6 @@
 // What both release lines learn first: the Services the chart renders with its defaults and which of
 // them to expose, on which port (targets.ts), from a real render (learn.ts) or the template text.
-import { fluxReleaseName } from '../sources/render/index.js';
+import { fluxReleaseName } from '../sources/render/releases.js';
 import { learnServices } from './learn.js';
 import { findServices } from './services.js';
 import { chooseTargets, serviceChoice, type VsTarget } from './targets.js';

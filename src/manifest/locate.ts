@@ -1,15 +1,19 @@
 // Exact line and column for a path inside an object, computed lazily: the fast loader
 // keeps no positions; when a finding needs one, we re-parse only that document with
 // the positional `yaml` parser and cache it.
-import { LineCounter, parseDocument, isCollection, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { lazyRequire } from '../core/lazy-require.js';
 import { findChain, scanLines } from './keys.js';
 import type { DocSpan, Location, Manifest, Path } from './types.js';
+
+const yamlLib = lazyRequire<typeof import('yaml')>('yaml');
 
 const cache = new WeakMap<DocSpan, { doc: Document; lc: LineCounter }>();
 
 function parsed(span: DocSpan) {
   let hit = cache.get(span);
   if (!hit) {
+    const { LineCounter, parseDocument } = yamlLib();
     const lc = new LineCounter();
     const doc = parseDocument(span.text.slice(span.start, span.end), {
       version: '1.1',
@@ -97,7 +101,7 @@ export function locateSlow(m: Manifest, path: Path = []): Location | undefined {
     // Prefer the key's position for mapping entries: it is where a user looks.
     const parent = sub.length > 1 ? doc.getIn(sub.slice(0, -1), true) : doc.contents;
     const last = sub[sub.length - 1];
-    if (parent && isCollection(parent)) {
+    if (parent && yamlLib().isCollection(parent)) {
       const items = (parent as { items: Array<{ key?: { value?: unknown; range?: number[] }; range?: number[] }> }).items;
       if (typeof last === 'number' && Array.isArray(items) && !(items[0] && 'key' in items[0])) {
         const node = items[last];

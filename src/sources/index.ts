@@ -1,6 +1,8 @@
 // Every source of manifests ends here, in one mesh model: a package directory (rendered with Istio on,
 // off, or with a probe domain), YAML files or stdin, a cluster or a snapshot of one; plus the assumed
 // Big Bang platform. check, trace, diagram and verify all load through loadMesh / meshFromManifests.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { LAYOUTS, type BigBangLayout, type LayoutName } from '../core/layout.js';
 import type { TemplateText } from '../manifest/source.js';
@@ -30,7 +32,7 @@ export interface ModelOptions {
   /** Add the assumed platform objects the input lacks (default true). */
   platform?: boolean;
   /** For a package dir: which render (default Istio enabled). */
-  branch?: Exclude<Branch, 'domain-probe'>;
+  branch?: RenderedBranch;
   render?: RenderOptions;
 }
 
@@ -44,13 +46,53 @@ export interface MeshInput {
   files?: PackageFiles;
 }
 
+type RenderedBranch = Exclude<Branch, 'domain-probe'>;
+
+// Renders started before the CLI has parsed its flags (prefetchBranches), by what they were asked.
+const prefetched = new Map<string, Promise<RenderResult>>();
+const probes = new WeakMap<RenderResult, Promise<RenderResult>>();
+
+/** The identity of a render request: options that say nothing (undefined, empty lists) do not count. */
+function requestKey(dir: string, branch: RenderedBranch, layout: LayoutName, opts: RenderOptions): string {
+  const said = Object.entries(opts).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+  return JSON.stringify([resolve(dir), branch, layout, Object.fromEntries(said.sort(([a], [b]) => a.localeCompare(b)))]);
+}
+
+/**
+ * `bbmesh check <dir>` with default render options: both branches (and the probe, from the Istio-enabled
+ * render) start at once, so Helm runs while the CLI loads. renderBranch takes them when it is asked the
+ * same; one never taken only read files.
+ */
+export async function prefetchBranches(dir: string): Promise<void> {
+  if (!existsSync(join(dir, 'bigbang', 'Chart.yaml')) || !existsSync(join(dir, 'chart'))) return;
+  const { chooseLayout } = await import('./layout-detect.js');
+  const layout = chooseLayout(dir).layout;
+  for (const b of ['istio-enabled', 'istio-disabled'] as const) {
+    const run = renderBranchNow(dir, b, layout, {});
+    run.catch(() => undefined);
+    if (b === 'istio-enabled')
+      run.then(
+        (r) => probeBranch(r).catch(() => undefined),
+        () => undefined,
+      );
+    prefetched.set(requestKey(dir, b, layout, {}), run);
+  }
+}
+
 /** Renders a package with the layout's Istio key on or off (off also hides the Istio APIs). */
 export async function renderBranch(
   dir: string,
-  branch: Exclude<Branch, 'domain-probe'>,
+  branch: RenderedBranch,
   layout: LayoutName,
   opts: RenderOptions = {},
 ): Promise<RenderResult> {
+  const key = requestKey(dir, branch, layout, opts);
+  const early = prefetched.get(key);
+  prefetched.delete(key);
+  return early ?? renderBranchNow(dir, branch, layout, opts);
+}
+
+async function renderBranchNow(dir: string, branch: RenderedBranch, layout: LayoutName, opts: RenderOptions): Promise<RenderResult> {
   const { renderPackage } = await import('./render/index.js');
   const key = LAYOUTS[layout].istioEnabledKey;
   const on = branch !== 'istio-disabled';
@@ -60,8 +102,13 @@ export async function renderBranch(
 }
 
 /** The domain probe of a package: stage 2 of its Istio-enabled render again, with another domain (render/probe.ts). */
-export async function probeBranch(enabled: RenderResult): Promise<RenderResult> {
-  return (await import('./render/probe.js')).renderProbe(enabled);
+export function probeBranch(enabled: RenderResult): Promise<RenderResult> {
+  let run = probes.get(enabled);
+  if (!run) {
+    run = import('./render/probe.js').then((m) => m.renderProbe(enabled));
+    probes.set(enabled, run);
+  }
+  return run;
 }
 
 /**

@@ -5,7 +5,10 @@
 // `chart/charts/<name>/...`, so a library's templates are read like the chart's own.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
+import { lazyRequire } from '../core/lazy-require.js';
+
+const tarLib = lazyRequire<typeof import('tar')>('tar');
 
 /** Text files larger than this are not kept (a chart's templates and values are far smaller). */
 const MAX_FILE = 4 * 1024 * 1024;
@@ -101,7 +104,7 @@ function readVendoredCharts(chartDir: string, out: Map<string, string>): Subchar
       continue;
     }
     const files = new Map<string, string>();
-    const parser = new Parser({ strict: false });
+    const parser = new (tarLib().Parser)({ strict: false });
     parser.on('entry', (entry: ReadEntry) => {
       const parts = entry.path.split('/').filter(Boolean);
       const safe = parts.length > 1 && !parts.some((p) => p === '..' || p === '.');

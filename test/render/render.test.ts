@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
-import { renderPackage, fluxReleaseName } from '../../src/sources/render/index.js';
+import { renderPackage } from '../../src/sources/render/index.js';
+import { fluxReleaseName } from '../../src/sources/render/releases.js';
 import { locate } from '../../src/manifest/locate.js';
 import { tempCopy, edit, cli, EXAMPLE } from '../helpers/pkg.js';
 

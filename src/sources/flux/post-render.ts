@@ -2,12 +2,15 @@
 // kustomize runs its builtin transformers: patchesStrategicMerge, patches, patchesJson6902, images.
 // Post-renderers run one after another. Pure: objects in, new objects out; a patch that kustomize would
 // refuse (bad YAML, a JSON patch path that does not resolve, a patch with no object to apply to) throws.
-import jsonpatch, { type Operation } from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import { lazyRequire } from '../../core/lazy-require.js';
 import yaml from 'js-yaml';
 import type { K8sObject } from '../../manifest/types.js';
 import { setImages, type ImageOverride } from './images.js';
 import { groupVersion, selects, type Target } from './selector.js';
 import { strategicMerge } from './strategic-merge.js';
+
+const jsonPatch = lazyRequire<typeof import('fast-json-patch')>('fast-json-patch');
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -91,7 +94,7 @@ function applyJson(objs: K8sObject[], ops: Operation[], target: Target | undefin
   return objs.map((o) => {
     if (!selects(target, o)) return o;
     try {
-      return jsonpatch.applyPatch(structuredClone(o), ops, true, false).newDocument;
+      return jsonPatch().applyPatch(structuredClone(o), ops, true, false).newDocument;
     } catch (e) {
       const msg = (e as Error).message.split('\n')[0];
       throw new PostRenderError(`${where}: on ${describe(o)}: ${msg}`);

@@ -15,8 +15,6 @@ import { parseSet } from './values.js';
 import type { Manifest } from '../../manifest/types.js';
 
 export type { ReleaseInfo, RenderOptions, RenderResult } from './types.js';
-export { fluxReleaseName } from './releases.js';
-export { withNamespace } from './stream.js';
 
 export const BUILTIN_UMBRELLA = join(PROJECT_ROOT, 'src', 'sources', 'render', 'umbrella-defaults.yaml');
 /** On top of the stand-in for 3.x packages: what the 3.x umbrella's values.yaml says differently (its domain). */
@@ -46,15 +44,15 @@ export function packageNameOf(packageDir: string, explicit?: string): string {
   return readChartName(join(packageDir, 'chart')) ?? basename(resolve(packageDir));
 }
 
-// The CLI may start stage 1 before it has even loaded its flag parser (see `startEarly`): the
-// run is used only when the binary and arguments turn out identical.
-let early: { key: string; run: Promise<RunResult> } | undefined;
+// The CLI may start stage 1 before it has even loaded its flag parser (see `startEarly`): a run is
+// used only when the binary and arguments turn out identical.
+const early = new Map<string, Promise<RunResult>>();
 
 function takeEarlyStart(helm: string, args: string[]): Promise<RunResult> | undefined {
   const key = JSON.stringify([helm, args]);
-  const e = early;
-  early = undefined;
-  return e && e.key === key ? e.run : undefined;
+  const run = early.get(key);
+  early.delete(key);
+  return run;
 }
 
 function stage1Args(pkg: string, bbDir: string, files: string[], opts: RenderOptions, kubeVersion: string): string[] {
@@ -71,23 +69,24 @@ function stage1Args(pkg: string, bbDir: string, files: string[], opts: RenderOpt
 }
 
 /**
- * Starts stage 1 of `bbmesh render <dir>` at once, for the plain form with default options:
- * Helm then runs while the CLI loads and parses its flags. Anything unusual is left to the
- * normal path; a run that ends up unused is harmless (it only reads files).
+ * Starts stage 1 of `bbmesh render <dir>` at once, for the plain form with default options: Helm then
+ * runs while the CLI loads and parses its flags. Anything unusual is left to the normal path; a run
+ * that ends up unused is harmless (it only reads files).
  */
-export function startEarly(packageDir: string): void {
+export async function startEarly(packageDir: string): Promise<void> {
   try {
     const pkgDir = resolve(packageDir);
     const bbDir = join(pkgDir, 'bigbang');
     if (!existsSync(join(bbDir, 'Chart.yaml')) || !existsSync(join(pkgDir, 'chart'))) return;
     const helm = findHelm(undefined);
     const kubeVersion = defaultKubeVersion([bbDir, join(pkgDir, 'chart')]);
-    const args = stage1Args(packageNameOf(pkgDir), bbDir, [BUILTIN_UMBRELLA, join(bbDir, 'values.yaml')], {}, kubeVersion);
+    const files = [...(await builtinUmbrella(pkgDir, undefined)), join(bbDir, 'values.yaml')];
+    const args = stage1Args(packageNameOf(pkgDir), bbDir, files, {}, kubeVersion);
     const r = run(helm, args);
     r.catch(() => undefined);
-    early = { key: JSON.stringify([helm, args]), run: r };
+    early.set(JSON.stringify([helm, args]), r);
   } catch {
-    early = undefined;
+    early.clear();
   }
 }
 

@@ -8,8 +8,18 @@
 // object), every value of `data` and `stringData`, except the Flux values passdowns Big Bang builds
 // (keys common, defaults, overlays, values.yaml in a Secret of no credential type), and a `data`,
 // `stringData` or `metadata` that is not a mapping. Anywhere: the body of a PEM private key.
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Pair } from 'yaml';
+import type { Alias, Document, Node, Pair, Scalar, YAMLMap, YAMLSeq, visitor } from 'yaml';
+import { lazyRequire } from '../../core/lazy-require.js';
 import { loadYaml11 } from '../../manifest/yaml11.js';
+
+type YamlLib = typeof import('yaml');
+// Loaded only for documents the fast path (nothingToHide) cannot clear.
+const yamlLib = lazyRequire<YamlLib>('yaml');
+const isAlias = (n: unknown): n is Alias => yamlLib().isAlias(n);
+const isMap = (n: unknown): n is YAMLMap => yamlLib().isMap(n);
+const isScalar = (n: unknown): n is Scalar => yamlLib().isScalar(n);
+const isSeq = (n: unknown): n is YAMLSeq => yamlLib().isSeq(n);
+const visit = (node: Document, visitor: visitor): void => yamlLib().visit(node, visitor);
 
 export const REDACTED = '<redacted by bbmesh; --show-secrets prints it>';
 
@@ -266,7 +276,7 @@ export function redactSecret(text: string): string {
   const keyish = text.includes('PRIVATE KEY') || text.includes('\\');
   if (!secretish && !keyish) return text;
   if (!keyish && nothingToHide(text)) return text;
-  const docs = parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
+  const docs = yamlLib().parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   if (list.some((d) => d.errors.length)) return secretish ? withheldDocument(text) : text;
   const blanks: Blank[] = [];
