@@ -60,8 +60,9 @@ const CHECK_FLAGS = new Set(['--no-color', '--no-platform']);
 
 /**
  * `bbmesh render <dir>` and `bbmesh check <dir>` in their plain forms (check: also with output and
- * exit-code flags) start Helm's stage 1 before the flag parser is even built: check's two branches,
- * Istio on and off. Not when an interrupted integrate is to be settled first (the files may change).
+ * exit-code flags) start rendering before the flag parser is even built: render its stage 1, check
+ * its whole branches (Istio on and off, then the probe). Not when an interrupted integrate is to be
+ * settled first (the files may change).
  */
 async function startRenderEarly(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
