@@ -8,9 +8,11 @@ import { LAYOUTS, type BigBangLayout, type LayoutName } from '../core/layout.js'
 import type { TemplateText } from '../manifest/source.js';
 import type { Manifest } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
+import { surelyBb2 } from './layout-hint.js';
 import type { PackageFiles } from './package-files.js';
 import type { PlatformOptions } from './platform.js';
 import type { RenderOptions, RenderResult } from './render/index.js';
+import type { RenderHooks, Stage1Outcome } from './render/types.js';
 
 export { readStdin, readText, loadFiles } from './files.js';
 
@@ -59,22 +61,24 @@ function requestKey(dir: string, branch: RenderedBranch, layout: LayoutName, opt
 }
 
 /**
- * `bbmesh check <dir>` with default render options: both branches (and the probe, from the Istio-enabled
- * render) start at once, so Helm runs while the CLI loads. renderBranch takes them when it is asked the
- * same; one never taken only read files.
+ * `bbmesh check <dir>` with default render options: both branches start at once, and the probe as soon
+ * as the Istio-enabled stage 1 is read (beside that branch's stage 2), so Helm runs while the CLI loads.
+ * renderBranch and probeBranch take them when asked the same; one never taken only read files.
  */
 export async function prefetchBranches(dir: string): Promise<void> {
   if (!existsSync(join(dir, 'bigbang', 'Chart.yaml')) || !existsSync(join(dir, 'chart'))) return;
-  const { chooseLayout } = await import('./layout-detect.js');
-  const layout = chooseLayout(dir).layout;
+  const layout = surelyBb2(dir) ?? (await import('./layout-detect.js')).chooseLayout(dir).layout;
   for (const b of ['istio-enabled', 'istio-disabled'] as const) {
-    const run = renderBranchNow(dir, b, layout, {});
-    run.catch(() => undefined);
-    if (b === 'istio-enabled')
-      run.then(
-        (r) => probeBranch(r).catch(() => undefined),
-        () => undefined,
-      );
+    let probe: Promise<RenderResult> | undefined;
+    const afterStage1 = (s: Stage1Outcome) => {
+      probe = import('./render/probe.js').then((m) => m.renderProbe(s));
+      probe.catch(() => undefined);
+    };
+    const run = renderBranchNow(dir, b, layout, {}, b === 'istio-enabled' ? { afterStage1 } : {});
+    run.then(
+      (r) => probe && probes.set(r, probe),
+      () => undefined,
+    );
     prefetched.set(requestKey(dir, b, layout, {}), run);
   }
 }
@@ -92,13 +96,19 @@ export async function renderBranch(
   return early ?? renderBranchNow(dir, branch, layout, opts);
 }
 
-async function renderBranchNow(dir: string, branch: RenderedBranch, layout: LayoutName, opts: RenderOptions): Promise<RenderResult> {
+async function renderBranchNow(
+  dir: string,
+  branch: RenderedBranch,
+  layout: LayoutName,
+  opts: RenderOptions,
+  hooks: RenderHooks = {},
+): Promise<RenderResult> {
   const { renderPackage } = await import('./render/index.js');
   const key = LAYOUTS[layout].istioEnabledKey;
   const on = branch !== 'istio-disabled';
   const set = [`${key}=${on}`, ...(opts.set ?? [])];
   const umbrella = opts.umbrella ? { ...opts.umbrella, layout } : undefined;
-  return renderPackage(dir, { ...opts, layout, set, umbrella, istioApis: on && opts.istioApis !== false });
+  return renderPackage(dir, { ...opts, layout, set, umbrella, istioApis: on && opts.istioApis !== false }, hooks);
 }
 
 /** The domain probe of a package: stage 2 of its Istio-enabled render again, with another domain (render/probe.ts). */

@@ -7,9 +7,10 @@ import type { LayoutName } from '../core/layout.js';
 import type { RenderOptions } from './render/types.js';
 import { asArray, asObject } from '../manifest/json.js';
 import { loadYaml11 } from '../manifest/yaml11.js';
+import { BB_COMMON, mayUseBbCommon } from './layout-hint.js';
 
 /** The library chart every Big Bang 3.x package depends on. */
-export const BB_COMMON = 'bb-common';
+export { BB_COMMON };
 
 export interface LayoutChoice {
   layout: LayoutName;
@@ -28,6 +29,7 @@ function readYaml(file: string): unknown {
 
 /** The bb-common dependency of a chart directory, and where it is said. */
 export function bbCommonDependency(chartDir: string, cwd = process.cwd()): { where: string; version?: string } | undefined {
+  if (!mayUseBbCommon(chartDir)) return undefined;
   const chartYaml = join(chartDir, 'Chart.yaml');
   for (const raw of asArray(asObject(readYaml(chartYaml)).dependencies)) {
     const d = asObject(raw);

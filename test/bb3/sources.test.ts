@@ -5,6 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chooseLayout } from '../../src/sources/layout-detect.js';
+import { surelyBb2 } from '../../src/sources/layout-hint.js';
 import { chartTemplateFiles, readPackageFiles } from '../../src/sources/package-files.js';
 import { EXAMPLE } from '../helpers/pkg.js';
 import { bb3Package } from './helpers.js';
@@ -39,4 +40,18 @@ test('layout: bb3 from the bb-common dependency or the vendored library; bb2 by 
   assert.match(chooseLayout(bare).reason, /detected from .*charts\/bb-common-0\.1\.0\.tgz/);
   rmSync(join(bare, 'chart', 'charts'), { recursive: true });
   assert.equal(chooseLayout(bare).layout, 'bb2');
+});
+
+test('layout: the start-up hint never calls a 3.x chart 2.x, even when Chart.yaml spells bb-common with an escape', () => {
+  assert.equal(surelyBb2(EXAMPLE), 'bb2');
+  assert.equal(surelyBb2(bb3Package()), undefined);
+  assert.equal(surelyBb2(EXAMPLE, ['umbrella-values.yaml']), undefined, 'umbrella values are read, never guessed');
+  const escaped = bb3Package();
+  rmSync(join(escaped, 'chart', 'charts'), { recursive: true });
+  writeFileSync(
+    join(escaped, 'chart', 'Chart.yaml'),
+    'apiVersion: v2\nname: portal\nversion: 1.0.0\ndependencies:\n  - name: "bb\\x2dcommon"\n    version: 0.1.0\n',
+  );
+  assert.equal(surelyBb2(escaped), undefined);
+  assert.equal(chooseLayout(escaped).layout, 'bb3');
 });

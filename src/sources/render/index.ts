@@ -10,8 +10,9 @@ import { UserError } from '../../core/errors.js';
 import { apiArgs, valueFlagArgs } from './args.js';
 import { defaultKubeVersion } from './kube-version.js';
 import { checkHelmVersion, findHelm, helmErrorMessage, PROJECT_ROOT, run, type RunResult } from './helm.js';
-import type { ReleaseInfo, RenderOptions, RenderResult } from './types.js';
+import type { ReleaseInfo, RenderHooks, RenderOptions, RenderResult } from './types.js';
 import { parseSet } from './values.js';
+import { surelyBb2 } from '../layout-hint.js';
 import type { Manifest } from '../../manifest/types.js';
 
 export type { ReleaseInfo, RenderOptions, RenderResult } from './types.js';
@@ -22,7 +23,7 @@ const BUILTIN_UMBRELLA_BB3 = join(PROJECT_ROOT, 'src', 'sources', 'render', 'umb
 
 /** The stand-in for the umbrella values, by layout (the user's --layout, else the chart's bb-common dependency). */
 async function builtinUmbrella(pkgDir: string, layout: RenderOptions['layout']): Promise<string[]> {
-  const name = layout ?? (await import('../layout-detect.js')).chooseLayout(pkgDir).layout;
+  const name = layout ?? surelyBb2(pkgDir) ?? (await import('../layout-detect.js')).chooseLayout(pkgDir).layout;
   return name === 'bb3' ? [BUILTIN_UMBRELLA, BUILTIN_UMBRELLA_BB3] : [BUILTIN_UMBRELLA];
 }
 
@@ -90,7 +91,7 @@ export async function startEarly(packageDir: string): Promise<void> {
   }
 }
 
-export async function renderPackage(packageDir: string, opts: RenderOptions = {}): Promise<RenderResult> {
+export async function renderPackage(packageDir: string, opts: RenderOptions = {}, hooks: RenderHooks = {}): Promise<RenderResult> {
   const pkgDir = resolve(packageDir);
   requireDir(pkgDir, 'package directory', 'pass the directory that holds bigbang/ and chart/');
   if (opts.umbrella) {
@@ -148,10 +149,13 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     postRenderers.push((hr.obj.spec as { postRenderers?: unknown } | undefined)?.postRenderers);
   }
 
+  const caps = apiArgs(kubeVersion, opts.istioApis);
+  const again = { helm, capabilities: caps, postRenderers };
+  hooks.afterStage1?.({ packageDir: pkgDir, packageName: pkg, releases, bigbangValues, stage2: again });
+
   // Stage 2, all releases in parallel.
   const tmp = mkdtempSync(join(tmpdir(), 'bbmesh-'));
   let stage2: string[][];
-  const caps = apiArgs(kubeVersion, opts.istioApis);
   try {
     stage2 = await Promise.all(releases.map((rel, i) => renderRelease(helm, rel, caps, tmp, postRenderers[i]).catch(asUserError(rel))));
   } finally {
@@ -173,7 +177,7 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
     text,
     releases,
     bigbangValues,
-    stage2: { helm, capabilities: caps, postRenderers },
+    stage2: again,
     get manifests() {
       return (manifests ??= parseStream(
         text,

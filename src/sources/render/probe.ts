@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Manifest } from '../../manifest/types.js';
-import type { RenderResult } from './types.js';
+import type { RenderResult, Stage1Outcome } from './types.js';
 import { isPlainObject, type Values } from './values.js';
 
 /** The domain the probe renders with. */
@@ -42,8 +42,11 @@ export function swapDomains(values: unknown, domains: string[], to: string): unk
   return walk(values);
 }
 
-/** The probe render of `enabled`: its releases' charts again, with the domain swapped; the package objects only. */
-export async function renderProbe(enabled: RenderResult): Promise<RenderResult> {
+/**
+ * The probe render of `enabled` (a finished render, or its stage 1 as soon as it is read): its releases'
+ * charts again, with the domain swapped; the package objects only.
+ */
+export async function renderProbe(enabled: RenderResult | Stage1Outcome): Promise<RenderResult> {
   const again = enabled.stage2;
   if (!again) throw new Error('renderProbe: the render kept no stage-2 inputs');
   const domains = passedDomains(enabled.bigbangValues);

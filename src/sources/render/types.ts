@@ -68,3 +68,13 @@ export interface RenderResult {
   /** What stage 2 ran with, so that it can run again with other values (the domain probe, probe.ts). */
   stage2?: { helm: string; capabilities: string[]; postRenderers: unknown[] };
 }
+
+/** What a package render knows once stage 1 is read: enough to run stage 2 again (the domain probe). */
+export type Stage1Outcome = Pick<RenderResult, 'packageDir' | 'packageName' | 'releases' | 'bigbangValues'> &
+  Required<Pick<RenderResult, 'stage2'>>;
+
+/** Callbacks of one render; not options (they change nothing it renders). */
+export interface RenderHooks {
+  /** Called before stage 2 starts. */
+  afterStage1?: (s: Stage1Outcome) => void;
+}

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { checkPackage } from '../../../src/analysis/check.js';
 import { onCommand } from '../../../src/sources/render/helm.js';
 import { passedDomains, PROBE_DOMAIN, swapDomains } from '../../../src/sources/render/probe.js';
+import { prefetchBranches } from '../../../src/sources/index.js';
 import { mutatedCopy } from '../../check/helpers.js';
 
 test('the domain is swapped at label boundaries only, in every string of the values', () => {
@@ -60,4 +61,25 @@ test('a host the passdown builds from the domain is not hard-coded; a literal on
   assert.equal(built.stage1, 2, 'Istio on and off: the probe reuses stage 1');
   const literal = await bb007([{ file: 'chart/values.yaml', from: '    - podinfo.{{ .Values.domain }}', to: '    - podinfo.bigbang.dev' }]);
   assert.deepEqual(literal.hosts, ['podinfo.bigbang.dev']);
+});
+
+test('check <dir> as the CLI starts it (branches prefetched, the probe from stage 1) renders five times and finds the same', async () => {
+  const edits = [{ file: 'chart/values.yaml', from: '    - podinfo.{{ .Values.domain }}', to: '    - podinfo.bigbang.dev' }];
+  const plain = await bb007(edits);
+  const pkg = mutatedCopy(edits);
+  const commands: string[] = [];
+  onCommand((c) => commands.push(c));
+  try {
+    await prefetchBranches(pkg.dir);
+    const r = await checkPackage(pkg.dir);
+    assert.deepEqual(
+      r.findings.filter((f) => f.code === 'BB007').map((f) => /host "([^"]+)"/.exec(f.message)?.[1]),
+      plain.hosts,
+    );
+    assert.equal(commands.filter((c) => c.includes(' template bigbang-')).length, 2, 'stage 1: Istio on and off');
+    assert.equal(commands.filter((c) => c.includes(' template podinfo-')).length, 3, 'stage 2: on, off and the probe, each once');
+  } finally {
+    onCommand(undefined);
+    pkg.cleanup();
+  }
 });
