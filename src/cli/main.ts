@@ -1,7 +1,5 @@
 // The `bbmesh` command line: parse flags, call the library, print. Command modules are
 // loaded lazily so that `render` can start Helm before anything heavy is imported.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError, EXIT_USAGE, fileError, isFsError } from '../core/errors.js';
 import { escapeText } from '../report/escape.js';
@@ -54,30 +52,18 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-// Flags of `check <dir>` that change neither its renders nor the branches it needs.
-const CHECK_FLAGS_WITH_VALUE = new Set(['-o', '--output', '--format', '--fail-on']);
-const CHECK_FLAGS = new Set(['--no-color', '--no-platform']);
-
 /**
- * `bbmesh render <dir>` and `bbmesh check <dir>` in their plain forms (check: also with output and
- * exit-code flags) start rendering before the flag parser is even built: render its stage 1, check
- * its whole branches (Istio on and off, then the probe). Not when an interrupted integrate is to be
- * settled first (the files may change).
+ * `bbmesh render <dir>` and `bbmesh check <dir>` in their plain forms start rendering before the flag
+ * parser is even built (sources/render/early.ts; bin/bbmesh.js has usually started stage 1 already):
+ * render its stage 1, check its whole branches (Istio on and off, and the probe).
  */
 async function startRenderEarly(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const flag = a.split('=')[0];
-    if (!a.startsWith('-')) positional.push(a);
-    else if (command !== 'check') return;
-    else if (CHECK_FLAGS_WITH_VALUE.has(flag)) i += a.includes('=') ? 0 : 1;
-    else if (!CHECK_FLAGS.has(a)) return;
-  }
-  if (positional.length !== 1 || existsSync(join(positional[0], '.bbmesh'))) return;
-  if (command === 'render' && rest.length === 1) await (await import('../sources/render/index.js')).startEarly(positional[0]);
-  else if (command === 'check') await (await import('../sources/index.js')).prefetchBranches(positional[0]);
+  if (argv[0] !== 'render' && argv[0] !== 'check') return;
+  const check = argv[0] === 'check' ? import('../sources/index.js') : undefined;
+  const { earlyForm, startEarly } = await import('../sources/render/early.js');
+  startEarly(argv);
+  const form = earlyForm(argv);
+  if (form?.command === 'check') await (await check!).prefetchBranches(form.dir);
 }
 
 function printCommand(command: string, ms: number, code: number): void {

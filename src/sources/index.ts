@@ -62,25 +62,32 @@ function requestKey(dir: string, branch: RenderedBranch, layout: LayoutName, opt
 
 /**
  * `bbmesh check <dir>` with default render options: both branches start at once, and the probe as soon
- * as the Istio-enabled stage 1 is read (beside that branch's stage 2), so Helm runs while the CLI loads.
- * renderBranch and probeBranch take them when asked the same; one never taken only read files.
+ * as the Istio-enabled stage 1 is read (beside that branch's stage 2). renderBranch and probeBranch take
+ * them when asked the same; one never taken only read files. Resolves once that stage 2 has started (or
+ * the render has ended): the CLI loads the rest of itself while stage 2 runs, not while stage 1 waits
+ * for the main thread.
  */
 export async function prefetchBranches(dir: string): Promise<void> {
   if (!existsSync(join(dir, 'bigbang', 'Chart.yaml')) || !existsSync(join(dir, 'chart'))) return;
   const layout = surelyBb2(dir) ?? (await import('./layout-detect.js')).chooseLayout(dir).layout;
+  let stage2Started: Promise<unknown> = Promise.resolve();
   for (const b of ['istio-enabled', 'istio-disabled'] as const) {
     let probe: Promise<RenderResult> | undefined;
+    let started = (): void => undefined;
     const afterStage1 = (s: Stage1Outcome) => {
       probe = import('./render/probe.js').then((m) => m.renderProbe(s));
       probe.catch(() => undefined);
+      started();
     };
     const run = renderBranchNow(dir, b, layout, {}, b === 'istio-enabled' ? { afterStage1 } : {});
     run.then(
       (r) => probe && probes.set(r, probe),
       () => undefined,
     );
+    if (b === 'istio-enabled') stage2Started = Promise.race([new Promise<void>((res) => (started = res)), run.catch(() => undefined)]);
     prefetched.set(requestKey(dir, b, layout, {}), run);
   }
+  await stage2Started;
 }
 
 /** Renders a package with the layout's Istio key on or off (off also hides the Istio APIs). */

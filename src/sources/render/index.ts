@@ -3,92 +3,30 @@
 //  2. for each HelmRelease of stage 1 whose chart is <pkg>/chart: merge values like Flux
 //     (valuesFrom in order, then spec.values) and helm template the chart under Flux's release name.
 // With `umbrella` set, stage 1 is the real umbrella chart instead (see ../umbrella/index.ts).
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { apiArgs, valueFlagArgs } from './args.js';
+import { apiArgs } from './args.js';
+import { takeEarlyStart } from './early.js';
 import { defaultKubeVersion } from './kube-version.js';
-import { checkHelmVersion, findHelm, helmErrorMessage, PROJECT_ROOT, run, type RunResult } from './helm.js';
+import { checkHelmVersion, findHelm, helmErrorMessage, run } from './helm.js';
+import { builtinUmbrellaFiles, packageNameOf, readChartName, stage1Args } from './stage1.js';
 import type { ReleaseInfo, RenderHooks, RenderOptions, RenderResult } from './types.js';
 import { parseSet } from './values.js';
 import { surelyBb2 } from '../layout-hint.js';
 import type { Manifest } from '../../manifest/types.js';
 
 export type { ReleaseInfo, RenderOptions, RenderResult } from './types.js';
-
-export const BUILTIN_UMBRELLA = join(PROJECT_ROOT, 'src', 'sources', 'render', 'umbrella-defaults.yaml');
-/** On top of the stand-in for 3.x packages: what the 3.x umbrella's values.yaml says differently (its domain). */
-const BUILTIN_UMBRELLA_BB3 = join(PROJECT_ROOT, 'src', 'sources', 'render', 'umbrella-defaults-bb3.yaml');
+export { BUILTIN_UMBRELLA, packageNameOf, readChartName } from './stage1.js';
 
 /** The stand-in for the umbrella values, by layout (the user's --layout, else the chart's bb-common dependency). */
 async function builtinUmbrella(pkgDir: string, layout: RenderOptions['layout']): Promise<string[]> {
-  const name = layout ?? surelyBb2(pkgDir) ?? (await import('../layout-detect.js')).chooseLayout(pkgDir).layout;
-  return name === 'bb3' ? [BUILTIN_UMBRELLA, BUILTIN_UMBRELLA_BB3] : [BUILTIN_UMBRELLA];
+  return builtinUmbrellaFiles(layout ?? surelyBb2(pkgDir) ?? (await import('../layout-detect.js')).chooseLayout(pkgDir).layout);
 }
 
 function requireDir(dir: string, what: string, hint: string): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${what} not found: ${dir}`, { hint });
-}
-
-export function readChartName(chartDir: string): string | undefined {
-  const f = join(chartDir, 'Chart.yaml');
-  if (!existsSync(f)) return undefined;
-  const m = /^name:\s*["']?([^"'\s#]+)/m.exec(readFileSync(f, 'utf8'));
-  return m?.[1];
-}
-
-export function packageNameOf(packageDir: string, explicit?: string): string {
-  if (explicit) return explicit;
-  const bb = readChartName(join(packageDir, 'bigbang'));
-  if (bb?.startsWith('bigbang-')) return bb.slice('bigbang-'.length);
-  return readChartName(join(packageDir, 'chart')) ?? basename(resolve(packageDir));
-}
-
-// The CLI may start stage 1 before it has even loaded its flag parser (see `startEarly`): a run is
-// used only when the binary and arguments turn out identical.
-const early = new Map<string, Promise<RunResult>>();
-
-function takeEarlyStart(helm: string, args: string[]): Promise<RunResult> | undefined {
-  const key = JSON.stringify([helm, args]);
-  const run = early.get(key);
-  early.delete(key);
-  return run;
-}
-
-function stage1Args(pkg: string, bbDir: string, files: string[], opts: RenderOptions, kubeVersion: string): string[] {
-  return [
-    'template',
-    `bigbang-${pkg}`,
-    bbDir,
-    '-n',
-    'bigbang',
-    ...files.flatMap((f) => ['-f', f]),
-    ...valueFlagArgs(opts),
-    ...apiArgs(kubeVersion, opts.istioApis),
-  ];
-}
-
-/**
- * Starts stage 1 of `bbmesh render <dir>` at once, for the plain form with default options: Helm then
- * runs while the CLI loads and parses its flags. Anything unusual is left to the normal path; a run
- * that ends up unused is harmless (it only reads files).
- */
-export async function startEarly(packageDir: string): Promise<void> {
-  try {
-    const pkgDir = resolve(packageDir);
-    const bbDir = join(pkgDir, 'bigbang');
-    if (!existsSync(join(bbDir, 'Chart.yaml')) || !existsSync(join(pkgDir, 'chart'))) return;
-    const helm = findHelm(undefined);
-    const kubeVersion = defaultKubeVersion([bbDir, join(pkgDir, 'chart')]);
-    const files = [...(await builtinUmbrella(pkgDir, undefined)), join(bbDir, 'values.yaml')];
-    const args = stage1Args(packageNameOf(pkgDir), bbDir, files, {}, kubeVersion);
-    const r = run(helm, args);
-    r.catch(() => undefined);
-    early.set(JSON.stringify([helm, args]), r);
-  } catch {
-    early.clear();
-  }
 }
 
 export async function renderPackage(packageDir: string, opts: RenderOptions = {}, hooks: RenderHooks = {}): Promise<RenderResult> {
@@ -120,11 +58,15 @@ export async function renderPackage(packageDir: string, opts: RenderOptions = {}
   const args = stage1Args(pkg, bbDir, files, opts, kubeVersion);
   const stage1 = takeEarlyStart(helm, args) ?? run(helm, args);
   const version = checkHelmVersion(helm);
-  const { loadManifests } = await import('../../manifest/load.js');
-  const { mergedValues } = await import('./values-file.js');
-  const { releaseOf, releaseValues } = await import('./releases.js');
-  const { RenderStream, parseStream } = await import('./stream.js');
-  const { renderRelease } = await import('./stage2.js');
+  // Loaded side by side while Helm runs: one after another they can outlast stage 1.
+  const [{ loadManifests }, { mergedValues }, { releaseOf, releaseValues }, { RenderStream, parseStream }, { renderRelease }] =
+    await Promise.all([
+      import('../../manifest/load.js'),
+      import('./values-file.js'),
+      import('./releases.js'),
+      import('./stream.js'),
+      import('./stage2.js'),
+    ]);
   const bigbangValues = mergedValues(files, opts);
 
   await version;
