@@ -36,7 +36,10 @@ test('render <dir> started early calls Helm twice and prints what the late path 
 });
 
 test('check <dir> started early: two stage-1 calls, three stage-2 calls (on, off, the probe), the same report', () => {
-  const pkg = mutatedCopy([{ file: 'chart/values.yaml', from: '    - podinfo.{{ .Values.domain }}', to: '    - podinfo.bigbang.dev' }], INTEGRATED);
+  const pkg = mutatedCopy(
+    [{ file: 'chart/values.yaml', from: '    - podinfo.{{ .Values.domain }}', to: '    - podinfo.bigbang.dev' }],
+    INTEGRATED,
+  );
   try {
     const early = traced(['check', pkg.dir, '-o', 'json']);
     const late = traced(['check', pkg.dir, '-o', 'json', '--debug']);
