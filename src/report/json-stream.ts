@@ -2,9 +2,16 @@
 // element at a time, so a report of ten thousand findings never exists as one string or one tree.
 // The text is exactly `JSON.stringify(value, null, 2)` of the same document.
 
+// Thrown by JSON.stringify when it meets a Lazy: the value is then written piece by piece. A plain value
+// (every finding, every SARIF result) is written by one stringify, never walked first.
+const NESTED = Symbol('a Lazy inside');
+
 /** An array whose elements are made when written, not before. */
 export class Lazy<T = unknown> {
   constructor(readonly items: Iterable<T>) {}
+  toJSON(): never {
+    throw NESTED;
+  }
 }
 
 /** A lazily made array for `jsonChunks`: `lazy(findings, toJson)` maps one element at a time. */
@@ -24,9 +31,9 @@ export function* jsonChunks(value: unknown, depth = 0): Generator<string> {
     yield* arrayChunks(value.items, depth);
     return;
   }
-  if (!containsLazy(value)) {
-    const text = JSON.stringify(value, null, 2);
-    yield depth ? text.replaceAll('\n', `\n${INDENT.repeat(depth)}`) : text;
+  const whole = plain(value, depth);
+  if (whole !== NESTED) {
+    yield whole;
     return;
   }
   if (Array.isArray(value)) {
@@ -61,10 +68,14 @@ function* arrayChunks(items: Iterable<unknown>, depth: number): Generator<string
   yield first ? '[]' : `\n${INDENT.repeat(depth)}]`;
 }
 
-function containsLazy(value: unknown): boolean {
-  if (value instanceof Lazy) return true;
-  if (value === null || typeof value !== 'object') return false;
-  // Only the top levels of a report hold lazy arrays; a finding's own tree is plain.
-  const kids = Array.isArray(value) ? value : Object.values(value);
-  return kids.some((v) => v instanceof Lazy || (v !== null && typeof v === 'object' && containsLazy(v)));
+/** The text of `value` at `depth`, or NESTED when it holds a Lazy. */
+function plain(value: unknown, depth: number): string | typeof NESTED {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2);
+  } catch (err) {
+    if (err === NESTED) return NESTED;
+    throw err;
+  }
+  return depth ? text.replaceAll('\n', `\n${INDENT.repeat(depth)}`) : text;
 }
