@@ -40,16 +40,39 @@ export function findingFile(f: Finding, opts: FileOptions = {}): FindingFile | u
   if (!s || s.file === '<stdin>' || s.file === '-') return undefined;
   const rendered = s.file === 'rendered';
   if (rendered && !s.templatePath) return undefined;
+  const { path, inRoot } = placeOf(rendered ? s.templatePath! : s.file, opts);
+  return { path, inRoot, line: rendered ? (s.templateLine ?? 1) : s.line, column: rendered ? undefined : s.column };
+}
+
+// A report's findings share a few files: each path is resolved once (bounded, for long-lived callers).
+const places = new Map<string, { path: string; inRoot: boolean }>();
+
+function placeOf(file: string, opts: FileOptions): { path: string; inRoot: boolean } {
   const cwd = opts.cwd ?? process.cwd();
-  const abs = resolve(cwd, rendered ? s.templatePath! : s.file);
-  const rel = relative(resolve(opts.root ?? cwd), abs);
-  const inRoot = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-  return {
-    path: inRoot ? rel.split(sep).join('/') : abs,
-    inRoot,
-    line: rendered ? (s.templateLine ?? 1) : s.line,
-    column: rendered ? undefined : s.column,
-  };
+  const key = `${cwd}\0${opts.root ?? ''}\0${file}`;
+  let p = places.get(key);
+  if (!p) {
+    const abs = resolve(cwd, file);
+    const rel = relative(resolve(opts.root ?? cwd), abs);
+    const inRoot = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    p = { path: inRoot ? rel.split(sep).join('/') : abs, inRoot };
+    if (places.size >= 10_000) places.clear();
+    places.set(key, p);
+  }
+  return p;
+}
+
+const uris = new Map<string, string>();
+
+/** The file URL of an absolute path, made once per path. */
+function fileUri(path: string): string {
+  let u = uris.get(path);
+  if (!u) {
+    u = pathToFileURL(path).href;
+    if (uris.size >= 10_000) uris.clear();
+    uris.set(path, u);
+  }
+  return u;
 }
 
 /** A relative URI reference for a posix path: every segment percent-encoded. */
@@ -89,21 +112,22 @@ function location(f: Finding, opts: FileOptions): Sarif.Location {
       fullyQualifiedName: `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
     },
   ];
-  const renderText = `${f.render === 'istio-disabled' ? 'render with Istio disabled' : 'render with Istio enabled'}, line ${s?.line}:${s?.column} of \`bbmesh render\``;
-  const file = findingFile(f, opts);
   if (!s) return { logicalLocations: logical };
+  const renderText = () =>
+    `${f.render === 'istio-disabled' ? 'render with Istio disabled' : 'render with Istio enabled'}, line ${s.line}:${s.column} of \`bbmesh render\``;
+  const file = findingFile(f, opts);
   if (!file) {
-    const text = s.file === 'rendered' ? renderText : `standard input, line ${s.line}:${s.column}`;
+    const text = s.file === 'rendered' ? renderText() : `standard input, line ${s.line}:${s.column}`;
     return { logicalLocations: logical, message: { text } };
   }
   const artifactLocation: Sarif.ArtifactLocation = file.inRoot
     ? { uri: relativeUri(file.path), uriBaseId: ROOT_ID }
-    : { uri: pathToFileURL(file.path).href };
+    : { uri: fileUri(file.path) };
   const region: Sarif.Region = file.column ? { startLine: file.line, startColumn: file.column } : { startLine: file.line };
   return {
     physicalLocation: { artifactLocation, region },
     logicalLocations: logical,
-    ...(s.file === 'rendered' ? { message: { text: renderText } } : {}),
+    ...(s.file === 'rendered' ? { message: { text: renderText() } } : {}),
   };
 }
 
