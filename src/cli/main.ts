@@ -55,15 +55,16 @@ export async function main(argv: string[]): Promise<void> {
 /**
  * `bbmesh render <dir>` and `bbmesh check <dir>` in their plain forms start rendering before the flag
  * parser is even built (sources/render/early.ts; bin/bbmesh.js has usually started stage 1 already):
- * render its stage 1, check its whole branches (Istio on and off, and the probe).
+ * render its whole render, check its whole branches (Istio on and off, and the probe).
  */
 async function startRenderEarly(argv: string[]): Promise<void> {
   if (argv[0] !== 'render' && argv[0] !== 'check') return;
-  const check = argv[0] === 'check' ? import('../sources/index.js') : undefined;
+  const sources = import('../sources/index.js');
   const { earlyForm, startEarly } = await import('../sources/render/early.js');
   startEarly(argv);
   const form = earlyForm(argv);
-  if (form?.command === 'check') await (await check!).prefetchBranches(form.dir);
+  if (form?.command === 'check') await (await sources).prefetchBranches(form.dir);
+  else if (form?.command === 'render') await (await sources).prefetchRender(form.dir);
 }
 
 function printCommand(command: string, ms: number, code: number): void {

@@ -42,8 +42,10 @@ export function register(program: Command): void {
       const { renderPackage } = await import('../sources/render/index.js');
       let result;
       try {
-        if (mesh.inputs.kind === 'package') result = await renderPackage(mesh.inputs.dir, render);
-        else result = await (await import('../sources/umbrella/deployment.js')).renderDeployment(render);
+        if (mesh.inputs.kind === 'package') {
+          const { takePrefetchedRender } = await import('../sources/index.js');
+          result = await (takePrefetchedRender(mesh.inputs.dir, render) ?? renderPackage(mesh.inputs.dir, render));
+        } else result = await (await import('../sources/umbrella/deployment.js')).renderDeployment(render);
       } finally {
         mesh.done();
       }

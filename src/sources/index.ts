@@ -60,6 +60,24 @@ function requestKey(dir: string, branch: RenderedBranch, layout: LayoutName, opt
   return JSON.stringify([resolve(dir), branch, layout, Object.fromEntries(said.sort(([a], [b]) => a.localeCompare(b)))]);
 }
 
+/** A hook that resolves the promise it returns once stage 2 has started, or once `run` has ended. */
+function stage2Signal(): {
+  hooks: (extra?: (s: Stage1Outcome) => void) => RenderHooks;
+  until: (run: Promise<unknown>) => Promise<unknown>;
+} {
+  let started = (): void => undefined;
+  const signal = new Promise<void>((res) => (started = res));
+  return {
+    hooks: (extra) => ({
+      afterStage1: (s) => {
+        extra?.(s);
+        started();
+      },
+    }),
+    until: (run) => Promise.race([signal, run.catch(() => undefined)]),
+  };
+}
+
 /**
  * `bbmesh check <dir>` with default render options: both branches start at once, and the probe as soon
  * as the Istio-enabled stage 1 is read (beside that branch's stage 2). renderBranch and probeBranch take
@@ -70,24 +88,45 @@ function requestKey(dir: string, branch: RenderedBranch, layout: LayoutName, opt
 export async function prefetchBranches(dir: string): Promise<void> {
   if (!existsSync(join(dir, 'bigbang', 'Chart.yaml')) || !existsSync(join(dir, 'chart'))) return;
   const layout = surelyBb2(dir) ?? (await import('./layout-detect.js')).chooseLayout(dir).layout;
-  let stage2Started: Promise<unknown> = Promise.resolve();
-  for (const b of ['istio-enabled', 'istio-disabled'] as const) {
-    let probe: Promise<RenderResult> | undefined;
-    let started = (): void => undefined;
-    const afterStage1 = (s: Stage1Outcome) => {
-      probe = import('./render/probe.js').then((m) => m.renderProbe(s));
-      probe.catch(() => undefined);
-      started();
-    };
-    const run = renderBranchNow(dir, b, layout, {}, b === 'istio-enabled' ? { afterStage1 } : {});
-    run.then(
-      (r) => probe && probes.set(r, probe),
-      () => undefined,
-    );
-    if (b === 'istio-enabled') stage2Started = Promise.race([new Promise<void>((res) => (started = res)), run.catch(() => undefined)]);
-    prefetched.set(requestKey(dir, b, layout, {}), run);
-  }
-  await stage2Started;
+  const signal = stage2Signal();
+  let probe: Promise<RenderResult> | undefined;
+  const startProbe = (s: Stage1Outcome) => {
+    probe = import('./render/probe.js').then((m) => m.renderProbe(s));
+    probe.catch(() => undefined);
+  };
+  const enabled = renderBranchNow(dir, 'istio-enabled', layout, {}, signal.hooks(startProbe));
+  enabled.then(
+    (r) => probe && probes.set(r, probe),
+    () => undefined,
+  );
+  const disabled = renderBranchNow(dir, 'istio-disabled', layout, {});
+  disabled.catch(() => undefined);
+  prefetched.set(requestKey(dir, 'istio-enabled', layout, {}), enabled);
+  prefetched.set(requestKey(dir, 'istio-disabled', layout, {}), disabled);
+  await signal.until(enabled);
+}
+
+/** `bbmesh render <dir>` in its plain form: the render starts before the flags are parsed (as check's branches do). */
+export async function prefetchRender(dir: string): Promise<void> {
+  const { renderPackage } = await import('./render/index.js');
+  const signal = stage2Signal();
+  const run = renderPackage(dir, {}, signal.hooks());
+  run.catch(() => undefined);
+  prefetched.set(plainKey(dir), run);
+  await signal.until(run);
+}
+
+const plainKey = (dir: string) => JSON.stringify([resolve(dir), 'plain']);
+
+/** The prefetched plain render of `dir`, when `opts` ask for nothing else (secrets redacted, as by default). */
+export function takePrefetchedRender(dir: string, opts: RenderOptions): Promise<RenderResult> | undefined {
+  const said = Object.entries(opts).filter(
+    ([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'showSecrets' && v === false),
+  );
+  const key = plainKey(dir);
+  const run = prefetched.get(key);
+  prefetched.delete(key);
+  return said.length ? undefined : run;
 }
 
 /** Renders a package with the layout's Istio key on or off (off also hides the Istio APIs). */
