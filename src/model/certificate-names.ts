@@ -1,11 +1,13 @@
 // The DNS names a gateway's TLS credential is for, when the input holds the certificate: a TLS Secret
 // with tls.crt (its subjectAltName DNS entries; clients ignore the CN) or a cert-manager Certificate
 // (dnsNames and commonName). The Secret is found the way the gateway finds it (credentials.ts).
-import { X509Certificate } from 'node:crypto';
+import { lazyRequire } from '../core/lazy-require.js';
 import { asArray, asObject, asString } from '../manifest/json.js';
 import type { Manifest } from '../manifest/types.js';
 import { credentialFor } from './credentials.js';
 import type { MeshModel } from './types.js';
+
+const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
 export interface CertificateNames {
   names: string[];
@@ -35,7 +37,7 @@ export function dnsNamesOfPem(pem: string): string[] | undefined {
   const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
   if (!first) return undefined;
   try {
-    return (new X509Certificate(first).subjectAltName ?? '')
+    return (new (crypto().X509Certificate)(first).subjectAltName ?? '')
       .split(/,\s*/)
       .filter((s) => s.startsWith('DNS:'))
       .map((s) => s.slice(4));

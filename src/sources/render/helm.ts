@@ -1,7 +1,6 @@
 // Finding and running the real `helm`. We never render templates ourselves.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError, fsReason } from '../../core/errors.js';
@@ -134,17 +133,23 @@ const VERSION_TIMEOUT_MS = 20_000;
 
 const checked = new Map<string, Promise<string>>();
 
+/** 64-bit FNV-1a of a string, as 16 hex digits: a file name, not a secret (node:crypto costs 9 ms to load). */
+export function nameHash(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x050c5d1f;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
 /** A per-binary memo in the temp dir, keyed by path, size and mtime: checked once, not on every run. */
 function memoFile(bin: string): string | undefined {
   try {
     const st = statSync(bin);
-    return join(
-      tmpdir(),
-      `bbmesh-helm-${createHash('sha1')
-        .update(`${resolve(bin)}:${st.size}:${st.mtimeMs}`)
-        .digest('hex')
-        .slice(0, 16)}`,
-    );
+    return join(tmpdir(), `bbmesh-helm-${nameHash(`${resolve(bin)}:${st.size}:${st.mtimeMs}`)}`);
   } catch {
     return undefined;
   }

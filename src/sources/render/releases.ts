@@ -1,12 +1,14 @@
 // What Flux's helm-controller passes a HelmRelease's chart: its release name and namespace, and the
 // values merged from spec.valuesFrom (in order) then spec.values, read from the objects of stage 1.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { lazyRequire } from '../../core/lazy-require.js';
 import { UserError } from '../../core/errors.js';
 import { asArray, asObject, asString, isObject } from '../../manifest/json.js';
 import type { Manifest } from '../../manifest/types.js';
 import { loadYaml11 } from '../../manifest/yaml11.js';
 import type { ReleaseInfo } from './types.js';
+
+const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 import { mergeValues, parseKeyPath, setPath, typedScalar, type Values } from './values.js';
 
 /** Flux's default release name: `<targetNamespace>-<name>`, shortened past 53 characters. */
@@ -14,7 +16,7 @@ export function fluxReleaseName(hr: { name: string; targetNamespace?: string; re
   if (hr.releaseName) return hr.releaseName;
   const full = hr.targetNamespace ? `${hr.targetNamespace}-${hr.name}` : hr.name;
   if (full.length <= 53) return full;
-  return `${full.slice(0, 40)}-${createHash('sha256').update(full).digest('hex').slice(0, 12)}`;
+  return `${full.slice(0, 40)}-${crypto().createHash('sha256').update(full).digest('hex').slice(0, 12)}`;
 }
 
 /** The stage-1 chart, for messages: its directory and how to call it ("the bigbang/ chart"). */
