@@ -5,6 +5,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { UserError } from '../core/errors.js';
+import { escapeText } from '../report/escape.js';
 import type { RenderOptions } from '../sources/render/index.js';
 
 /** A step that failed (a download, a checksum): one line like a UserError, but exit status 1, not 2. */
@@ -162,13 +163,19 @@ export const INPUTS_HELP =
 export type Inputs = { kind: 'package'; dir: string } | { kind: 'files'; files: string[] } | { kind: 'deployment' };
 
 /** Resolves and checks the positional inputs (and the deprecated `--file`) against the other flags. */
-export function inputsOf(args: string[], o: Flags, verb: string): Inputs {
+export function inputsOf(args: string[], o: Flags, verb: string, command = verb): Inputs {
   const legacy = list(o.file);
-  if (legacy.length) note(`--file is deprecated: pass manifest files as arguments (bbmesh ${verb} a.yaml b.yaml, or - for stdin)`);
+  if (legacy.length) note(`--file is deprecated: pass manifest files as arguments (bbmesh ${command} a.yaml b.yaml, or - for stdin)`);
   const all = [...args, ...legacy];
   const umbrella = typeof o.umbrella === 'string';
   const hint = 'pass a package directory (bigbang/ + chart/), manifest files, - for stdin, or --umbrella DIR for a whole deployment';
   if (!all.length) {
+    const values = list(o.values);
+    // `check -f rendered.yaml`: -f is helm's values flag here too, which a kubectl user may not expect.
+    if (!umbrella && values.length)
+      throw new UserError(`nothing to ${verb}: -f ${escapeText(values[0])} is a values file (as with helm), not an input`, {
+        hint: `to ${verb} manifests, name the files themselves: bbmesh ${command}${command === 'trace' ? ' URL' : ''} ${values.map(escapeText).join(' ')}`,
+      });
     if (!umbrella) throw new UserError(`nothing to ${verb}`, { hint });
     if (o.namespace !== undefined)
       throw new UserError('-n/--namespace applies to manifest files', {

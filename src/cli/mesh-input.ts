@@ -44,7 +44,7 @@ export async function meshInputs(args: string[], o: Flags, cmd: Command, verb: s
   const progress = progressLine();
   // --debug's command log needs nothing here: the sources' git and helm runs report to Helm's listener (cli/main.ts).
   const umbrella = umbrellaOptionsFrom(o, { layout, onProgress: progress.onProgress });
-  const inputs = inputsOf(args, o, verb);
+  const inputs = inputsOf(args, o, verb, cmd.name());
   if (inputs.kind !== 'deployment' && (o.chart !== undefined || o.offline === true))
     throw new UserError('--chart and --offline are for a whole deployment: give no package directory or file', {
       hint: `bbmesh ${cmd.name()} --umbrella DIR -f env.yaml --chart NAME=DIR renders every enabled package`,

@@ -58,6 +58,10 @@ test('positional inputs: one package directory, several manifest files, or - for
   for (const [args, message] of [
     [['check', EXAMPLE, a], /give one package directory, or manifest files/],
     [['check'], /nothing to check/],
+    [
+      ['check', '-f', a],
+      /nothing to check: -f .*a\.yaml is a values file \(as with helm\), not an input \(to check manifests, name the files themselves: bbmesh check .*a\.yaml\)/,
+    ],
     [['check', 'no/such.yaml'], /not found: no\/such\.yaml/],
     [['check', '-', '-'], /stdin \(-\) given twice/],
     [['check', EXAMPLE, '-n', 'shop'], /-n\/--namespace applies to manifest files/],
