@@ -44,36 +44,32 @@ export function findingFile(f: Finding, opts: FileOptions = {}): FindingFile | u
   return { path, inRoot, line: rendered ? (s.templateLine ?? 1) : s.line, column: rendered ? undefined : s.column };
 }
 
-// A report's findings share a few files: each path is resolved once (bounded, for long-lived callers).
+// A report's findings share a few files: each path and URL is worked out once (bounded, for long-lived callers).
 const places = new Map<string, { path: string; inRoot: boolean }>();
+const uris = new Map<string, string>();
+
+function remembered<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    if (map.size >= 10_000) map.clear();
+    map.set(key, v);
+  }
+  return v;
+}
 
 function placeOf(file: string, opts: FileOptions): { path: string; inRoot: boolean } {
   const cwd = opts.cwd ?? process.cwd();
-  const key = `${cwd}\0${opts.root ?? ''}\0${file}`;
-  let p = places.get(key);
-  if (!p) {
+  return remembered(places, `${cwd}\0${opts.root ?? ''}\0${file}`, () => {
     const abs = resolve(cwd, file);
     const rel = relative(resolve(opts.root ?? cwd), abs);
     const inRoot = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-    p = { path: inRoot ? rel.split(sep).join('/') : abs, inRoot };
-    if (places.size >= 10_000) places.clear();
-    places.set(key, p);
-  }
-  return p;
+    return { path: inRoot ? rel.split(sep).join('/') : abs, inRoot };
+  });
 }
 
-const uris = new Map<string, string>();
-
-/** The file URL of an absolute path, made once per path. */
-function fileUri(path: string): string {
-  let u = uris.get(path);
-  if (!u) {
-    u = pathToFileURL(path).href;
-    if (uris.size >= 10_000) uris.clear();
-    uris.set(path, u);
-  }
-  return u;
-}
+/** The file URL of an absolute path. */
+const fileUri = (path: string): string => remembered(uris, path, () => pathToFileURL(path).href);
 
 /** A relative URI reference for a posix path: every segment percent-encoded. */
 export function relativeUri(path: string): string {

@@ -50,14 +50,19 @@ export interface MeshInput {
 
 type RenderedBranch = Exclude<Branch, 'domain-probe'>;
 
-// Renders started before the CLI has parsed its flags (prefetchBranches), by what they were asked.
+// Renders started before the CLI has parsed its flags (prefetchBranches, prefetchRender), by what they were asked.
 const prefetched = new Map<string, Promise<RenderResult>>();
 const probes = new WeakMap<RenderResult, Promise<RenderResult>>();
 
-/** The identity of a render request: options that say nothing (undefined, empty lists) do not count. */
-function requestKey(dir: string, branch: RenderedBranch, layout: LayoutName, opts: RenderOptions): string {
-  const said = Object.entries(opts).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0));
-  return JSON.stringify([resolve(dir), branch, layout, Object.fromEntries(said.sort(([a], [b]) => a.localeCompare(b)))]);
+/**
+ * The identity of a render request: a branch and layout of check's, or `render` (the layout left to the
+ * render). Options that say nothing (undefined, empty lists, secrets not shown) do not count.
+ */
+function requestKey(dir: string, what: [RenderedBranch, LayoutName] | ['render'], opts: RenderOptions): string {
+  const said = Object.entries(opts).filter(
+    ([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'showSecrets' && v === false),
+  );
+  return JSON.stringify([resolve(dir), ...what, Object.fromEntries(said.sort(([a], [b]) => a.localeCompare(b)))]);
 }
 
 /** A hook that resolves the promise it returns once stage 2 has started, or once `run` has ended. */
@@ -101,8 +106,8 @@ export async function prefetchBranches(dir: string): Promise<void> {
   );
   const disabled = renderBranchNow(dir, 'istio-disabled', layout, {});
   disabled.catch(() => undefined);
-  prefetched.set(requestKey(dir, 'istio-enabled', layout, {}), enabled);
-  prefetched.set(requestKey(dir, 'istio-disabled', layout, {}), disabled);
+  prefetched.set(requestKey(dir, ['istio-enabled', layout], {}), enabled);
+  prefetched.set(requestKey(dir, ['istio-disabled', layout], {}), disabled);
   await signal.until(enabled);
 }
 
@@ -112,21 +117,19 @@ export async function prefetchRender(dir: string): Promise<void> {
   const signal = stage2Signal();
   const run = renderPackage(dir, {}, signal.hooks());
   run.catch(() => undefined);
-  prefetched.set(plainKey(dir), run);
+  prefetched.set(requestKey(dir, ['render'], {}), run);
   await signal.until(run);
 }
 
-const plainKey = (dir: string) => JSON.stringify([resolve(dir), 'plain']);
-
-/** The prefetched plain render of `dir`, when `opts` ask for nothing else (secrets redacted, as by default). */
+/** The prefetched render of `dir`, when it was asked exactly what `opts` ask. */
 export function takePrefetchedRender(dir: string, opts: RenderOptions): Promise<RenderResult> | undefined {
-  const said = Object.entries(opts).filter(
-    ([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && !(k === 'showSecrets' && v === false),
-  );
-  const key = plainKey(dir);
+  return takePrefetched(requestKey(dir, ['render'], opts));
+}
+
+function takePrefetched(key: string): Promise<RenderResult> | undefined {
   const run = prefetched.get(key);
   prefetched.delete(key);
-  return said.length ? undefined : run;
+  return run;
 }
 
 /** Renders a package with the layout's Istio key on or off (off also hides the Istio APIs). */
@@ -136,10 +139,7 @@ export async function renderBranch(
   layout: LayoutName,
   opts: RenderOptions = {},
 ): Promise<RenderResult> {
-  const key = requestKey(dir, branch, layout, opts);
-  const early = prefetched.get(key);
-  prefetched.delete(key);
-  return early ?? renderBranchNow(dir, branch, layout, opts);
+  return takePrefetched(requestKey(dir, [branch, layout], opts)) ?? renderBranchNow(dir, branch, layout, opts);
 }
 
 async function renderBranchNow(
@@ -149,12 +149,8 @@ async function renderBranchNow(
   opts: RenderOptions,
   hooks: RenderHooks = {},
 ): Promise<RenderResult> {
-  const { renderPackage } = await import('./render/index.js');
-  const key = LAYOUTS[layout].istioEnabledKey;
-  const on = branch !== 'istio-disabled';
-  const set = [`${key}=${on}`, ...(opts.set ?? [])];
-  const umbrella = opts.umbrella ? { ...opts.umbrella, layout } : undefined;
-  return renderPackage(dir, { ...opts, layout, set, umbrella, istioApis: on && opts.istioApis !== false }, hooks);
+  const [{ renderPackage }, { branchOptions }] = await Promise.all([import('./render/index.js'), import('./render/stage1.js')]);
+  return renderPackage(dir, branchOptions(layout, branch !== 'istio-disabled', opts), hooks);
 }
 
 /** The domain probe of a package: stage 2 of its Istio-enabled render again, with another domain (render/probe.ts). */

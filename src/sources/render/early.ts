@@ -3,11 +3,10 @@
 // only by a render that asks for exactly the same binary and arguments; one never taken only read files.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LAYOUTS } from '../../core/layout.js';
 import { surelyBb2 } from '../layout-hint.js';
 import { findHelm, run, type RunResult } from './helm.js';
 import { defaultKubeVersion } from './kube-version.js';
-import { builtinUmbrellaFiles, packageNameOf, stage1Args } from './stage1.js';
+import { branchOptions, builtinUmbrellaFiles, packageNameOf, stage1Args } from './stage1.js';
 import type { RenderOptions } from './types.js';
 
 // On globalThis: the early bundle and the CLI's bundle each hold a copy of this module, and must share the runs.
@@ -72,10 +71,8 @@ export function startEarly(argv: string[]): void {
     const helm = findHelm(undefined);
     const kubeVersion = defaultKubeVersion([bbDir, join(pkgDir, 'chart')]);
     const files = [...builtinUmbrellaFiles('bb2'), join(bbDir, 'values.yaml')];
-    const key = LAYOUTS.bb2.istioEnabledKey;
-    // What renderPackage asks for: render with no options; check's branches (sources/index.ts renderBranchNow).
-    const variants: RenderOptions[] =
-      form.command === 'render' ? [{}] : [true, false].map((on) => ({ layout: 'bb2', set: [`${key}=${on}`], istioApis: on }));
+    // What renderPackage is asked: render with no options; check its two branches.
+    const variants: RenderOptions[] = form.command === 'render' ? [{}] : [true, false].map((on) => branchOptions('bb2', on));
     for (const opts of variants) {
       const args = stage1Args(packageNameOf(pkgDir), bbDir, files, opts, kubeVersion);
       runs.set(JSON.stringify([helm, args]), run(helm, args));

@@ -2,6 +2,7 @@
 // for the CLI's early start (early.ts), which must build exactly the same call to have its run taken.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { LAYOUTS, type LayoutName } from '../../core/layout.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import { apiArgs, valueFlagArgs } from './args.js';
 import type { RenderOptions } from './types.js';
@@ -40,4 +41,15 @@ export function stage1Args(pkg: string, bbDir: string, files: string[], opts: Re
     ...valueFlagArgs(opts),
     ...apiArgs(kubeVersion, opts.istioApis),
   ];
+}
+
+/** The options of one of check's renders: the layout's Istio key on or off (off also hides the Istio APIs). */
+export function branchOptions(layout: LayoutName, on: boolean, opts: RenderOptions = {}): RenderOptions {
+  return {
+    ...opts,
+    layout,
+    set: [`${LAYOUTS[layout].istioEnabledKey}=${on}`, ...(opts.set ?? [])],
+    umbrella: opts.umbrella ? { ...opts.umbrella, layout } : undefined,
+    istioApis: on && opts.istioApis !== false,
+  };
 }
