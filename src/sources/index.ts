@@ -149,7 +149,7 @@ async function renderBranchNow(
   opts: RenderOptions,
   hooks: RenderHooks = {},
 ): Promise<RenderResult> {
-  const [{ renderPackage }, { branchOptions }] = await Promise.all([import('./render/index.js'), import('./render/stage1.js')]);
+  const { renderPackage, branchOptions } = await import('./render/index.js');
   return renderPackage(dir, branchOptions(layout, branch !== 'istio-disabled', opts), hooks);
 }
 

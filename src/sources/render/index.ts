@@ -18,7 +18,7 @@ import { surelyBb2 } from '../layout-hint.js';
 import type { Manifest } from '../../manifest/types.js';
 
 export type { ReleaseInfo, RenderOptions, RenderResult } from './types.js';
-export { BUILTIN_UMBRELLA, packageNameOf, readChartName } from './stage1.js';
+export { BUILTIN_UMBRELLA, branchOptions, packageNameOf, readChartName } from './stage1.js';
 
 /** The stand-in for the umbrella values, by layout (the user's --layout, else the chart's bb-common dependency). */
 async function builtinUmbrella(pkgDir: string, layout: RenderOptions['layout']): Promise<string[]> {
